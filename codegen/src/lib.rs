@@ -1,0 +1,32 @@
+//! topgen's code generator: TOP API specs (YAML) → a typed Rust client crate.
+//!
+//! The pipeline is in stages, each its own module:
+//! [`load`] (YAML → [`spec::Spec`]) → [`model`] (checks, Rust names) → `render` (tokens with
+//! `quote!`) → [`format`] (`syn` + `prettyplease` + header) → [`output`] (write only what
+//! changed, remove stale files).
+//!
+//! Use [`generate_crate`] + [`output::Files::write`] for a crate folder, or
+//! [`generate_to_file`] from a `build.rs`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod format;
+mod generate;
+pub mod load;
+pub mod model;
+pub mod output;
+mod render;
+pub mod sanitize;
+pub mod spec;
+
+pub use error::Error;
+pub use generate::{
+    Options, default_runtime_path, generate_crate, generate_single_file, generate_to_file,
+    load_apis,
+};
+pub use load::load_spec;
+
+/// How every generated file starts; files under `src/` that start with it belong to the
+/// generator and are removed when no spec produces them any more.
+pub const HEADER_MARK: &str = "// @generated";

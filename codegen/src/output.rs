@@ -1,0 +1,199 @@
+//! Writing a generated crate: only files whose bytes changed, stale files removed, nothing
+//! written at all when any spec is wrong.
+
+use crate::error::Error;
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+/// Files of a generated crate, by path relative to the crate's folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Files {
+    /// Relative path (with `/`) → content.
+    pub files: BTreeMap<String, String>,
+}
+
+/// What [`Files::write`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WriteReport {
+    /// Files written because they were new or different.
+    pub written: Vec<String>,
+    /// Files removed because no spec produces them any more.
+    pub removed: Vec<String>,
+    /// Files left alone because their bytes were already right.
+    pub unchanged: usize,
+}
+
+/// A difference between the generated crate on disk and what the specs produce.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Stale {
+    /// The file should exist and does not.
+    Missing(String),
+    /// The file's bytes differ.
+    Changed(String),
+    /// The file exists but no spec produces it.
+    Extra(String),
+}
+
+impl std::fmt::Display for Stale {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Stale::Missing(p) => write!(f, "{p}: missing"),
+            Stale::Changed(p) => write!(f, "{p}: differs from what the specs produce"),
+            Stale::Extra(p) => write!(f, "{p}: no spec produces this file"),
+        }
+    }
+}
+
+/// Generated `.rs` files under `src/` that no longer belong there. Only files carrying the
+/// `@generated` header are touched, so a stray hand-written file is reported, not deleted.
+fn extra_files(out: &Path, files: &Files) -> Result<Vec<String>, Error> {
+    let src = out.join("src");
+    let mut extra = Vec::new();
+    if !src.is_dir() {
+        return Ok(extra);
+    }
+    let mut stack = vec![src];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))? {
+            let path = entry.map_err(|e| Error::io(&dir, e))?.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let Ok(rel) = path.strip_prefix(out) else { continue };
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel.ends_with(".rs") && !files.files.contains_key(&rel) {
+                extra.push(rel);
+            }
+        }
+    }
+    extra.sort();
+    Ok(extra)
+}
+
+impl Files {
+    /// Compares with `out` without writing.
+    pub fn check(&self, out: &Path) -> Result<Vec<Stale>, Error> {
+        let mut stale = Vec::new();
+        for (rel, content) in &self.files {
+            let path = out.join(rel);
+            match std::fs::read(&path) {
+                Ok(bytes) if bytes == content.as_bytes() => {}
+                Ok(_) => stale.push(Stale::Changed(rel.clone())),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    stale.push(Stale::Missing(rel.clone()))
+                }
+                Err(e) => return Err(Error::io(path, e)),
+            }
+        }
+        stale.extend(extra_files(out, self)?.into_iter().map(Stale::Extra));
+        Ok(stale)
+    }
+
+    /// Writes the files into `out`: a file is written (to a temporary name, then renamed over
+    /// the old one) only when its bytes changed, so unchanged files keep their mtimes and cargo
+    /// rebuilds nothing; generated files that no spec produces any more are removed.
+    pub fn write(&self, out: &Path) -> Result<WriteReport, Error> {
+        let mut report = WriteReport::default();
+        for (rel, content) in &self.files {
+            let path = out.join(rel);
+            match std::fs::read(&path) {
+                Ok(bytes) if bytes == content.as_bytes() => {
+                    report.unchanged += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            let tmp = path.with_extension("topgen-tmp");
+            std::fs::write(&tmp, content).map_err(|e| Error::io(&tmp, e))?;
+            std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+            report.written.push(rel.clone());
+        }
+        for rel in extra_files(out, self)? {
+            let path = out.join(&rel);
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            if text.starts_with(crate::HEADER_MARK) {
+                std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
+                report.removed.push(rel);
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// Writes `content` to `path` unless it already holds exactly these bytes. Returns whether it
+/// wrote.
+pub fn write_if_changed(path: &Path, content: &str) -> Result<bool, Error> {
+    if std::fs::read(path).is_ok_and(|b| b == content.as_bytes()) {
+        return Ok(false);
+    }
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    std::fs::write(path, content).map_err(|e| Error::io(path, e))?;
+    Ok(true)
+}
+
+/// The path from folder `from` to `to`, both absolute, with `/` separators (for Cargo.toml).
+pub fn relative_path(from: &Path, to: &Path) -> String {
+    let from: Vec<Component> = from.components().collect();
+    let to: Vec<Component> = to.components().collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    if parts.is_empty() {
+        ".".to_owned()
+    } else {
+        parts.join("/")
+    }
+}
+
+/// `path` made absolute and normalised without requiring it to exist (its existing ancestor is
+/// canonicalised).
+pub fn absolute(path: &Path) -> Result<PathBuf, Error> {
+    let path = if path.is_absolute() {
+        path.to_owned()
+    } else {
+        std::env::current_dir()
+            .map_err(|e| Error::io(path, e))?
+            .join(path)
+    };
+    let mut existing = path.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name(), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_owned());
+                existing = parent.to_owned();
+            }
+            _ => break,
+        }
+    }
+    let mut out = existing
+        .canonicalize()
+        .map_err(|e| Error::io(&existing, e))?;
+    for name in rest.into_iter().rev() {
+        out.push(name);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative_path(Path::new("/w/generated"), Path::new("/w/runtime")), "../runtime");
+        assert_eq!(relative_path(Path::new("/tmp/x/y"), Path::new("/w/runtime")), "../../../w/runtime");
+        assert_eq!(relative_path(Path::new("/w"), Path::new("/w/runtime")), "runtime");
+        assert_eq!(relative_path(Path::new("/w"), Path::new("/w")), ".");
+    }
+}

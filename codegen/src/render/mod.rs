@@ -1,0 +1,31 @@
+//! Model → tokens. One function per generated file; the pieces live in submodules by concern.
+
+mod docs;
+mod example;
+mod request;
+mod types;
+
+use crate::model::Api;
+use proc_macro2::TokenStream;
+use quote::quote;
+
+/// The items of one API's module: request, response, object types.
+pub fn api_items(api: &Api, crate_path: Option<&str>) -> TokenStream {
+    let title = api.title.as_deref().unwrap_or("");
+    let head = if title.is_empty() {
+        format!(" TOP API `{}`.", api.method)
+    } else {
+        format!(" TOP API `{}`: {}", api.method, docs::escape_line(title))
+    };
+    let module_docs = quote!(#![doc = #head]);
+    let example = example::example(api, crate_path);
+    let request = request::request(api, example);
+    let response = types::response(api);
+    let objects = api.types.iter().map(|o| types::object(api, o));
+    quote! {
+        #module_docs
+        #request
+        #response
+        #(#objects)*
+    }
+}

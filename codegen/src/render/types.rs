@@ -1,0 +1,197 @@
+//! Rust types for TOP types, and the structs of object types and responses.
+
+use super::docs;
+use crate::model::{Api, Field, Object, Scalar, Ty};
+use proc_macro2::{Ident, Span, TokenStream};
+use quote::quote;
+
+/// An identifier from an already-sanitized name.
+pub fn ident(name: &str) -> Ident {
+    Ident::new(name, Span::call_site())
+}
+
+/// The Rust type of a value of `ty` (without the `Option` of optional fields).
+pub fn rust_ty(api: &Api, ty: &Ty, sensitive: bool) -> TokenStream {
+    match ty {
+        Ty::Scalar(Scalar::String) if sensitive => quote!(::topgen_runtime::Secret),
+        Ty::Scalar(s) => scalar_ty(*s),
+        Ty::Object(i) => {
+            let name = ident(&api.types[*i].rust);
+            quote!(#name)
+        }
+        Ty::List(inner) => {
+            let inner = rust_ty(api, inner, false);
+            quote!(Vec<#inner>)
+        }
+    }
+}
+
+fn scalar_ty(s: Scalar) -> TokenStream {
+    match s {
+        Scalar::String => quote!(String),
+        Scalar::Number => quote!(i64),
+        Scalar::Boolean => quote!(bool),
+        Scalar::Date => quote!(::topgen_runtime::DateTime),
+        Scalar::Price | Scalar::BigDecimal => quote!(::topgen_runtime::Decimal),
+        Scalar::Json => quote!(::topgen_runtime::Json),
+        Scalar::File => quote!(::topgen_runtime::FileItem),
+    }
+}
+
+/// The TOP type as the doc writes it, for doc comments.
+pub fn top_ty(api: &Api, ty: &Ty) -> String {
+    match ty {
+        Ty::Scalar(Scalar::String) => "String".into(),
+        Ty::Scalar(Scalar::Number) => "Number".into(),
+        Ty::Scalar(Scalar::Boolean) => "Boolean".into(),
+        Ty::Scalar(Scalar::Date) => "Date".into(),
+        Ty::Scalar(Scalar::Price) => "Price".into(),
+        Ty::Scalar(Scalar::BigDecimal) => "BigDecimal".into(),
+        Ty::Scalar(Scalar::Json) => "Json".into(),
+        Ty::Scalar(Scalar::File) => "byte[]".into(),
+        Ty::Object(i) => api.types[*i].top_name.clone(),
+        Ty::List(inner) => format!("{}[]", top_ty(api, inner)),
+    }
+}
+
+/// Doc attributes: a plain-text description (escaped), then a line that is already Markdown.
+pub fn described(description: Option<&str>, markdown: &str) -> TokenStream {
+    let mut lines: Vec<String> = description
+        .map(docs::lines)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|l| !l.is_empty())
+        .collect();
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(markdown.to_owned());
+    docs::raw_doc_attrs(lines.iter().map(String::as_str))
+}
+
+/// Doc lines of a field: its description, then example, default and limits.
+pub fn field_docs(api: &Api, f: &Field) -> TokenStream {
+    let mut facts = vec![format!("TOP type `{}`", top_ty(api, &f.ty))];
+    let is_object = match &f.ty {
+        Ty::Object(_) => true,
+        Ty::List(inner) => matches!(**inner, Ty::Object(_)),
+        Ty::Scalar(_) => false,
+    };
+    if let Some(example) = &f.example
+        && !f.sensitive
+        && !is_object
+    {
+        facts.push(format!("example {}", code_span(example)));
+    }
+    if let Some(default) = &f.default {
+        facts.push(format!("default {}", code_span(default)));
+    }
+    if let Some(n) = f.limits.max_length {
+        facts.push(format!("at most {n} characters"));
+    }
+    if let Some(n) = f.limits.max_list_size {
+        facts.push(format!("at most {n} items"));
+    }
+    if let Some(n) = f.limits.min_value {
+        facts.push(format!("at least {n}"));
+    }
+    if let Some(n) = f.limits.max_value {
+        facts.push(format!("at most {n}"));
+    }
+    if f.sensitive {
+        facts.push("secret: never printed by `Debug`".into());
+    }
+    described(f.description.as_deref(), &format!("{}.", facts.join("; ")))
+}
+
+/// A Markdown code span holding `text` (backticks in it cannot break out).
+pub fn code_span(text: &str) -> String {
+    let text = text.replace(['\n', '\r'], " ");
+    let fence = if text.contains('`') { "`` " } else { "`" };
+    let close = if text.contains('`') { " ``" } else { "`" };
+    format!("{fence}{text}{close}")
+}
+
+/// The serde attribute of a decoded, optional field.
+fn field_serde_attr(f: &Field) -> TokenStream {
+    let rename = (f.rust != f.wire).then(|| {
+        let wire = &f.wire;
+        quote!(rename = #wire,)
+    });
+    quote! {
+        #[serde(#rename deserialize_with = "::topgen_runtime::de::opt", skip_serializing_if = "Option::is_none")]
+    }
+}
+
+/// The fields of a decoded struct (object type or response): all optional, lenient.
+fn decoded_fields(api: &Api, fields: &[Field]) -> Vec<TokenStream> {
+    fields
+        .iter()
+        .map(|f| {
+            let docs = field_docs(api, f);
+            let attr = field_serde_attr(f);
+            let name = ident(&f.rust);
+            let ty = rust_ty(api, &f.ty, f.sensitive);
+            quote! {
+                #docs
+                #attr
+                pub #name: Option<#ty>,
+            }
+        })
+        .collect()
+}
+
+fn derives() -> TokenStream {
+    quote! {
+        #[derive(Debug, Clone, Default, PartialEq, ::topgen_runtime::serde::Serialize, ::topgen_runtime::serde::Deserialize)]
+        #[serde(crate = "::topgen_runtime::serde", default)]
+    }
+}
+
+/// An object type's struct.
+pub fn object(api: &Api, object: &Object) -> TokenStream {
+    let name = ident(&object.rust);
+    let docs = described(
+        object.description.as_deref(),
+        &format!("TOP type `{}`.", object.top_name),
+    );
+    let derives = derives();
+    let fields = decoded_fields(api, &object.fields);
+    quote! {
+        #docs
+        #derives
+        pub struct #name {
+            #(#fields)*
+        }
+
+        impl ::topgen_runtime::de::Object for #name {}
+    }
+}
+
+/// The response struct: the fields inside `<name>_response`, plus `request_id`.
+pub fn response(api: &Api) -> TokenStream {
+    let name = ident(&api.response_name);
+    let method = &api.method;
+    let key = &api.response_key;
+    let docs = described(
+        None,
+        &format!("The reply of `{method}`: the fields inside `{key}`."),
+    );
+    let derives = derives();
+    let fields = decoded_fields(api, &api.response);
+    let request_id = (!api.response_has_request_id).then(|| {
+        quote! {
+            /// TOP's id of this call, for support requests.
+            #[serde(deserialize_with = "::topgen_runtime::de::opt", skip_serializing_if = "Option::is_none")]
+            pub request_id: Option<String>,
+        }
+    });
+    quote! {
+        #docs
+        #derives
+        pub struct #name {
+            #(#fields)*
+            #request_id
+        }
+    }
+}
