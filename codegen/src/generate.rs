@@ -1,12 +1,12 @@
 //! The whole pipeline: spec files → model → tokens → formatted files.
 
+use crate::HEADER_MARK;
 use crate::error::Error;
 use crate::format::rust_file;
 use crate::load::{load_spec, spec_files};
 use crate::model::{self, Api};
 use crate::output::{Files, absolute, relative_path, write_if_changed};
 use crate::render;
-use crate::HEADER_MARK;
 use quote::quote;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,7 +32,9 @@ impl Default for Options {
 
 /// The runtime folder beside this generator in its workspace.
 pub fn default_runtime_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join("runtime")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("runtime")
 }
 
 /// Loads and resolves every spec of a folder. All specs are checked; every error is reported
@@ -98,9 +100,15 @@ pub fn generate_crate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Re
         files.insert(format!("src/{}.rs", api.module), text);
     }
     files.insert("src/lib.rs".to_owned(), lib_rs(&apis)?);
-    let runtime = options.runtime_path.clone().unwrap_or_else(default_runtime_path);
+    let runtime = options
+        .runtime_path
+        .clone()
+        .unwrap_or_else(default_runtime_path);
     let runtime = relative_path(&absolute(out_dir)?, &absolute(&runtime)?);
-    files.insert("Cargo.toml".to_owned(), cargo_toml(&options.crate_name, &runtime));
+    files.insert(
+        "Cargo.toml".to_owned(),
+        cargo_toml(&options.crate_name, &runtime),
+    );
     Ok(Files { files })
 }
 

@@ -54,7 +54,9 @@ fn workspace_root() -> PathBuf {
 
 fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
     let specs = args.specs.unwrap_or_else(|| workspace_root().join("specs"));
-    let out = args.out.unwrap_or_else(|| workspace_root().join("generated"));
+    let out = args
+        .out
+        .unwrap_or_else(|| workspace_root().join("generated"));
     let options = codegen::Options {
         crate_name: args.crate_name,
         runtime_path: args.runtime_path,
@@ -63,10 +65,17 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
     if args.check {
         let stale = files.check(&out)?;
         if stale.is_empty() {
-            println!("{}: up to date ({} files)", out.display(), files.files.len());
+            println!(
+                "{}: up to date ({} files)",
+                out.display(),
+                files.files.len()
+            );
             return Ok(ExitCode::SUCCESS);
         }
-        eprintln!("{} is stale; run `cargo run -p codegen` to regenerate:", out.display());
+        eprintln!(
+            "{} is stale; run `cargo run -p codegen` to regenerate:",
+            out.display()
+        );
         for s in &stale {
             eprintln!("  {s}");
         }

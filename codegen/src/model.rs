@@ -331,8 +331,11 @@ impl Resolver<'_> {
                     ),
                 ));
             }
-            let rust = sanitize::snake(&f.name)
+            let mut rust = sanitize::snake(&f.name)
                 .map_err(|e| self.invalid(&format!("{here}.name"), e.to_string()))?;
+            if at == "request" && RESERVED_SETTERS.contains(&rust.as_str()) {
+                rust.push('_');
+            }
             let rust = scope.claim(rust);
             let ty = self.ty(&f.ty, &format!("{here}.type"), false, stack, order)?;
             let top_level_request = is_request && at == "request";
@@ -394,7 +397,10 @@ impl Resolver<'_> {
                 "max_length applies to String only".into(),
             ));
         }
-        for (key, value) in [("max_value", limits.max_value), ("min_value", limits.min_value)] {
+        for (key, value) in [
+            ("max_value", limits.max_value),
+            ("min_value", limits.min_value),
+        ] {
             if value.is_some() && !scalar.is_some_and(Scalar::is_numeric) {
                 return Err(self.invalid(
                     &format!("{here}.{key}"),
@@ -437,7 +443,9 @@ impl Resolver<'_> {
             if inner.ends_with("[]") {
                 return Err(self.invalid(
                     at,
-                    format!("unknown type {text:?}: lists of lists are not supported; {TYPE_EXPECTED}"),
+                    format!(
+                        "unknown type {text:?}: lists of lists are not supported; {TYPE_EXPECTED}"
+                    ),
                 ));
             }
             if inner == "byte" {
@@ -516,7 +524,13 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for s in ["access_key_secret", "security_token", "session", "password", "accessToken"] {
+        for s in [
+            "access_key_secret",
+            "security_token",
+            "session",
+            "password",
+            "accessToken",
+        ] {
             assert!(looks_secret(s), "{s}");
         }
         for s in ["access_key_id", "m_request_id", "token_type", "scene"] {

@@ -60,7 +60,9 @@ fn extra_files(out: &Path, files: &Files) -> Result<Vec<String>, Error> {
                 stack.push(path);
                 continue;
             }
-            let Ok(rel) = path.strip_prefix(out) else { continue };
+            let Ok(rel) = path.strip_prefix(out) else {
+                continue;
+            };
             let rel = rel
                 .components()
                 .map(|c| c.as_os_str().to_string_lossy())
@@ -147,7 +149,11 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
     let to: Vec<Component> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
     let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
-    parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
+    parts.extend(
+        to[common..]
+            .iter()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned()),
+    );
     if parts.is_empty() {
         ".".to_owned()
     } else {
@@ -191,9 +197,18 @@ mod tests {
 
     #[test]
     fn relative_paths() {
-        assert_eq!(relative_path(Path::new("/w/generated"), Path::new("/w/runtime")), "../runtime");
-        assert_eq!(relative_path(Path::new("/tmp/x/y"), Path::new("/w/runtime")), "../../../w/runtime");
-        assert_eq!(relative_path(Path::new("/w"), Path::new("/w/runtime")), "runtime");
+        assert_eq!(
+            relative_path(Path::new("/w/generated"), Path::new("/w/runtime")),
+            "../runtime"
+        );
+        assert_eq!(
+            relative_path(Path::new("/tmp/x/y"), Path::new("/w/runtime")),
+            "../../../w/runtime"
+        );
+        assert_eq!(
+            relative_path(Path::new("/w"), Path::new("/w/runtime")),
+            "runtime"
+        );
         assert_eq!(relative_path(Path::new("/w"), Path::new("/w")), ".");
     }
 }

@@ -13,8 +13,8 @@ use std::fmt;
 /// contextual words are deliberately absent: they are valid identifiers.
 const KEYWORDS: &[&str] = &[
     "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
-    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in",
-    "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
     "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
     "typeof", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
@@ -186,7 +186,10 @@ mod tests {
         assert_eq!(snake("m_request_id").unwrap(), "m_request_id");
         assert_eq!(snake("aB").unwrap(), "a_b");
         assert_eq!(snake("item.sku-id").unwrap(), "item_sku_id");
-        assert_eq!(camel("wdk.iot.wombat.common.gettoken").unwrap(), "WdkIotWombatCommonGettoken");
+        assert_eq!(
+            camel("wdk.iot.wombat.common.gettoken").unwrap(),
+            "WdkIotWombatCommonGettoken"
+        );
         assert_eq!(camel("OssTokenDto").unwrap(), "OssTokenDto");
         assert_eq!(camel("IotResult").unwrap(), "IotResult");
         assert_eq!(camel("oss_token_dto").unwrap(), "OssTokenDto");
@@ -216,7 +219,10 @@ mod tests {
         let a = scope.claim(snake("a_b").unwrap());
         let b = scope.claim(snake("aB").unwrap());
         let c = scope.claim(snake("a-b").unwrap());
-        assert_eq!((a.as_str(), b.as_str(), c.as_str()), ("a_b", "a_b_2", "a_b_3"));
+        assert_eq!(
+            (a.as_str(), b.as_str(), c.as_str()),
+            ("a_b", "a_b_2", "a_b_3")
+        );
         let mut scope = Scope::with_reserved(&["new"]);
         assert_eq!(scope.claim(snake("new").unwrap()), "new_2");
         let mut scope = Scope::default();

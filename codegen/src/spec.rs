@@ -172,7 +172,10 @@ fn unique_types<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<(String, TypeDef)
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a mapping from type names to type definitions")
         }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
             let mut types: Vec<(String, TypeDef)> = Vec::new();
             while let Some(name) = map.next_key::<String>()? {
                 if types.iter().any(|(n, _)| *n == name) {

@@ -78,7 +78,11 @@ pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStre
 /// Doc attributes for lines that are already Markdown.
 pub fn raw_doc_attrs<'a>(lines: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let attrs = lines.into_iter().map(|l| {
-        let text = if l.is_empty() { String::new() } else { format!(" {l}") };
+        let text = if l.is_empty() {
+            String::new()
+        } else {
+            format!(" {l}")
+        };
         quote!(#[doc = #text])
     });
     quote!(#(#attrs)*)
@@ -103,7 +107,10 @@ mod tests {
             escape_line("see https://open.taobao.com/doc.htm?id=1. Thanks"),
             "see <https://open.taobao.com/doc.htm?id=1>. Thanks"
         );
-        assert_eq!(escape_line("链接http://a.b/c，好"), "链接<http://a.b/c>，好");
+        assert_eq!(
+            escape_line("链接http://a.b/c，好"),
+            "链接<http://a.b/c>，好"
+        );
     }
 
     #[test]

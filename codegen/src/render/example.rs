@@ -6,11 +6,19 @@ use proc_macro2::TokenStream;
 /// A Rust expression for `f`'s example value, if one can be written; required params always
 /// get one (a neutral value when the example does not fit the type).
 fn value(f: &Field) -> Option<String> {
-    let example = f.example.as_deref().map(str::trim).filter(|e| !e.is_empty());
+    let example = f
+        .example
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty());
     let expr = match &f.ty {
         Ty::Scalar(Scalar::String) => example.map(|e| format!("{e:?}")),
-        Ty::Scalar(Scalar::Number) => example.and_then(|e| e.parse::<i64>().ok()).map(|n| n.to_string()),
-        Ty::Scalar(Scalar::Boolean) => example.filter(|e| *e == "true" || *e == "false").map(str::to_owned),
+        Ty::Scalar(Scalar::Number) => example
+            .and_then(|e| e.parse::<i64>().ok())
+            .map(|n| n.to_string()),
+        Ty::Scalar(Scalar::Boolean) => example
+            .filter(|e| *e == "true" || *e == "false")
+            .map(str::to_owned),
         Ty::Scalar(Scalar::Date) => example
             .filter(|e| looks_like_date(e))
             .map(|e| format!("topgen_runtime::time::parse({e:?})?")),
@@ -44,7 +52,9 @@ fn value(f: &Field) -> Option<String> {
 fn list(inner: &Ty, example: &str) -> Option<String> {
     let items: Vec<&str> = example.split(',').map(str::trim).collect();
     let items: Option<Vec<String>> = match inner {
-        Ty::Scalar(Scalar::String) => Some(items.iter().map(|i| format!("{i:?}.to_owned()")).collect()),
+        Ty::Scalar(Scalar::String) => {
+            Some(items.iter().map(|i| format!("{i:?}.to_owned()")).collect())
+        }
         Ty::Scalar(Scalar::Number) => items
             .iter()
             .map(|i| i.parse::<i64>().ok().map(|n| n.to_string()))
@@ -76,7 +86,11 @@ fn looks_like_decimal(s: &str) -> bool {
 
 /// Doc attributes holding a `no_run` example (or `ignore` when the crate's path is unknown).
 pub fn example(api: &Api, crate_path: Option<&str>) -> TokenStream {
-    let fence = if crate_path.is_some() { "```no_run" } else { "```ignore" };
+    let fence = if crate_path.is_some() {
+        "```no_run"
+    } else {
+        "```ignore"
+    };
     let mut lines = vec![
         String::new(),
         "# Example".to_owned(),
@@ -118,7 +132,10 @@ pub fn example(api: &Api, crate_path: Option<&str>) -> TokenStream {
         lines.push(if i + 1 == count { format!("{s};") } else { s });
     }
     if api.needs_session {
-        lines.push("let options = topgen_runtime::CallOptions::new().session(\"the-user-session\");".to_owned());
+        lines.push(
+            "let options = topgen_runtime::CallOptions::new().session(\"the-user-session\");"
+                .to_owned(),
+        );
         lines.push("let response = client.execute_with(&request, &options).await?;".to_owned());
     } else {
         lines.push("let response = client.execute(&request).await?;".to_owned());

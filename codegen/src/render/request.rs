@@ -93,7 +93,10 @@ pub fn request(api: &Api, example: TokenStream) -> TokenStream {
     }
     let mut docs_lines: Vec<String> = Vec::new();
     for p in &head {
-        let ls: Vec<String> = docs::lines(p).into_iter().filter(|l| !l.is_empty()).collect();
+        let ls: Vec<String> = docs::lines(p)
+            .into_iter()
+            .filter(|l| !l.is_empty())
+            .collect();
         if !ls.is_empty() {
             if !docs_lines.is_empty() {
                 docs_lines.push(String::new());
@@ -167,6 +170,9 @@ pub fn request(api: &Api, example: TokenStream) -> TokenStream {
         let n = ident(&f.rust);
         let value = quote!(value);
         let checks = checks(f, &value);
+        if f.required && checks.is_empty() {
+            return push(f, &quote!(&self.#n));
+        }
         let push = push(f, &value);
         if f.required {
             quote! {

@@ -1,0 +1,223 @@
+//! The `codegen` binary: generate, regenerate (byte-identical, nothing rewritten), `--check`
+//! on a hand-edited or stale crate, removal of files of deleted specs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::SystemTime;
+
+fn fixture_specs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/specs")
+}
+
+fn codegen(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_codegen"))
+        .args(args)
+        .output()
+        .expect("run codegen")
+}
+
+fn generate(specs: &Path, out: &Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "generate",
+        "--specs",
+        specs.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    codegen(&args)
+}
+
+/// Every file of a folder with its bytes and mtime.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>, SystemTime)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                let m = std::fs::metadata(&p).unwrap().modified().unwrap();
+                out.push((p.clone(), std::fs::read(&p).unwrap(), m));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn regenerating_gives_identical_bytes_and_touches_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    let first = generate(&fixture_specs(), &out, &[]);
+    assert!(first.status.success(), "{first:?}");
+    let before = snapshot(&out);
+    assert_eq!(
+        before.len(),
+        5,
+        "Cargo.toml, lib.rs and one module per fixture spec"
+    );
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let second = generate(&fixture_specs(), &out, &[]);
+    assert!(second.status.success());
+    let stdout = String::from_utf8_lossy(&second.stdout);
+    assert!(
+        stdout.contains("0 written, 0 removed, 5 unchanged"),
+        "{stdout}"
+    );
+    assert_eq!(snapshot(&out), before, "same bytes and same mtimes");
+    // The library is deterministic too, run after run.
+    let a = codegen::generate_crate(&fixture_specs(), &out, &codegen::Options::default()).unwrap();
+    for _ in 0..5 {
+        let b =
+            codegen::generate_crate(&fixture_specs(), &out, &codegen::Options::default()).unwrap();
+        assert_eq!(a, b);
+    }
+}
+
+#[test]
+fn check_fails_on_a_hand_edited_file_and_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("client");
+    assert!(generate(&fixture_specs(), &out, &[]).status.success());
+    let ok = generate(&fixture_specs(), &out, &["--check"]);
+    assert!(ok.status.success(), "{ok:?}");
+
+    let edited = out.join("src/topgen_fixture_objects_get.rs");
+    let mut text = std::fs::read_to_string(&edited).unwrap();
+    text.push_str("\n// a hand edit\n");
+    std::fs::write(&edited, &text).unwrap();
+    let stale = generate(&fixture_specs(), &out, &["--check"]);
+    assert_eq!(stale.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&stale.stderr);
+    assert!(
+        stderr.contains("src/topgen_fixture_objects_get.rs: differs from what the specs produce"),
+        "{stderr}"
+    );
+    // --check wrote nothing.
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), text);
+
+    std::fs::remove_file(out.join("src/lib.rs")).unwrap();
+    let missing = generate(&fixture_specs(), &out, &["--check"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("src/lib.rs: missing"));
+
+    // Regenerating repairs both.
+    assert!(generate(&fixture_specs(), &out, &[]).status.success());
+    assert!(
+        generate(&fixture_specs(), &out, &["--check"])
+            .status
+            .success()
+    );
+}
+
+#[test]
+fn files_of_removed_specs_are_deleted_and_hand_written_ones_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    for f in [
+        "topgen.fixture.keywords.get.yaml",
+        "topgen.fixture.objects.get.yaml",
+    ] {
+        std::fs::copy(fixture_specs().join(f), specs.join(f)).unwrap();
+    }
+    let out = dir.path().join("client");
+    assert!(generate(&specs, &out, &[]).status.success());
+    std::fs::write(out.join("src/notes.rs"), "// mine\n").unwrap();
+    std::fs::remove_file(specs.join("topgen.fixture.objects.get.yaml")).unwrap();
+
+    let check = generate(&specs, &out, &["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&check.stderr);
+    assert!(
+        stderr.contains("src/topgen_fixture_objects_get.rs: no spec produces this file"),
+        "{stderr}"
+    );
+
+    let run = generate(&specs, &out, &[]);
+    assert!(run.status.success());
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains("removed src/topgen_fixture_objects_get.rs")
+    );
+    assert!(!out.join("src/topgen_fixture_objects_get.rs").exists());
+    assert!(out.join("src/topgen_fixture_keywords_get.rs").exists());
+    assert_eq!(
+        std::fs::read_to_string(out.join("src/notes.rs")).unwrap(),
+        "// mine\n"
+    );
+    let lib = std::fs::read_to_string(out.join("src/lib.rs")).unwrap();
+    assert!(!lib.contains("objects"), "{lib}");
+}
+
+#[test]
+fn a_bad_spec_fails_the_run_and_leaves_the_crate_untouched() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    std::fs::copy(
+        fixture_specs().join("topgen.fixture.keywords.get.yaml"),
+        specs.join("topgen.fixture.keywords.get.yaml"),
+    )
+    .unwrap();
+    let out = dir.path().join("client");
+    assert!(generate(&specs, &out, &[]).status.success());
+    let before = snapshot(&out);
+    std::fs::write(
+        specs.join("broken.yaml"),
+        "name: topgen.broken\nrequest:\n  - name: x\n    type: Nope\n",
+    )
+    .unwrap();
+    let run = generate(&specs, &out, &[]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains("broken.yaml: request[0].type: unknown type \"Nope\""),
+        "{stderr}"
+    );
+    assert_eq!(snapshot(&out), before);
+}
+
+#[test]
+fn runtime_path_is_relative_to_the_output_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("deep/client");
+    let runtime = dir.path().join("vendor/runtime");
+    std::fs::create_dir_all(&runtime).unwrap();
+    let run = generate(
+        &fixture_specs(),
+        &out,
+        &[
+            "--runtime-path",
+            runtime.to_str().unwrap(),
+            "--crate-name",
+            "my-top",
+        ],
+    );
+    assert!(run.status.success(), "{run:?}");
+    let toml = std::fs::read_to_string(out.join("Cargo.toml")).unwrap();
+    assert!(
+        toml.contains("topgen-runtime = { path = \"../../vendor/runtime\" }"),
+        "{toml}"
+    );
+    assert!(toml.contains("name = \"my-top\""), "{toml}");
+    let module = std::fs::read_to_string(out.join("src/topgen_fixture_keywords_get.rs")).unwrap();
+    assert!(
+        module.contains("use my_top::TopgenFixtureKeywordsGetRequest;"),
+        "doc example uses the crate name"
+    );
+}
+
+#[test]
+fn default_invocation_checks_the_workspace() {
+    // `codegen --check` with no folders compares the workspace's generated/ with specs/: the
+    // committed client must be up to date.
+    let run = codegen(&["--check"]);
+    assert!(
+        run.status.success(),
+        "generated/ is stale: {}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
