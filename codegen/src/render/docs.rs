@@ -54,27 +54,6 @@ pub fn lines(text: &str) -> Vec<String> {
     text.lines().map(|l| escape_line(l.trim())).collect()
 }
 
-/// Doc attributes (`#[doc = " …"]`, one per line, with the leading space prettyplease needs)
-/// for paragraphs of text; empty paragraphs are skipped and paragraphs are separated by an
-/// empty doc line.
-pub fn doc_attrs<'a>(paragraphs: impl IntoIterator<Item = &'a str>) -> TokenStream {
-    let mut out: Vec<String> = Vec::new();
-    for paragraph in paragraphs {
-        let ls: Vec<String> = lines(paragraph)
-            .into_iter()
-            .filter(|l| !l.is_empty())
-            .collect();
-        if ls.is_empty() {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(String::new());
-        }
-        out.extend(ls);
-    }
-    raw_doc_attrs(out.iter().map(String::as_str))
-}
-
 /// Doc attributes for lines that are already Markdown.
 pub fn raw_doc_attrs<'a>(lines: impl IntoIterator<Item = &'a str>) -> TokenStream {
     let attrs = lines.into_iter().map(|l| {
@@ -119,8 +98,8 @@ mod tests {
     }
 
     #[test]
-    fn doc_attrs_have_a_leading_space_and_paragraph_breaks() {
-        let tokens = doc_attrs(["first", "", "second"]).to_string();
+    fn doc_attrs_have_a_leading_space() {
+        let tokens = raw_doc_attrs(["first", "", "second"]).to_string();
         assert!(tokens.contains("\" first\""), "{tokens}");
         assert!(tokens.contains("\"\""), "{tokens}");
         assert!(tokens.contains("\" second\""), "{tokens}");

@@ -1,0 +1,244 @@
+//! The fixture specs' generated code compiles without warnings (it is `include!`d here, built
+//! by `build.rs` with the codegen library, as a user's build script would) and behaves:
+//! requests encode their params with wire names and check their limits before sending;
+//! responses decode TOP's JSON leniently into the typed structs.
+#![deny(warnings)]
+
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
+}
+
+use generated::topgen_fixture_keywords_get as keywords;
+use generated::topgen_fixture_objects_get as objects;
+use generated::topgen_fixture_scalars_get as scalars;
+use topgen_runtime::response::decode_json;
+use topgen_runtime::{Decimal, ParamError, ParamErrorKind, Params, Request};
+
+fn encode<R: Request>(r: &R) -> Result<Params, ParamError> {
+    let mut p = Params::new();
+    r.encode(&mut p)?;
+    Ok(p)
+}
+
+fn text(p: &Params) -> Vec<(String, String)> {
+    p.text()
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+    list.iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn date(s: &str) -> topgen_runtime::DateTime {
+    topgen_runtime::time::parse(s).unwrap()
+}
+
+#[test]
+fn keyword_params_keep_their_wire_names() {
+    let r = keywords::TopgenFixtureKeywordsGetRequest::new("fixed")
+        .match_("m")
+        .box_(3)
+        .priv_(true)
+        .gen_("g")
+        .self_("s")
+        .new_("n")
+        .item_id(1)
+        .item_id_2(2)
+        ._3d_model("x")
+        .async_("a");
+    assert_eq!(
+        text(&encode(&r).unwrap()),
+        pairs(&[
+            ("type", "fixed"),
+            ("match", "m"),
+            ("box", "3"),
+            ("priv", "true"),
+            ("gen", "g"),
+            ("self", "s"),
+            ("new", "n"),
+            ("itemId", "1"),
+            ("item_id", "2"),
+            ("3d_model", "x"),
+            ("async", "a"),
+        ])
+    );
+    assert_eq!(
+        <keywords::TopgenFixtureKeywordsGetRequest as Request>::METHOD,
+        "topgen.fixture.keywords.get"
+    );
+    assert_eq!(
+        <keywords::TopgenFixtureKeywordsGetRequest as Request>::RESPONSE_KEY,
+        "topgen_fixture_keywords_get_response"
+    );
+}
+
+#[test]
+fn required_param_may_not_be_blank() {
+    let err = encode(&keywords::TopgenFixtureKeywordsGetRequest::new("  ")).unwrap_err();
+    assert_eq!(err.param, "type");
+    assert_eq!(err.kind, ParamErrorKind::Required);
+    assert_eq!(err.code(), 40);
+}
+
+#[test]
+fn keyword_fields_decode_from_their_wire_names() {
+    let body = br#"{"topgen_fixture_keywords_get_response":{"type":"t","match":{"priv":"p","gen":"true","dyn":{"string":["a","b"]}},"box":"b","skuID":"s","in":"7","union":"u","requestId":"r1","request_id":"top-1"}}"#;
+    let r: keywords::TopgenFixtureKeywordsGetResponse =
+        decode_json(body, "topgen_fixture_keywords_get_response", 200).unwrap();
+    assert_eq!(r.type_.as_deref(), Some("t"));
+    let m = r.match_.clone().unwrap();
+    assert_eq!(m.priv_.as_deref(), Some("p"));
+    assert_eq!(m.gen_, Some(true));
+    assert_eq!(m.dyn_, Some(vec!["a".to_owned(), "b".to_owned()]));
+    assert_eq!(r.box_.as_deref(), Some("b"));
+    assert_eq!(r.sku_id.as_deref(), Some("s"));
+    assert_eq!(r.in_, Some(7));
+    assert_eq!(r.union.as_deref(), Some("u"));
+    assert_eq!(r.request_id_2.as_deref(), Some("r1"));
+    assert_eq!(r.request_id.as_deref(), Some("top-1"));
+}
+
+#[test]
+fn every_scalar_type_is_written_like_the_official_sdk() {
+    let r = scalars::TopgenFixtureScalarsGetRequest::new("标题", 520000000001)
+        .nick("tbtest")
+        .page_size(20)
+        .is_new(false)
+        .start_time(date("2021-08-04 00:00:00"))
+        .price("12.50".parse::<Decimal>().unwrap())
+        .ratio("0.125".parse::<Decimal>().unwrap())
+        .extra(topgen_runtime::serde_json::json!({"a": 1}))
+        .image(topgen_runtime::FileItem::new("a.png", "image/png", b"PNG".to_vec()))
+        .fields("num_iid,title")
+        .tags(vec!["a".to_owned(), "b".to_owned()])
+        .sku_ids(vec![1, 2, 3])
+        .password("hunter2");
+    let p = encode(&r).unwrap();
+    assert_eq!(
+        text(&p),
+        pairs(&[
+            ("title", "标题"),
+            ("num_iid", "520000000001"),
+            ("nick", "tbtest"),
+            ("page_size", "20"),
+            ("is_new", "false"),
+            ("start_time", "2021-08-04 00:00:00"),
+            ("price", "12.50"),
+            ("ratio", "0.125"),
+            ("extra", r#"{"a":1}"#),
+            ("fields", "num_iid,title"),
+            ("tags", "a,b"),
+            ("sku_ids", "1,2,3"),
+            ("password", "hunter2"),
+        ])
+    );
+    assert_eq!(p.files().len(), 1);
+    assert_eq!(p.files()[0].0, "image");
+    assert!(<scalars::TopgenFixtureScalarsGetRequest as Request>::REQUIRES_SESSION);
+    let debug = format!("{r:?}");
+    assert!(!debug.contains("hunter2"), "{debug}");
+    assert!(!format!("{p:?}").contains("hunter2"));
+}
+
+#[test]
+fn limits_are_checked_before_sending() {
+    let base = || scalars::TopgenFixtureScalarsGetRequest::new("t", 1);
+    let cases: Vec<(scalars::TopgenFixtureScalarsGetRequest, &str)> = vec![
+        (scalars::TopgenFixtureScalarsGetRequest::new("长".repeat(61), 1), "title"),
+        (scalars::TopgenFixtureScalarsGetRequest::new("t", 0), "num_iid"),
+        (base().page_size(101), "page_size"),
+        (base().page_size(0), "page_size"),
+        (base().price("-0.01".parse().unwrap()), "price"),
+        (base().price("100000.01".parse().unwrap()), "price"),
+        (base().nick("x".repeat(33)), "nick"),
+        (base().tags(vec!["t".to_owned(); 11]), "tags"),
+        (base().fields(vec!["f"; 21].join(",")), "fields"),
+    ];
+    for (request, param) in cases {
+        let err = encode(&request).unwrap_err();
+        assert_eq!(err.param, param, "{err}");
+        assert_eq!(err.code(), 41, "{err}");
+    }
+    // At the limits everything passes.
+    let ok = scalars::TopgenFixtureScalarsGetRequest::new("长".repeat(60), 1)
+        .page_size(100)
+        .price("100000".parse().unwrap())
+        .tags(vec!["t".to_owned(); 10])
+        .fields(vec!["f"; 20].join(","));
+    encode(&ok).unwrap();
+}
+
+#[test]
+fn scalars_decode_leniently() {
+    let body = br#"{"topgen_fixture_scalars_get_response":{"total":"1","ok":"true","created":"2021-08-04 00:00:00","amount":"12.50","rate":0.5,"raw":{"k":[1]},"names":{"string":["a","b"]},"ids":[1,"2"],"flags":{"boolean":[true,"false"]},"times":{"date":["2021-08-04 00:00:00"]},"prices":{"price":["0.10"]},"access_token":"tok-secret","request_id":"rid"}}"#;
+    let r: scalars::TopgenFixtureScalarsGetResponse =
+        decode_json(body, "topgen_fixture_scalars_get_response", 200).unwrap();
+    assert_eq!(r.total, Some(1));
+    assert_eq!(r.ok, Some(true));
+    assert_eq!(r.created, Some(date("2021-08-04 00:00:00")));
+    assert_eq!(r.amount.unwrap().to_string(), "12.50");
+    assert_eq!(r.rate.unwrap().to_string(), "0.5");
+    assert_eq!(r.raw, Some(topgen_runtime::serde_json::json!({"k": [1]})));
+    assert_eq!(r.names, Some(vec!["a".to_owned(), "b".to_owned()]));
+    assert_eq!(r.ids, Some(vec![1, 2]));
+    assert_eq!(r.flags, Some(vec![true, false]));
+    assert_eq!(r.times, Some(vec![date("2021-08-04 00:00:00")]));
+    assert_eq!(r.prices.as_ref().unwrap()[0].to_string(), "0.10");
+    assert_eq!(r.access_token.as_ref().unwrap().expose_secret(), "tok-secret");
+    assert!(!format!("{r:?}").contains("tok-secret"));
+    assert_eq!(r.request_id.as_deref(), Some("rid"));
+}
+
+#[test]
+fn object_params_are_sent_as_json_with_wire_names() {
+    let query = objects::ItemQuery {
+        keyword: Some("phone".to_owned()),
+        cat_id: Some(50),
+        price_from: Some("9.90".parse().unwrap()),
+    };
+    let r = objects::TopgenFixtureObjectsGetRequest::new(query)
+        .filters(vec![objects::Filter {
+            field: Some("color".to_owned()),
+            values: Some(vec!["red".to_owned()]),
+        }]);
+    assert_eq!(
+        text(&encode(&r).unwrap()),
+        pairs(&[
+            ("query", r#"{"keyword":"phone","catId":50,"price_from":"9.90"}"#),
+            ("filters", r#"[{"field":"color","values":["red"]}]"#),
+        ])
+    );
+    let too_many = objects::TopgenFixtureObjectsGetRequest::new(objects::ItemQuery::default())
+        .filters(vec![objects::Filter::default(); 6]);
+    assert_eq!(encode(&too_many).unwrap_err().param, "filters");
+}
+
+#[test]
+fn nested_objects_lists_and_trees_decode() {
+    let body = br#"{"topgen_fixture_objects_get_response":{
+        "result":{"success":true,"total":2,"category":{"cid":1,"name":"root","children":{"category":[{"cid":2,"name":"leaf","children":[]}]}}},
+        "items":{"item":[{"num_iid":"7","title":"t","modified":"2021-08-04 00:00:00","skus":{"sku":[{"sku_id":9,"price":"1.00","properties":{"color":"red"}}]}}]},
+        "request_id":"r"}}"#;
+    let r: objects::TopgenFixtureObjectsGetResponse =
+        decode_json(body, "topgen_fixture_objects_get_response", 200).unwrap();
+    let result: objects::Result2 = r.result.clone().unwrap();
+    assert_eq!(result.success, Some(true));
+    let root = result.category.unwrap();
+    assert_eq!(root.name.as_deref(), Some("root"));
+    let leaf = &root.children.unwrap()[0];
+    assert_eq!(leaf.cid, Some(2));
+    assert_eq!(leaf.children, Some(vec![]));
+    let item = &r.items.as_ref().unwrap()[0];
+    assert_eq!(item.num_iid, Some(7));
+    let sku = &item.skus.as_ref().unwrap()[0];
+    assert_eq!(sku.price.unwrap().to_string(), "1.00");
+    assert_eq!(
+        sku.properties,
+        Some(topgen_runtime::serde_json::json!({"color": "red"}))
+    );
+    assert_eq!(r.request_id.as_deref(), Some("r"));
+}
