@@ -49,7 +49,8 @@ struct GenerateArgs {
 }
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    root.canonicalize().unwrap_or(root)
 }
 
 fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
