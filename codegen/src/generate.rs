@@ -118,6 +118,7 @@ fn lib_rs(apis: &[Api]) -> Result<String, Error> {
         let req = render_ident(&api.request_name);
         let resp = render_ident(&api.response_name);
         quote! {
+            #[rustfmt::skip] // prettyplease formats generated code; rustfmt must not undo it.
             pub mod #m;
             pub use #m::{#req, #resp};
         }

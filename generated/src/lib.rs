@@ -9,6 +9,7 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub use topgen_runtime;
+#[rustfmt::skip]
 pub mod taobao_wdk_iot_wombat_common_gettoken;
 pub use taobao_wdk_iot_wombat_common_gettoken::{
     WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse,

@@ -4,6 +4,7 @@
 //! responses decode TOP's JSON leniently into the typed structs.
 #![deny(warnings)]
 
+#[allow(dead_code)] // A test binary uses only some of the generated API.
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/fixtures.rs"));
 }
@@ -112,7 +113,11 @@ fn every_scalar_type_is_written_like_the_official_sdk() {
         .price("12.50".parse::<Decimal>().unwrap())
         .ratio("0.125".parse::<Decimal>().unwrap())
         .extra(topgen_runtime::serde_json::json!({"a": 1}))
-        .image(topgen_runtime::FileItem::new("a.png", "image/png", b"PNG".to_vec()))
+        .image(topgen_runtime::FileItem::new(
+            "a.png",
+            "image/png",
+            b"PNG".to_vec(),
+        ))
         .fields("num_iid,title")
         .tags(vec!["a".to_owned(), "b".to_owned()])
         .sku_ids(vec![1, 2, 3])
@@ -138,7 +143,7 @@ fn every_scalar_type_is_written_like_the_official_sdk() {
     );
     assert_eq!(p.files().len(), 1);
     assert_eq!(p.files()[0].0, "image");
-    assert!(<scalars::TopgenFixtureScalarsGetRequest as Request>::REQUIRES_SESSION);
+    const { assert!(<scalars::TopgenFixtureScalarsGetRequest as Request>::REQUIRES_SESSION) };
     let debug = format!("{r:?}");
     assert!(!debug.contains("hunter2"), "{debug}");
     assert!(!format!("{p:?}").contains("hunter2"));
@@ -148,8 +153,14 @@ fn every_scalar_type_is_written_like_the_official_sdk() {
 fn limits_are_checked_before_sending() {
     let base = || scalars::TopgenFixtureScalarsGetRequest::new("t", 1);
     let cases: Vec<(scalars::TopgenFixtureScalarsGetRequest, &str)> = vec![
-        (scalars::TopgenFixtureScalarsGetRequest::new("长".repeat(61), 1), "title"),
-        (scalars::TopgenFixtureScalarsGetRequest::new("t", 0), "num_iid"),
+        (
+            scalars::TopgenFixtureScalarsGetRequest::new("长".repeat(61), 1),
+            "title",
+        ),
+        (
+            scalars::TopgenFixtureScalarsGetRequest::new("t", 0),
+            "num_iid",
+        ),
         (base().page_size(101), "page_size"),
         (base().page_size(0), "page_size"),
         (base().price("-0.01".parse().unwrap()), "price"),
@@ -188,7 +199,10 @@ fn scalars_decode_leniently() {
     assert_eq!(r.flags, Some(vec![true, false]));
     assert_eq!(r.times, Some(vec![date("2021-08-04 00:00:00")]));
     assert_eq!(r.prices.as_ref().unwrap()[0].to_string(), "0.10");
-    assert_eq!(r.access_token.as_ref().unwrap().expose_secret(), "tok-secret");
+    assert_eq!(
+        r.access_token.as_ref().unwrap().expose_secret(),
+        "tok-secret"
+    );
     assert!(!format!("{r:?}").contains("tok-secret"));
     assert_eq!(r.request_id.as_deref(), Some("rid"));
 }
@@ -200,15 +214,17 @@ fn object_params_are_sent_as_json_with_wire_names() {
         cat_id: Some(50),
         price_from: Some("9.90".parse().unwrap()),
     };
-    let r = objects::TopgenFixtureObjectsGetRequest::new(query)
-        .filters(vec![objects::Filter {
-            field: Some("color".to_owned()),
-            values: Some(vec!["red".to_owned()]),
-        }]);
+    let r = objects::TopgenFixtureObjectsGetRequest::new(query).filters(vec![objects::Filter {
+        field: Some("color".to_owned()),
+        values: Some(vec!["red".to_owned()]),
+    }]);
     assert_eq!(
         text(&encode(&r).unwrap()),
         pairs(&[
-            ("query", r#"{"keyword":"phone","catId":50,"price_from":"9.90"}"#),
+            (
+                "query",
+                r#"{"keyword":"phone","catId":50,"price_from":"9.90"}"#
+            ),
             ("filters", r#"[{"field":"color","values":["red"]}]"#),
         ])
     );

@@ -7,17 +7,20 @@ use crate::model::{Api, Field, Scalar, Ty};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 
-/// How a setter or `new` argument takes its value, and how it is stored.
-fn arg(api: &Api, f: &Field) -> (TokenStream, TokenStream) {
-    let name = ident(&f.rust);
+/// The type a setter or `new` argument takes, and whether the value needs `.into()`.
+fn arg(api: &Api, f: &Field) -> (TokenStream, bool) {
     match &f.ty {
-        Ty::Scalar(Scalar::String) if f.sensitive => (
-            quote!(impl Into<::topgen_runtime::Secret>),
-            quote!(#name.into()),
-        ),
-        Ty::Scalar(Scalar::String) => (quote!(impl Into<String>), quote!(#name.into())),
-        ty => (rust_ty(api, ty, f.sensitive), quote!(#name)),
+        Ty::Scalar(Scalar::String) if f.sensitive => {
+            (quote!(impl Into<::topgen_runtime::Secret>), true)
+        }
+        Ty::Scalar(Scalar::String) => (quote!(impl Into<String>), true),
+        ty => (rust_ty(api, ty, f.sensitive), false),
     }
+}
+
+/// The stored value of argument `n`.
+fn store(n: &proc_macro2::Ident, into: bool) -> TokenStream {
+    if into { quote!(#n.into()) } else { quote!(#n) }
 }
 
 /// Checks of one value against the param's limits, before it is written.
@@ -30,9 +33,11 @@ fn checks(f: &Field, value: &TokenStream) -> TokenStream {
         quote!(#value)
     };
     if let Some(n) = f.limits.max_length {
+        let n = Literal::u64_unsuffixed(n);
         out.push(quote!(::topgen_runtime::Params::check_max_length(#wire, #text, #n)?;));
     }
     if let Some(n) = f.limits.max_list_size {
+        let n = Literal::u64_unsuffixed(n);
         let len = match f.ty {
             Ty::List(_) => quote!(#value.len()),
             _ => quote!(#text.split(',').count()),
@@ -138,8 +143,12 @@ pub fn request(api: &Api, example: TokenStream) -> TokenStream {
         let inits = api.params.iter().map(|f| {
             let n = ident(&f.rust);
             if f.required {
-                let (_, store) = arg(api, f);
-                quote!(#n: #store)
+                let (_, into) = arg(api, f);
+                if into {
+                    quote!(#n: #n.into())
+                } else {
+                    quote!(#n)
+                }
             } else {
                 quote!(#n: None)
             }
@@ -155,10 +164,18 @@ pub fn request(api: &Api, example: TokenStream) -> TokenStream {
 
     let setters = api.params.iter().filter(|f| !f.required).map(|f| {
         let n = ident(&f.rust);
-        let (ty, store) = arg(api, f);
+        let (ty, into) = arg(api, f);
+        let store = store(&n, into);
         let doc = format!(" Sets `{}`.", f.wire);
+        // A setter takes `self` by value whatever its name; `is_new` is TOP's name, not a
+        // conversion.
+        let conventional = ["is_", "to_", "as_", "into_", "from_"]
+            .iter()
+            .any(|p| f.rust.starts_with(p));
+        let allow = conventional.then(|| quote!(#[allow(clippy::wrong_self_convention)]));
         quote! {
             #[doc = #doc]
+            #allow
             pub fn #n(mut self, #n: #ty) -> Self {
                 self.#n = Some(#store);
                 self

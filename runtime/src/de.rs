@@ -1,0 +1,753 @@
+//! Lenient decoding of TOP replies, like the official SDK's.
+//!
+//! TOP is loose about types: a `Number` may arrive as `"12"`, a `Boolean` as `"true"`, a
+//! `String` as any scalar, a `Date` as `yyyy-MM-dd HH:mm:ss` or epoch milliseconds, and a list
+//! is usually wrapped in an object named after its element type:
+//! `"items": {"oss_token_d_os": [ … ]}`. Generated fields decode through [`opt`]:
+//!
+//! ```
+//! # use topgen_runtime::de;
+//! #[derive(serde::Deserialize)]
+//! struct Reply {
+//!     #[serde(default, deserialize_with = "de::opt")]
+//!     total: Option<i64>,
+//!     #[serde(default, deserialize_with = "de::opt")]
+//!     names: Option<Vec<String>>,
+//! }
+//! let r: Reply = serde_json::from_str(r#"{"total": "2", "names": {"string": ["a", "b"]}}"#)?;
+//! assert_eq!(r.total, Some(2));
+//! assert_eq!(r.names, Some(vec!["a".to_owned(), "b".to_owned()]));
+//! # Ok::<(), serde_json::Error>(())
+//! ```
+//!
+//! Object types opt in with `impl Object for Foo {}` and then decode with their own
+//! `Deserialize`, so they can appear in lists too.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::value::{
+    BoolDeserializer, BorrowedStrDeserializer, F64Deserializer, I64Deserializer,
+    MapAccessDeserializer, StrDeserializer, StringDeserializer, U64Deserializer,
+};
+use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+
+use crate::{DateTime, Decimal, Json, Secret, time};
+
+/// Decodes an optional field leniently: `null` (or an absent field, with `#[serde(default)]`)
+/// is `None`, anything else goes through [`Lenient`].
+///
+/// Use as `#[serde(default, deserialize_with = "::topgen_runtime::de::opt")]` on an
+/// `Option<T>` field.
+pub fn opt<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
+    Option::<LenientValue<T>>::deserialize(d).map(|v| v.map(|LenientValue(t)| t))
+}
+
+/// Decodes a required field leniently, for `#[serde(deserialize_with = "…::de::lenient")]`.
+pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Error> {
+    T::deserialize_lenient(d)
+}
+
+/// A type TOP may send in more than one shape (see the [module docs](self)).
+pub trait Lenient: Sized {
+    /// Decodes `Self` from any of the shapes TOP uses for it.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+}
+
+/// Marker implemented by generated object types (`impl ::topgen_runtime::de::Object for Foo
+/// {}`): their [`Lenient`] decoding is their `Deserialize`.
+pub trait Object {}
+
+impl<T: Object + DeserializeOwned> Lenient for T {
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize(d)
+    }
+}
+
+/// A value decoded through [`Lenient`], so it can be nested in `Option`, sequences…
+struct LenientValue<T>(T);
+
+impl<'de, T: Lenient> Deserialize<'de> for LenientValue<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        T::deserialize_lenient(d).map(LenientValue)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// i64
+
+/// A 64-bit integer: a JSON integer or a numeric string.
+pub(crate) fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
+    d.deserialize_any(I64Visitor)
+}
+
+impl Lenient for i64 {
+    /// A JSON integer, a float without fraction, or a numeric string (`"12"`, `" -3 "`);
+    /// fractions and values outside the 64-bit range are errors.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_i64(d)
+    }
+}
+
+struct I64Visitor;
+
+impl Visitor<'_> for I64Visitor {
+    type Value = i64;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a 64-bit integer (a number or a numeric string)")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<i64, E> {
+        Ok(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<i64, E> {
+        i64::try_from(v)
+            .map_err(|_| E::custom(format_args!("{v} does not fit in a 64-bit integer")))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<i64, E> {
+        // 2^63 is exactly representable; every integral f64 in [-2^63, 2^63) fits in an i64.
+        const LIMIT: f64 = 9_223_372_036_854_775_808.0;
+        if v.fract() != 0.0 || !v.is_finite() {
+            Err(E::custom(format_args!("{v} is not an integer")))
+        } else if (-LIMIT..LIMIT).contains(&v) {
+            // Exact: integral and in range.
+            Ok(v as i64)
+        } else {
+            Err(E::custom(format_args!(
+                "{v} does not fit in a 64-bit integer"
+            )))
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
+        let t = v.trim();
+        t.parse::<i64>().map_err(|_| {
+            if t.parse::<i128>().is_ok() {
+                E::custom(format_args!("{t} does not fit in a 64-bit integer"))
+            } else {
+                E::custom(format_args!("expected a 64-bit integer, found {v:?}"))
+            }
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// bool
+
+impl Lenient for bool {
+    /// A JSON boolean, `"true"`/`"false"` (any case), or `1`/`0` as a number or string.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(BoolVisitor)
+    }
+}
+
+struct BoolVisitor;
+
+impl Visitor<'_> for BoolVisitor {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a boolean (true/false, \"true\"/\"false\", 1/0)")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<bool, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<bool, E> {
+        match v {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(E::custom(format_args!("expected a boolean, found {v}"))),
+        }
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<bool, E> {
+        match v {
+            0 => Ok(false),
+            1 => Ok(true),
+            _ => Err(E::custom(format_args!("expected a boolean, found {v}"))),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
+        let t = v.trim();
+        if t.eq_ignore_ascii_case("true") || t == "1" {
+            Ok(true)
+        } else if t.eq_ignore_ascii_case("false") || t == "0" {
+            Ok(false)
+        } else {
+            Err(E::custom(format_args!("expected a boolean, found {v:?}")))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// String, Secret
+
+/// Any JSON scalar as text: strings as they are, numbers in decimal, booleans as
+/// `true`/`false`.
+pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    d.deserialize_any(StringVisitor)
+}
+
+impl Lenient for String {
+    /// Any JSON scalar: a string, a number (in decimal) or a boolean (`true`/`false`).
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_string(d)
+    }
+}
+
+impl Lenient for Secret {
+    /// Like `String`.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        lenient_string(d).map(Secret::from)
+    }
+}
+
+struct StringVisitor;
+
+impl Visitor<'_> for StringVisitor {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string (or a number or boolean)")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        Ok(v.to_owned())
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<String, E> {
+        Ok(v)
+    }
+
+    fn visit_char<E: de::Error>(self, v: char) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        Ok(v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<String, E> {
+        // Shortest text that reads back as the same f64, never with an exponent.
+        Ok(v.to_string())
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        Ok(if v { "true" } else { "false" }.to_owned())
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// DateTime
+
+impl Lenient for DateTime {
+    /// `yyyy-MM-dd HH:mm:ss` at GMT+8 (optionally with a fraction of a second), a bare
+    /// `yyyy-MM-dd` (midnight GMT+8), RFC 3339 (what `Serialize` writes), or epoch
+    /// milliseconds as a number or numeric string. The result is at `+08:00`.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DateVisitor)
+    }
+}
+
+struct DateVisitor;
+
+impl DateVisitor {
+    fn millis<E: de::Error>(ms: i64) -> Result<DateTime, E> {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| t.with_timezone(&time::GMT8))
+            .ok_or_else(|| E::custom(format_args!("epoch milliseconds {ms} are out of range")))
+    }
+}
+
+impl Visitor<'_> for DateVisitor {
+    type Value = DateTime;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date `yyyy-MM-dd HH:mm:ss` (GMT+8) or epoch milliseconds")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<DateTime, E> {
+        Self::millis(v)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<DateTime, E> {
+        i64::try_from(v)
+            .map_err(|_| E::custom(format_args!("epoch milliseconds {v} are out of range")))
+            .and_then(Self::millis)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<DateTime, E> {
+        let t = v.trim();
+        if let Ok(date) = time::parse(t) {
+            return Ok(date);
+        }
+        if let Ok(naive) = chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f") {
+            if let Some(date) = naive.and_local_timezone(time::GMT8).single() {
+                return Ok(date);
+            }
+        }
+        if let Ok(day) = chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+            if let Some(date) = day
+                .and_hms_opt(0, 0, 0)
+                .and_then(|naive| naive.and_local_timezone(time::GMT8).single())
+            {
+                return Ok(date);
+            }
+        }
+        if let Ok(date) = chrono::DateTime::parse_from_rfc3339(t) {
+            return Ok(date.with_timezone(&time::GMT8));
+        }
+        let digits = t.strip_prefix('-').unwrap_or(t);
+        if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+            return match t.parse::<i64>() {
+                Ok(ms) => Self::millis(ms),
+                Err(_) => Err(E::custom(format_args!(
+                    "epoch milliseconds {t} are out of range"
+                ))),
+            };
+        }
+        Err(E::custom(format_args!(
+            "invalid TOP date {v:?}: expected `yyyy-MM-dd HH:mm:ss` (GMT+8) or epoch milliseconds"
+        )))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Decimal
+
+impl Lenient for Decimal {
+    /// A decimal string (`"0.10"` keeps its scale; exponents like `"1.5E3"` are accepted) or a
+    /// JSON number. A JSON integer is exact; a JSON fraction has already become an `f64` in
+    /// the parser, so it is read from that float's shortest round-trip text (`0.1` → `0.1`,
+    /// never `0.1000000000000000055…`), which is the text TOP sent whenever it had at most
+    /// 15 significant digits. TOP sends `Price`/`BigDecimal` as strings, which are always
+    /// exact.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(DecimalVisitor)
+    }
+}
+
+struct DecimalVisitor;
+
+impl Visitor<'_> for DecimalVisitor {
+    type Value = Decimal;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a decimal number (a string or a number)")
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+        Ok(Decimal::from(v))
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Decimal, E> {
+        let text = v.to_string();
+        Decimal::from_str_exact(&text)
+            .or_else(|_| text.parse::<Decimal>())
+            .map_err(|_| E::custom(format_args!("{v} is out of range for a decimal")))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+        let t = v.trim();
+        Decimal::from_str_exact(t)
+            .or_else(|_| Decimal::from_scientific(t))
+            .map_err(|_| E::custom(format_args!("expected a decimal number, found {v:?}")))
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Json
+
+impl Lenient for Json {
+    /// Any JSON value, as it is.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Json::deserialize(d)
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Vec
+
+impl<T: Lenient> Lenient for Vec<T> {
+    /// A bare array (`[…]`, as with `simplify=true`) or TOP's wrapped list: an object with
+    /// exactly one key, named after the element type, holding the array
+    /// (`{"oss_token_d_os": […]}`) or a single element (`{"item": {…}}`, a one-element
+    /// list). `{}`, `null` and a wrapped `null` are an empty list.
+    fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ListVisitor(PhantomData))
+    }
+}
+
+/// Reads a bare or wrapped list.
+struct ListVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for ListVisitor<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list, or an object with one key holding the list")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
+        collect_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<T>, A::Error> {
+        let Some(first) = map.next_key::<String>()? else {
+            return Ok(Vec::new());
+        };
+        let Items(items) = map.next_value::<Items<T>>()?;
+        if let Some(second) = map.next_key::<String>()? {
+            map.next_value::<IgnoredAny>()?;
+            return Err(de::Error::custom(format_args!(
+                "expected a list, or an object with one key holding the list; found an object with keys `{first}`, `{second}`…"
+            )));
+        }
+        Ok(items)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+}
+
+fn collect_seq<'de, T: Lenient, A: SeqAccess<'de>>(mut seq: A) -> Result<Vec<T>, A::Error> {
+    // Cap the pre-allocation: the hint comes from the peer.
+    let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(256));
+    while let Some(LenientValue(item)) = seq.next_element::<LenientValue<T>>()? {
+        out.push(item);
+    }
+    Ok(out)
+}
+
+/// The value inside a wrapped list: an array, or a single element.
+struct Items<T>(Vec<T>);
+
+impl<'de, T: Lenient> Deserialize<'de> for Items<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ItemsVisitor(PhantomData)).map(Items)
+    }
+}
+
+struct ItemsVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> Visitor<'de> for ItemsVisitor<T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a list or a single element")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
+        collect_seq(seq)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<T>, A::Error> {
+        T::deserialize_lenient(MapAccessDeserializer::new(map)).map(|t| vec![t])
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
+        Ok(Vec::new())
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Vec<T>, E> {
+        T::deserialize_lenient(BoolDeserializer::<E>::new(v)).map(|t| vec![t])
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Vec<T>, E> {
+        T::deserialize_lenient(I64Deserializer::<E>::new(v)).map(|t| vec![t])
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Vec<T>, E> {
+        T::deserialize_lenient(U64Deserializer::<E>::new(v)).map(|t| vec![t])
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Vec<T>, E> {
+        T::deserialize_lenient(F64Deserializer::<E>::new(v)).map(|t| vec![t])
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Vec<T>, E> {
+        T::deserialize_lenient(StrDeserializer::<E>::new(v)).map(|t| vec![t])
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Vec<T>, E> {
+        T::deserialize_lenient(BorrowedStrDeserializer::<E>::new(v)).map(|t| vec![t])
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Vec<T>, E> {
+        T::deserialize_lenient(StringDeserializer::<E>::new(v)).map(|t| vec![t])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Serialize;
+
+    /// Decodes `json` as an optional lenient `T`, like a generated field.
+    fn field<T: Lenient>(json: &str) -> Result<Option<T>, String> {
+        #[derive(Deserialize)]
+        #[serde(bound = "T: Lenient")]
+        struct Holder<T> {
+            #[serde(default, deserialize_with = "opt")]
+            v: Option<T>,
+        }
+        serde_json::from_str::<Holder<T>>(&format!(r#"{{"v": {json}}}"#))
+            .map(|h| h.v)
+            .map_err(|e| e.to_string())
+    }
+
+    fn ok<T: Lenient>(json: &str) -> T {
+        match field::<T>(json) {
+            Ok(Some(v)) => v,
+            Ok(None) => panic!("{json}: decoded as None"),
+            Err(e) => panic!("{json}: {e}"),
+        }
+    }
+
+    fn err<T: Lenient + fmt::Debug>(json: &str) -> String {
+        match field::<T>(json) {
+            Ok(v) => panic!("{json}: decoded as {v:?}"),
+            Err(e) => e,
+        }
+    }
+
+    #[test]
+    fn null_and_absent_are_none() {
+        assert_eq!(field::<i64>("null"), Ok(None));
+        assert_eq!(field::<Vec<String>>("null"), Ok(None));
+        #[derive(Deserialize)]
+        struct Holder {
+            #[serde(default, deserialize_with = "opt")]
+            v: Option<i64>,
+        }
+        let h: Holder = serde_json::from_str("{}").unwrap();
+        assert_eq!(h.v, None);
+    }
+
+    #[test]
+    fn integers() {
+        assert_eq!(ok::<i64>("12"), 12);
+        assert_eq!(ok::<i64>("-7"), -7);
+        assert_eq!(ok::<i64>(r#""520000000001""#), 520_000_000_001);
+        assert_eq!(ok::<i64>(r#"" 42 ""#), 42);
+        assert_eq!(ok::<i64>("9223372036854775807"), i64::MAX);
+        assert_eq!(ok::<i64>(r#""-9223372036854775808""#), i64::MIN);
+        assert_eq!(ok::<i64>("3.0"), 3);
+        let e = err::<i64>("1.5");
+        assert!(e.contains("1.5 is not an integer"), "{e}");
+        let e = err::<i64>("9223372036854775808");
+        assert!(e.contains("does not fit in a 64-bit integer"), "{e}");
+        let e = err::<i64>(r#""99999999999999999999""#);
+        assert!(e.contains("does not fit in a 64-bit integer"), "{e}");
+        let e = err::<i64>("1e20");
+        assert!(e.contains("does not fit in a 64-bit integer"), "{e}");
+        let e = err::<i64>(r#""12abc""#);
+        assert!(
+            e.contains(r#"expected a 64-bit integer, found "12abc""#),
+            "{e}"
+        );
+        let e = err::<i64>(r#""1.5""#);
+        assert!(e.contains("expected a 64-bit integer"), "{e}");
+        let e = err::<i64>("true");
+        assert!(e.contains("expected a 64-bit integer"), "{e}");
+        let e = err::<i64>("[1]");
+        assert!(e.contains("invalid type: sequence"), "{e}");
+    }
+
+    #[test]
+    fn booleans() {
+        assert!(ok::<bool>("true"));
+        assert!(!ok::<bool>("false"));
+        assert!(ok::<bool>(r#""true""#));
+        assert!(!ok::<bool>(r#""False""#));
+        assert!(ok::<bool>("1"));
+        assert!(!ok::<bool>(r#""0""#));
+        let e = err::<bool>(r#""yes""#);
+        assert!(e.contains(r#"expected a boolean, found "yes""#), "{e}");
+        let e = err::<bool>("2");
+        assert!(e.contains("expected a boolean, found 2"), "{e}");
+    }
+
+    #[test]
+    fn strings_from_any_scalar() {
+        assert_eq!(ok::<String>(r#""abc""#), "abc");
+        assert_eq!(ok::<String>(r#""a\"b\u00e9""#), "a\"bé");
+        assert_eq!(ok::<String>("8007"), "8007");
+        assert_eq!(ok::<String>("-1"), "-1");
+        assert_eq!(ok::<String>("520000000000000001"), "520000000000000001");
+        assert_eq!(ok::<String>("0.5"), "0.5");
+        assert_eq!(ok::<String>("true"), "true");
+        let e = err::<String>(r#"{"a":1}"#);
+        assert!(e.contains("expected a string"), "{e}");
+        let s: Secret = ok(r#""tok""#);
+        assert_eq!(s.expose_secret(), "tok");
+        let s: Secret = ok("123");
+        assert_eq!(s.expose_secret(), "123");
+    }
+
+    #[test]
+    fn dates() {
+        let expected = time::parse("2026-11-28 12:00:00").unwrap();
+        for json in [
+            r#""2026-11-28 12:00:00""#,
+            r#"" 2026-11-28 12:00:00 ""#,
+            r#""2026-11-28 12:00:00.000""#,
+            "1795838400000",
+            r#""1795838400000""#,
+            r#""2026-11-28T04:00:00Z""#,
+            r#""2026-11-28T12:00:00+08:00""#,
+        ] {
+            let t: DateTime = ok(json);
+            assert_eq!(t, expected, "{json}");
+            assert_eq!(t.offset(), &time::GMT8, "{json}");
+        }
+        let day: DateTime = ok(r#""2021-08-04""#);
+        assert_eq!(time::format(&day), "2021-08-04 00:00:00");
+        // What `Serialize` writes reads back.
+        let json = serde_json::to_string(&expected).unwrap();
+        assert_eq!(ok::<DateTime>(&json), expected);
+        let e = err::<DateTime>(r#""28/11/2026""#);
+        assert!(e.contains(r#"invalid TOP date "28/11/2026""#), "{e}");
+        let e = err::<DateTime>("9223372036854775807");
+        assert!(e.contains("out of range"), "{e}");
+        let e = err::<DateTime>(r#""99999999999999999999999""#);
+        assert!(e.contains("out of range"), "{e}");
+        let e = err::<DateTime>("true");
+        assert!(e.contains("expected a date"), "{e}");
+    }
+
+    #[test]
+    fn decimals_are_exact() {
+        let d: Decimal = ok(r#""0.10""#);
+        assert_eq!(d.to_string(), "0.10");
+        assert_eq!(d.scale(), 2);
+        assert_eq!(ok::<Decimal>(r#""12.50""#).to_string(), "12.50");
+        assert_eq!(ok::<Decimal>(r#"" -3.5 ""#).to_string(), "-3.5");
+        assert_eq!(ok::<Decimal>(r#""1.5E3""#).to_string(), "1500");
+        assert_eq!(ok::<Decimal>("0.1").to_string(), "0.1");
+        assert_eq!(ok::<Decimal>("0.3").to_string(), "0.3");
+        assert_eq!(ok::<Decimal>("12345.67").to_string(), "12345.67");
+        assert_eq!(ok::<Decimal>("100").to_string(), "100");
+        assert_eq!(
+            ok::<Decimal>("18446744073709551615").to_string(),
+            "18446744073709551615"
+        );
+        assert_eq!(
+            ok::<Decimal>(r#""12345678901234567890.123456""#).to_string(),
+            "12345678901234567890.123456"
+        );
+        let e = err::<Decimal>(r#""12,5""#);
+        assert!(
+            e.contains(r#"expected a decimal number, found "12,5""#),
+            "{e}"
+        );
+        let e = err::<Decimal>("1e300");
+        assert!(e.contains("out of range for a decimal"), "{e}");
+        let e = err::<Decimal>("false");
+        assert!(e.contains("expected a decimal number"), "{e}");
+    }
+
+    #[test]
+    fn json_is_kept_as_is() {
+        let v: Json = ok(r#"{"k":[1,"2",null]}"#);
+        assert_eq!(v, serde_json::json!({"k": [1, "2", null]}));
+        assert_eq!(ok::<Json>("false"), Json::Bool(false));
+    }
+
+    #[derive(Debug, PartialEq, Deserialize, Serialize, Default)]
+    #[serde(default)]
+    struct Token {
+        #[serde(deserialize_with = "opt")]
+        id: Option<i64>,
+        #[serde(deserialize_with = "opt")]
+        tags: Option<Vec<String>>,
+    }
+    impl Object for Token {}
+
+    #[test]
+    fn lists_bare_and_wrapped() {
+        assert_eq!(ok::<Vec<i64>>(r#"[1,"2"]"#), vec![1, 2]);
+        assert_eq!(ok::<Vec<String>>(r#"{"string":["a","b"]}"#), vec!["a", "b"]);
+        assert_eq!(
+            ok::<Vec<bool>>(r#"{"boolean":[true,"false"]}"#),
+            vec![true, false]
+        );
+        assert_eq!(ok::<Vec<String>>(r#"{"string":"only"}"#), vec!["only"]);
+        assert_eq!(ok::<Vec<i64>>(r#"{"number":7}"#), vec![7]);
+        assert_eq!(ok::<Vec<i64>>("{}"), Vec::<i64>::new());
+        assert_eq!(ok::<Vec<i64>>("[]"), Vec::<i64>::new());
+        assert_eq!(ok::<Vec<i64>>(r#"{"number":null}"#), Vec::<i64>::new());
+        let tokens: Vec<Token> = ok(
+            r#"{"oss_token_d_os":[{"id":"1","tags":{"string":["x"]}},{"id":2,"unknown":true}]}"#,
+        );
+        assert_eq!(
+            tokens,
+            vec![
+                Token {
+                    id: Some(1),
+                    tags: Some(vec!["x".to_owned()])
+                },
+                Token {
+                    id: Some(2),
+                    tags: None
+                }
+            ]
+        );
+        let single: Vec<Token> = ok(r#"{"token":{"id":3}}"#);
+        assert_eq!(
+            single,
+            vec![Token {
+                id: Some(3),
+                tags: None
+            }]
+        );
+        let nested: Vec<Vec<i64>> = ok(r#"[[1],{"number":[2,3]}]"#);
+        assert_eq!(nested, vec![vec![1], vec![2, 3]]);
+        let e = err::<Vec<i64>>(r#"{"a":[1],"b":[2]}"#);
+        assert!(e.contains("found an object with keys `a`, `b`"), "{e}");
+        let e = err::<Vec<i64>>(r#"{"number":["x"]}"#);
+        assert!(e.contains(r#"found "x""#), "{e}");
+        let e = err::<Vec<i64>>(r#""1,2""#);
+        assert!(e.contains("expected a list"), "{e}");
+        let e = err::<Vec<Token>>(r#"{"token":[{"id":"nope"}]}"#);
+        assert!(
+            e.contains(r#"expected a 64-bit integer, found "nope""#),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn required_fields_decode_leniently_too() {
+        #[derive(Deserialize)]
+        struct Holder {
+            #[serde(deserialize_with = "lenient")]
+            n: i64,
+        }
+        let h: Holder = serde_json::from_str(r#"{"n":"5"}"#).unwrap();
+        assert_eq!(h.n, 5);
+    }
+}

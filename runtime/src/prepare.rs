@@ -1,0 +1,353 @@
+//! Turning one call into a signed, encoded request, without any I/O.
+//!
+//! Layout (the official Java SDK's, byte-checked): the system params, `sign` included, go in
+//! the URL query; the business params go in an `application/x-www-form-urlencoded` body, or in
+//! a `multipart/form-data` body when the call has a file. File params are not signed.
+
+use std::fmt;
+
+use crate::file::FileItem;
+use crate::params::Params;
+use crate::secret::Secret;
+use crate::sign::{SignMethod, is_blank, sign};
+
+/// The system params and settings of one call.
+#[derive(Clone)]
+pub struct CallContext<'a> {
+    /// The API name.
+    pub method: &'a str,
+    /// The app key.
+    pub app_key: &'a str,
+    /// The app secret, used only to sign.
+    pub secret: &'a Secret,
+    /// How to sign.
+    pub sign_method: SignMethod,
+    /// `yyyy-MM-dd HH:mm:ss` in GMT+8 (see [`crate::time::format`]).
+    pub timestamp: String,
+    /// The user's session, for APIs that need authorisation.
+    pub session: Option<&'a Secret>,
+    /// The optional `partner_id`.
+    pub partner_id: Option<&'a str>,
+    /// The optional `target_app_key`.
+    pub target_app_key: Option<&'a str>,
+    /// Whether to ask for simplified JSON (`simplify=true`: no `<name>_response` wrapper).
+    pub simplify: bool,
+}
+
+impl fmt::Debug for CallContext<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CallContext")
+            .field("method", &self.method)
+            .field("app_key", &self.app_key)
+            .field("secret", &self.secret)
+            .field("sign_method", &self.sign_method)
+            .field("timestamp", &self.timestamp)
+            .field("session", &self.session)
+            .field("partner_id", &self.partner_id)
+            .field("target_app_key", &self.target_app_key)
+            .field("simplify", &self.simplify)
+            .finish()
+    }
+}
+
+/// A signed, encoded request ready to send.
+///
+/// `Debug` redacts the session and prints the body's param names, not their values.
+#[derive(Clone, PartialEq, Eq)]
+pub struct PreparedRequest {
+    /// The system params, `sign` last: `method, app_key, sign_method, timestamp, v, format`,
+    /// then `session, partner_id, target_app_key, simplify` when set, then `sign`.
+    pub query: Vec<(&'static str, String)>,
+    /// The business params.
+    pub body: Body,
+}
+
+impl PreparedRequest {
+    /// The query, form-urlencoded like the body (`timestamp=2026-11-28+12%3A00%3A00`).
+    pub fn query_string(&self) -> String {
+        let pairs: Vec<(&str, &str)> = self.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        encode_form(&pairs)
+    }
+
+    /// The value of a system param in [`PreparedRequest::query`].
+    pub fn query_param(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl fmt::Debug for PreparedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        struct Query<'a>(&'a [(&'static str, String)]);
+        impl fmt::Debug for Query<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.debug_list()
+                    .entries(self.0.iter().map(|(k, v)| {
+                        let shown = if *k == "session" { "***" } else { v.as_str() };
+                        (*k, shown)
+                    }))
+                    .finish()
+            }
+        }
+        f.debug_struct("PreparedRequest")
+            .field("query", &Query(&self.query))
+            .field("body", &self.body)
+            .finish()
+    }
+}
+
+/// The body of a prepared request.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Body {
+    /// `application/x-www-form-urlencoded;charset=UTF-8`: UTF-8, space as `+`, params in
+    /// insertion order.
+    Form(String),
+    /// `multipart/form-data`: text parts (`Content-Type: text/plain`), then file parts.
+    Multipart {
+        /// The text params, in insertion order.
+        text: Vec<(&'static str, String)>,
+        /// The file params, in insertion order.
+        files: Vec<(&'static str, FileItem)>,
+    },
+}
+
+impl fmt::Debug for Body {
+    /// Param names only: values may be secrets.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Body::Form(form) => {
+                let names: Vec<String> = form_urlencoded::parse(form.as_bytes())
+                    .map(|(k, _)| k.into_owned())
+                    .collect();
+                f.debug_struct("Form").field("names", &names).finish()
+            }
+            Body::Multipart { text, files } => {
+                let names: Vec<&str> = text.iter().map(|(k, _)| *k).collect();
+                f.debug_struct("Multipart")
+                    .field("text", &names)
+                    .field("files", files)
+                    .finish()
+            }
+        }
+    }
+}
+
+/// Signs and encodes one call: `format=json`, `v=2.0`; every non-blank system and text param
+/// signed (files are not); a call with files becomes [`Body::Multipart`].
+pub fn prepare(ctx: &CallContext<'_>, params: &Params) -> PreparedRequest {
+    let mut query: Vec<(&'static str, String)> = Vec::with_capacity(11);
+    let mut system = |name: &'static str, value: &str| {
+        if !is_blank(value) {
+            query.push((name, value.to_owned()));
+        }
+    };
+    system("method", ctx.method);
+    system("app_key", ctx.app_key);
+    system("sign_method", ctx.sign_method.as_str());
+    system("timestamp", &ctx.timestamp);
+    system("v", "2.0");
+    system("format", "json");
+    if let Some(session) = ctx.session {
+        system("session", session.expose_secret());
+    }
+    if let Some(partner_id) = ctx.partner_id {
+        system("partner_id", partner_id);
+    }
+    if let Some(target_app_key) = ctx.target_app_key {
+        system("target_app_key", target_app_key);
+    }
+    if ctx.simplify {
+        system("simplify", "true");
+    }
+
+    let signed: Vec<(&str, &str)> = query
+        .iter()
+        .chain(params.text())
+        .map(|(k, v)| (*k, v.as_str()))
+        .collect();
+    let signature = sign(&signed, None, ctx.secret.expose_secret(), ctx.sign_method);
+    query.push(("sign", signature));
+
+    let body = if params.files().is_empty() {
+        let pairs: Vec<(&str, &str)> = params
+            .text()
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        Body::Form(encode_form(&pairs))
+    } else {
+        Body::Multipart {
+            text: params.text().to_vec(),
+            files: params.files().to_vec(),
+        }
+    };
+    PreparedRequest { query, body }
+}
+
+/// `application/x-www-form-urlencoded` text of `pairs`, in order: UTF-8 percent-encoding,
+/// space as `+`, `*-._` and ASCII alphanumerics kept (as Java's `URLEncoder`).
+pub fn encode_form(pairs: &[(&str, &str)]) -> String {
+    form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx<'a>(secret: &'a Secret, session: Option<&'a Secret>) -> CallContext<'a> {
+        CallContext {
+            method: "taobao.wdk.iot.wombat.common.gettoken",
+            app_key: "12345678",
+            secret,
+            sign_method: SignMethod::Md5,
+            timestamp: "2026-11-28 12:00:00".to_owned(),
+            session,
+            partner_id: None,
+            target_app_key: None,
+            simplify: false,
+        }
+    }
+
+    fn gettoken_params() -> Params {
+        let mut p = Params::new();
+        p.push("merchant_code", "HM");
+        p.push("scenes_code", &1_i64);
+        p.push("ou_code", "8007");
+        p.push("robot_sn", "xxxxx");
+        p
+    }
+
+    #[test]
+    fn query_order_and_sign() {
+        let secret = Secret::new("helloworld");
+        let prepared = prepare(&ctx(&secret, None), &gettoken_params());
+        let names: Vec<&str> = prepared.query.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            names,
+            [
+                "method",
+                "app_key",
+                "sign_method",
+                "timestamp",
+                "v",
+                "format",
+                "sign"
+            ]
+        );
+        // sign_vectors.json, canonical-md5.
+        assert_eq!(
+            prepared.query_param("sign"),
+            Some("7FA600ECB5499BD7B8B99D551CDE0D39")
+        );
+        assert_eq!(
+            prepared.body,
+            Body::Form("merchant_code=HM&scenes_code=1&ou_code=8007&robot_sn=xxxxx".to_owned())
+        );
+        assert_eq!(
+            prepared.query_string(),
+            "method=taobao.wdk.iot.wombat.common.gettoken&app_key=12345678&sign_method=md5\
+             &timestamp=2026-11-28+12%3A00%3A00&v=2.0&format=json\
+             &sign=7FA600ECB5499BD7B8B99D551CDE0D39"
+        );
+    }
+
+    #[test]
+    fn session_is_signed_and_redacted_in_debug() {
+        let secret = Secret::new("helloworld");
+        let session = Secret::new("6100e23657fb0b2d0c78568e55a3031134be9a3a5d4b3a365753805");
+        let prepared = prepare(&ctx(&secret, Some(&session)), &gettoken_params());
+        // sign_vectors.json, with-session-md5.
+        assert_eq!(
+            prepared.query_param("sign"),
+            Some("9B576E7601DD8ADE6EC654135EF7855C")
+        );
+        assert_eq!(
+            prepared.query_param("session"),
+            Some(session.expose_secret())
+        );
+        let debug = format!("{prepared:?}");
+        assert!(!debug.contains(session.expose_secret()), "{debug}");
+        assert!(debug.contains(r#"("session", "***")"#), "{debug}");
+        assert!(!debug.contains("xxxxx"), "{debug}");
+        assert!(debug.contains("robot_sn"), "{debug}");
+        let ctx_debug = format!("{:?}", ctx(&secret, Some(&session)));
+        assert!(!ctx_debug.contains("helloworld"), "{ctx_debug}");
+        assert!(!ctx_debug.contains(session.expose_secret()), "{ctx_debug}");
+    }
+
+    #[test]
+    fn optional_system_params_in_order_and_blank_ones_dropped() {
+        let secret = Secret::new("s");
+        let session = Secret::new("  ");
+        let mut c = ctx(&secret, Some(&session));
+        c.partner_id = Some("p");
+        c.target_app_key = Some("t");
+        c.simplify = true;
+        c.sign_method = SignMethod::HmacSha256;
+        let prepared = prepare(&c, &Params::new());
+        let names: Vec<&str> = prepared.query.iter().map(|(k, _)| *k).collect();
+        assert_eq!(
+            names,
+            [
+                "method",
+                "app_key",
+                "sign_method",
+                "timestamp",
+                "v",
+                "format",
+                "partner_id",
+                "target_app_key",
+                "simplify",
+                "sign"
+            ]
+        );
+        let signed: Vec<(&str, &str)> = prepared.query[..prepared.query.len() - 1]
+            .iter()
+            .map(|(k, v)| (*k, v.as_str()))
+            .collect();
+        assert_eq!(
+            prepared.query_param("sign"),
+            Some(sign(&signed, None, "s", SignMethod::HmacSha256).as_str())
+        );
+        assert_eq!(prepared.body, Body::Form(String::new()));
+    }
+
+    #[test]
+    fn files_make_a_multipart_body_and_are_not_signed() {
+        let secret = Secret::new("helloworld");
+        let mut with_file = gettoken_params();
+        with_file.push_file(
+            "image",
+            &FileItem::new("a.png", "image/png", b"PNGDATA".to_vec()),
+        );
+        let a = prepare(&ctx(&secret, None), &with_file);
+        let b = prepare(&ctx(&secret, None), &gettoken_params());
+        assert_eq!(a.query, b.query);
+        match &a.body {
+            Body::Multipart { text, files } => {
+                assert_eq!(text, gettoken_params().text());
+                assert_eq!(files.len(), 1);
+                assert_eq!(files[0].0, "image");
+            }
+            Body::Form(_) => panic!("expected multipart"),
+        }
+        let debug = format!("{a:?}");
+        assert!(
+            !debug.contains("PNGDATA") && !debug.contains("xxxxx"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn form_encoding_matches_java() {
+        assert_eq!(
+            encode_form(&[("robot_sn", "机器人 A&B=1+2/é"), ("k*-._", "~!'()")]),
+            "robot_sn=%E6%9C%BA%E5%99%A8%E4%BA%BA+A%26B%3D1%2B2%2F%C3%A9&k*-._=%7E%21%27%28%29"
+        );
+        assert_eq!(encode_form(&[]), "");
+    }
+}
