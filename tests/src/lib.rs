@@ -7,3 +7,8 @@
 #![deny(missing_docs)]
 
 pub mod gateway;
+
+/// The README's Rust examples, compiled as doctests so the README cannot drift from the API.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

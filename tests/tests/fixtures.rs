@@ -258,3 +258,22 @@ fn nested_objects_lists_and_trees_decode() {
     );
     assert_eq!(r.request_id.as_deref(), Some("r"));
 }
+
+#[test]
+fn codegen_and_runtime_agree_on_response_keys() {
+    // The generator computes `RESPONSE_KEY` at generation time; the runtime computes it for
+    // tools such as the gateway. Both follow PROTOCOL.md and must not drift apart.
+    for method in [
+        "taobao.wdk.iot.wombat.common.gettoken",
+        "alibaba.aliqin.fc.sms.num.send",
+        "alibaba.taobao.x.get",
+        "taobao.taobao.y",
+        "tmall.item.get",
+    ] {
+        assert_eq!(
+            codegen::model::response_key(method),
+            topgen_runtime::request::response_key(method),
+            "{method}"
+        );
+    }
+}
