@@ -141,7 +141,7 @@ impl Client {
             session,
             partner_id: inner.partner_id.as_deref(),
             target_app_key: inner.target_app_key.as_deref(),
-            simplify: false,
+            format: crate::Format::Json,
         };
         Ok(prepare(&ctx, &params))
     }

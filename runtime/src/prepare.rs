@@ -30,8 +30,8 @@ pub struct CallContext<'a> {
     pub partner_id: Option<&'a str>,
     /// The optional `target_app_key`.
     pub target_app_key: Option<&'a str>,
-    /// Whether to ask for simplified JSON (`simplify=true`: no `<name>_response` wrapper).
-    pub simplify: bool,
+    /// The reply format: `format=json|xml`, and `simplify=true` for simplified JSON.
+    pub format: crate::Format,
 }
 
 impl fmt::Debug for CallContext<'_> {
@@ -45,7 +45,7 @@ impl fmt::Debug for CallContext<'_> {
             .field("session", &self.session)
             .field("partner_id", &self.partner_id)
             .field("target_app_key", &self.target_app_key)
-            .field("simplify", &self.simplify)
+            .field("format", &self.format)
             .finish()
     }
 }
@@ -148,7 +148,7 @@ pub fn prepare(ctx: &CallContext<'_>, params: &Params) -> PreparedRequest {
     system("sign_method", ctx.sign_method.as_str());
     system("timestamp", &ctx.timestamp);
     system("v", "2.0");
-    system("format", "json");
+    system("format", ctx.format.wire_format());
     if let Some(session) = ctx.session {
         system("session", session.expose_secret());
     }
@@ -158,7 +158,7 @@ pub fn prepare(ctx: &CallContext<'_>, params: &Params) -> PreparedRequest {
     if let Some(target_app_key) = ctx.target_app_key {
         system("target_app_key", target_app_key);
     }
-    if ctx.simplify {
+    if ctx.format.simplify() {
         system("simplify", "true");
     }
 
@@ -208,7 +208,7 @@ mod tests {
             session,
             partner_id: None,
             target_app_key: None,
-            simplify: false,
+            format: crate::Format::Json,
         }
     }
 
@@ -286,7 +286,7 @@ mod tests {
         let mut c = ctx(&secret, Some(&session));
         c.partner_id = Some("p");
         c.target_app_key = Some("t");
-        c.simplify = true;
+        c.format = crate::Format::SimplifiedJson;
         c.sign_method = SignMethod::HmacSha256;
         let prepared = prepare(&c, &Params::new());
         let names: Vec<&str> = prepared.query.iter().map(|(k, _)| *k).collect();

@@ -71,7 +71,11 @@ fn prepared_for(capture: &Value, secret: &Secret) -> (PreparedRequest, bool) {
         session: None,
         partner_id: Some(PARTNER_ID),
         target_app_key: None,
-        simplify: seen["simplify"].as_str() == Some("true"),
+        format: if seen["simplify"].as_str() == Some("true") {
+            topgen_runtime::Format::SimplifiedJson
+        } else {
+            topgen_runtime::Format::Json
+        },
     };
     let params = business_params(text(seen, "robot_sn"), multipart);
     (prepare(&ctx, &params), multipart)
