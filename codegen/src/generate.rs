@@ -112,6 +112,19 @@ pub fn generate_crate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Re
     Ok(Files { files })
 }
 
+/// The whole pipeline for one spec given as text, touching no file: parse, check, render and
+/// format the API's module. `path` names the spec in errors. Used by the fuzz target, and
+/// handy for tools that hold specs in memory.
+pub fn generate_module(path: &Path, text: &str, crate_path: Option<&str>) -> Result<String, Error> {
+    let spec = crate::load::parse_spec(path, text)?;
+    let api = model::resolve(path, &spec)?;
+    rust_file(
+        render::api_items(&api, crate_path),
+        &header(Some(&api.source)),
+        path,
+    )
+}
+
 fn lib_rs(apis: &[Api]) -> Result<String, Error> {
     let mods = apis.iter().map(|api| {
         let m = render_ident(&api.module);
