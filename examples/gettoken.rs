@@ -6,8 +6,11 @@
 //! ```
 //!
 //! Optional: `TOP_ENDPOINT` (default: the production HTTPS gateway), `TOP_SIGN_METHOD`
-//! (`md5`, `hmac`, `hmac-sha256`), `--show-secrets`. `--help` lists everything. The logic is in
-//! `lib.rs` (`topgen_examples`), where it is tested.
+//! (`md5`, `hmac`, `hmac-sha256`), `TOP_FORMAT` (`json`, `simplified-json`, `xml`),
+//! `TOP_TIMEOUT_MS` (a bound on the whole call), `TOP_RETRIES` (maximum attempts, `1` = no
+//! retry), `--show-secrets`. `--help` lists everything. Exit codes: 0 success, 1 TOP error,
+//! 2 transport failure, 3 unreadable reply, 64 usage. The logic is in `lib.rs`
+//! (`topgen_examples`), where it is tested.
 #![forbid(unsafe_code)]
 
 use std::io::Write;

@@ -14,9 +14,13 @@ use std::ffi::OsString;
 use std::fmt::Write as _;
 
 use clap::Parser;
+use std::time::Duration;
 use topgen_client::taobao_wdk_iot_wombat_common_gettoken::{IotResult, OssTokenDto};
 use topgen_client::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
-use topgen_runtime::{Client, Error, Request, Secret, SignMethod, TopError};
+
+use topgen_runtime::{
+    CallOptions, Client, Error, Format, Request, RetryPolicy, Secret, SignMethod, TopError,
+};
 
 /// Exit code: the call succeeded.
 pub const EXIT_OK: u8 = 0;
@@ -24,7 +28,8 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_TOP_ERROR: u8 = 1;
 /// Exit code: TOP could not be reached (connection, timeout, TLS).
 pub const EXIT_TRANSPORT: u8 = 2;
-/// Exit code: the server answered something that is not a readable TOP reply.
+/// Exit code: the server answered something that is not a readable TOP reply (or one larger
+/// than the client accepts).
 pub const EXIT_BAD_REPLY: u8 = 3;
 /// Exit code: bad command line or environment (`EX_USAGE`).
 pub const EXIT_USAGE: u8 = 64;
@@ -39,9 +44,16 @@ Environment:
   TOP_APP_SECRET   the app's secret (required; never printed)
   TOP_ENDPOINT     the gateway URL (default: the production HTTPS gateway)
   TOP_SIGN_METHOD  md5, hmac or hmac-sha256 (default: hmac-sha256)
+  TOP_FORMAT       the reply format: json, simplified-json or xml (default: json)
+  TOP_TIMEOUT_MS   the time the whole call may take, retries included, in milliseconds
+                   (default: 30000 per attempt, no bound on the whole call)
+  TOP_RETRIES      the maximum number of attempts, 1 to 10; 1 = no retry (default: 4)
 
-Exit codes: 0 success, 1 TOP error_response, 2 transport failure, 3 unreadable reply,
-64 usage or configuration error.";
+Exit codes: 0 success, 1 TOP error_response, 2 transport failure (timeouts included),
+3 unreadable reply, 64 usage or configuration error.";
+
+/// The largest `TOP_TIMEOUT_MS`: one day.
+pub const MAX_TIMEOUT_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// The command line: the API's params (all optional, as in the API) and output options.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Parser)]
@@ -99,6 +111,13 @@ pub struct Config {
     pub endpoint: String,
     /// `TOP_SIGN_METHOD`, or the runtime's default.
     pub sign_method: SignMethod,
+    /// `TOP_FORMAT`, or JSON.
+    pub format: Format,
+    /// `TOP_TIMEOUT_MS`: the bound on the whole call, retries included; `None`: the client's
+    /// per-attempt timeout only.
+    pub timeout: Option<Duration>,
+    /// `TOP_RETRIES`: the maximum number of attempts; `None`: the runtime's retry policy.
+    pub max_attempts: Option<u32>,
     /// The command line.
     pub args: Args,
 }
@@ -179,26 +198,66 @@ where
             Err(e) => return Err(Outcome::usage(&format!("TOP_SIGN_METHOD: {e}"))),
         },
     };
+    let format = match var("TOP_FORMAT") {
+        None => Format::default(),
+        Some(text) => match text.trim().parse::<Format>() {
+            Ok(f) => f,
+            Err(e) => return Err(Outcome::usage(&format!("TOP_FORMAT: {e}"))),
+        },
+    };
+    let timeout = match var("TOP_TIMEOUT_MS") {
+        None => None,
+        Some(text) => match text.trim().parse::<u64>() {
+            Ok(ms) if (1..=MAX_TIMEOUT_MS).contains(&ms) => Some(Duration::from_millis(ms)),
+            _ => {
+                return Err(Outcome::usage(&format!(
+                    "TOP_TIMEOUT_MS: expected a number of milliseconds from 1 to {MAX_TIMEOUT_MS}, got {text:?}"
+                )));
+            }
+        },
+    };
+    let max_attempts = match var("TOP_RETRIES") {
+        None => None,
+        Some(text) => match text.trim().parse::<u32>() {
+            Ok(n) if (1..=RetryPolicy::MAX_ATTEMPTS).contains(&n) => Some(n),
+            _ => {
+                return Err(Outcome::usage(&format!(
+                    "TOP_RETRIES: expected the maximum number of attempts, from 1 (no retry) to {}, got {text:?}",
+                    RetryPolicy::MAX_ATTEMPTS
+                )));
+            }
+        },
+    };
     Ok(Config {
         app_key,
         app_secret: Secret::new(app_secret),
         endpoint,
         sign_method,
+        format,
+        timeout,
+        max_attempts,
         args,
     })
 }
 
 /// Calls the API as configured and renders the result.
 pub async fn run(config: &Config) -> Outcome {
-    let client = match Client::builder(config.app_key.as_str(), config.app_secret.expose_secret())
+    let mut builder = Client::builder(config.app_key.as_str(), config.app_secret.expose_secret())
         .endpoint(config.endpoint.as_str())
         .sign_method(config.sign_method)
-        .build()
-    {
+        .format(config.format);
+    if let Some(attempts) = config.max_attempts {
+        builder = builder.retry(RetryPolicy::default().with_max_attempts(attempts));
+    }
+    let client = match builder.build() {
         Ok(client) => client,
         Err(e) => return Outcome::usage(&format!("cannot build the client: {e}")),
     };
-    match client.execute(&config.args.request()).await {
+    let mut options = CallOptions::new();
+    if let Some(timeout) = config.timeout {
+        options = options.deadline(timeout);
+    }
+    match client.execute_with(&config.args.request(), &options).await {
         Ok(response) => Outcome::out(
             EXIT_OK,
             render_response(&response, config.args.show_secrets),
@@ -340,7 +399,7 @@ pub fn render_error(error: &Error, endpoint: &str) -> Outcome {
                 "{method} failed: could not reach TOP at {endpoint}\nerror: {error}\nretryable: {retryable}\n"
             ),
         ),
-        Error::Status { .. } | Error::Decode { .. } => Outcome::err(
+        Error::Status { .. } | Error::Decode { .. } | Error::BodyTooLarge { .. } => Outcome::err(
             EXIT_BAD_REPLY,
             format!(
                 "{method} failed: the reply from {endpoint} is not a readable TOP reply\nerror: {error}\nretryable: {retryable}\n"

@@ -30,7 +30,7 @@ use serde::de::value::{
     BoolDeserializer, BorrowedStrDeserializer, F64Deserializer, I64Deserializer,
     MapAccessDeserializer, StrDeserializer, StringDeserializer, U64Deserializer,
 };
-use serde::de::{self, DeserializeOwned, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::{DateTime, Decimal, Json, Secret, time};
@@ -41,7 +41,7 @@ use crate::{DateTime, Decimal, Json, Secret, time};
 /// Use as `#[serde(default, deserialize_with = "::topgen_runtime::de::opt")]` on an
 /// `Option<T>` field.
 pub fn opt<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
-    Option::<LenientValue<T>>::deserialize(d).map(|v| v.map(|LenientValue(t)| t))
+    T::deserialize_lenient_opt(d)
 }
 
 /// Decodes a required field leniently, for `#[serde(deserialize_with = "…::de::lenient")]`.
@@ -53,6 +53,99 @@ pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Erro
 pub trait Lenient: Sized {
     /// Decodes `Self` from any of the shapes TOP uses for it.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
+
+    /// Decodes an optional `Self`: `null` is `None`, anything else goes through
+    /// [`deserialize_lenient`](Lenient::deserialize_lenient). Numbers, booleans, dates and
+    /// decimals also read an empty XML element (`<total/>`, a unit value) as `None`; strings
+    /// read it as `""`, lists as `[]` and objects as an object with every field absent.
+    fn deserialize_lenient_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        Option::<LenientValue<Self>>::deserialize(d).map(|v| v.map(|LenientValue(t)| t))
+    }
+}
+
+/// Decodes an optional scalar read by `visitor`, a unit value (an empty XML element) being
+/// `None` like `null`.
+fn scalar_opt<'de, D: Deserializer<'de>, V: Visitor<'de>>(
+    d: D,
+    visitor: V,
+) -> Result<Option<V::Value>, D::Error> {
+    d.deserialize_option(UnitIsNone(visitor))
+}
+
+/// Wraps a scalar visitor: `null`, a unit value and an absent value are `None`, everything
+/// else is the inner visitor's.
+struct UnitIsNone<V>(V);
+
+impl<'de, V: Visitor<'de>> Visitor<'de> for UnitIsNone<V> {
+    type Value = Option<V::Value>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.expecting(f)
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        self.0.visit_bool(v).map(Some)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        self.0.visit_i64(v).map(Some)
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        self.0.visit_u64(v).map(Some)
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Self::Value, E> {
+        self.0.visit_i128(v).map(Some)
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Self::Value, E> {
+        self.0.visit_u128(v).map(Some)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        self.0.visit_f64(v).map(Some)
+    }
+
+    fn visit_char<E: de::Error>(self, v: char) -> Result<Self::Value, E> {
+        self.0.visit_char(v).map(Some)
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        self.0.visit_str(v).map(Some)
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
+        self.0.visit_borrowed_str(v).map(Some)
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        self.0.visit_string(v).map(Some)
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Self::Value, E> {
+        self.0.visit_bytes(v).map(Some)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_seq(seq).map(Some)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        self.0.visit_map(map).map(Some)
+    }
 }
 
 /// Marker implemented by generated object types (`impl ::topgen_runtime::de::Object for Foo
@@ -83,10 +176,14 @@ pub(crate) fn lenient_i64<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Err
 }
 
 impl Lenient for i64 {
-    /// A JSON integer, a float without fraction, or a numeric string (`"12"`, `" -3 "`);
-    /// fractions and values outside the 64-bit range are errors.
+    /// A JSON integer, a float without fraction, or a numeric string (`"12"`, `" -3 "`,
+    /// `"50.0"`); fractions and values outside the 64-bit range are errors.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         lenient_i64(d)
+    }
+
+    fn deserialize_lenient_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        scalar_opt(d, I64Visitor)
     }
 }
 
@@ -125,6 +222,17 @@ impl Visitor<'_> for I64Visitor {
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
         let t = v.trim();
+        // `"50.0"`: an integer written with a zero fraction.
+        let t = match t.split_once('.') {
+            Some((int, zeros))
+                if !zeros.is_empty()
+                    && zeros.bytes().all(|b| b == b'0')
+                    && int.bytes().any(|b| b.is_ascii_digit()) =>
+            {
+                int
+            }
+            _ => t,
+        };
         t.parse::<i64>().map_err(|_| {
             if t.parse::<i128>().is_ok() {
                 E::custom(format_args!("{t} does not fit in a 64-bit integer"))
@@ -142,6 +250,10 @@ impl Lenient for bool {
     /// A JSON boolean, `"true"`/`"false"` (any case), or `1`/`0` as a number or string.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(BoolVisitor)
+    }
+
+    fn deserialize_lenient_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        scalar_opt(d, BoolVisitor)
     }
 }
 
@@ -196,7 +308,8 @@ pub(crate) fn lenient_string<'de, D: Deserializer<'de>>(d: D) -> Result<String, 
 }
 
 impl Lenient for String {
-    /// Any JSON scalar: a string, a number (in decimal) or a boolean (`true`/`false`).
+    /// Any JSON scalar: a string, a number (in decimal) or a boolean (`true`/`false`); an
+    /// empty XML element is `""`.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         lenient_string(d)
     }
@@ -246,6 +359,11 @@ impl Visitor<'_> for StringVisitor {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
         Ok(if v { "true" } else { "false" }.to_owned())
     }
+
+    /// An empty XML element (`<msg/>`) is an empty string.
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Ok(String::new())
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -257,6 +375,10 @@ impl Lenient for DateTime {
     /// milliseconds as a number or numeric string. The result is at `+08:00`.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(DateVisitor)
+    }
+
+    fn deserialize_lenient_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        scalar_opt(d, DateVisitor)
     }
 }
 
@@ -336,6 +458,10 @@ impl Lenient for Decimal {
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(DecimalVisitor)
     }
+
+    fn deserialize_lenient_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Self>, D::Error> {
+        scalar_opt(d, DecimalVisitor)
+    }
 }
 
 struct DecimalVisitor;
@@ -384,10 +510,12 @@ impl Lenient for Json {
 // Vec
 
 impl<T: Lenient> Lenient for Vec<T> {
-    /// A bare array (`[…]`, as with `simplify=true`) or TOP's wrapped list: an object with
-    /// exactly one key, named after the element type, holding the array
-    /// (`{"oss_token_d_os": […]}`) or a single element (`{"item": {…}}`, a one-element
-    /// list). `{}`, `null` and a wrapped `null` are an empty list.
+    /// A bare array (`[…]`, as with `simplify=true`) or TOP's wrapped list: an object whose
+    /// keys are all the same, named after the element type, each holding an array
+    /// (`{"oss_token_d_os": […]}`) or a single element (`{"item": {…}}`, a one-element list;
+    /// in XML the key repeats, once per element: `<items list="true"><item>…</item>
+    /// <item>…</item></items>`). `{}`, `null`, an empty XML element and a wrapped `null` are
+    /// an empty list.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         d.deserialize_any(ListVisitor(PhantomData))
     }
@@ -411,12 +539,20 @@ impl<'de, T: Lenient> Visitor<'de> for ListVisitor<T> {
         let Some(first) = map.next_key::<String>()? else {
             return Ok(Vec::new());
         };
-        let Items(items) = map.next_value::<Items<T>>()?;
-        if let Some(second) = map.next_key::<String>()? {
-            map.next_value::<IgnoredAny>()?;
-            return Err(de::Error::custom(format_args!(
-                "expected a list, or an object with one key holding the list; found an object with keys `{first}`, `{second}`…"
-            )));
+        let Items(mut items) = map.next_value::<Items<T>>()?;
+        // XML repeats the key, once per element: `<items><item>…</item><item>…</item></items>`.
+        while let Some(key) = map.next_key::<String>()? {
+            if key != first {
+                let (first, key): (String, String) = (
+                    first.chars().take(64).collect(),
+                    key.chars().take(64).collect(),
+                );
+                return Err(de::Error::custom(format_args!(
+                    "expected a list, or an object with one key holding the list; found an object with keys `{first}`, `{key}`…"
+                )));
+            }
+            let Items(more) = map.next_value::<Items<T>>()?;
+            items.extend(more);
         }
         Ok(items)
     }
@@ -444,17 +580,34 @@ struct Items<T>(Vec<T>);
 
 impl<'de, T: Lenient> Deserialize<'de> for Items<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(ItemsVisitor(PhantomData)).map(Items)
+        // Through `deserialize_option`, to tell JSON's `null` (`None`: no element) from an
+        // empty XML element (`Some`, then a unit value: one empty element).
+        d.deserialize_option(ItemsVisitor {
+            present: false,
+            _marker: PhantomData,
+        })
+        .map(Items)
     }
 }
 
-struct ItemsVisitor<T>(PhantomData<T>);
+struct ItemsVisitor<T> {
+    /// Whether the value is known to be present, so a unit value is an empty element.
+    present: bool,
+    _marker: PhantomData<T>,
+}
 
 impl<'de, T: Lenient> Visitor<'de> for ItemsVisitor<T> {
     type Value = Vec<T>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a list or a single element")
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        d.deserialize_any(ItemsVisitor {
+            present: true,
+            _marker: PhantomData,
+        })
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<T>, A::Error> {
@@ -466,7 +619,13 @@ impl<'de, T: Lenient> Visitor<'de> for ItemsVisitor<T> {
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Vec<T>, E> {
-        Ok(Vec::new())
+        if self.present {
+            // An empty XML element in a list: `""` for a string, an object with every field
+            // absent; nothing for types that have no empty value (numbers…).
+            T::deserialize_lenient_opt(EmptyElement::<E>(PhantomData)).map(Vec::from_iter)
+        } else {
+            Ok(Vec::new())
+        }
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Vec<T>, E> {
@@ -499,6 +658,56 @@ impl<'de, T: Lenient> Visitor<'de> for ItemsVisitor<T> {
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Vec<T>, E> {
         T::deserialize_lenient(StringDeserializer::<E>::new(v)).map(|t| vec![t])
+    }
+}
+
+/// An empty element, present: `Some` of a unit value, an empty map or sequence, `""`.
+struct EmptyElement<E>(PhantomData<E>);
+
+impl<'de, E: de::Error> Deserializer<'de> for EmptyElement<E> {
+    type Error = E;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_unit()
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_some(self)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_map(de::value::MapDeserializer::<_, E>::new(
+            std::iter::empty::<((), ())>(),
+        ))
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, E> {
+        self.deserialize_map(visitor)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_seq(de::value::SeqDeserializer::<_, E>::new(
+            std::iter::empty::<()>(),
+        ))
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_borrowed_str("")
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, E> {
+        visitor.visit_borrowed_str("")
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char
+        bytes byte_buf unit unit_struct newtype_struct tuple
+        tuple_struct enum identifier ignored_any
     }
 }
 
@@ -557,6 +766,12 @@ mod tests {
         assert_eq!(ok::<i64>("9223372036854775807"), i64::MAX);
         assert_eq!(ok::<i64>(r#""-9223372036854775808""#), i64::MIN);
         assert_eq!(ok::<i64>("3.0"), 3);
+        assert_eq!(ok::<i64>(r#""50.0""#), 50);
+        assert_eq!(ok::<i64>(r#"" -7.00 ""#), -7);
+        for bad in [r#"".0""#, r#""-.0""#, r#""5.""#, r#""5.01""#] {
+            let e = err::<i64>(bad);
+            assert!(e.contains("expected a 64-bit integer"), "{bad}: {e}");
+        }
         let e = err::<i64>("1.5");
         assert!(e.contains("1.5 is not an integer"), "{e}");
         let e = err::<i64>("9223372036854775808");
@@ -725,6 +940,16 @@ mod tests {
                 tags: None
             }]
         );
+        // The key repeated, as XML lists arrive: each holds one element or an array.
+        assert_eq!(
+            ok::<Vec<i64>>(r#"{"number":1,"number":[2,"3"],"number":4}"#),
+            vec![1, 2, 3, 4]
+        );
+        let e = err::<Vec<i64>>(r#"{"number":1,"string":"2"}"#);
+        assert!(
+            e.contains("found an object with keys `number`, `string`"),
+            "{e}"
+        );
         let nested: Vec<Vec<i64>> = ok(r#"[[1],{"number":[2,3]}]"#);
         assert_eq!(nested, vec![vec![1], vec![2, 3]]);
         let e = err::<Vec<i64>>(r#"{"a":[1],"b":[2]}"#);
@@ -738,6 +963,45 @@ mod tests {
             e.contains(r#"expected a 64-bit integer, found "nope""#),
             "{e}"
         );
+    }
+
+    /// A deserializer of one unit value, like an empty XML element.
+    struct Unit;
+
+    impl<'de> Deserializer<'de> for Unit {
+        type Error = de::value::Error;
+
+        fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            visitor.visit_unit()
+        }
+
+        fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+            visitor.visit_some(self)
+        }
+
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf unit unit_struct newtype_struct seq tuple
+            tuple_struct map struct enum identifier ignored_any
+        }
+    }
+
+    #[test]
+    fn a_present_unit_value_is_empty() {
+        assert_eq!(opt::<_, i64>(Unit), Ok(None));
+        assert_eq!(opt::<_, bool>(Unit), Ok(None));
+        assert_eq!(opt::<_, DateTime>(Unit), Ok(None));
+        assert_eq!(opt::<_, Decimal>(Unit), Ok(None));
+        assert_eq!(opt::<_, String>(Unit), Ok(Some(String::new())));
+        assert_eq!(opt::<_, Vec<i64>>(Unit), Ok(Some(Vec::new())));
+        assert_eq!(opt::<_, Json>(Unit), Ok(Some(Json::Null)));
+        // Required: a string is empty, a number has no value.
+        assert_eq!(lenient::<_, String>(Unit), Ok(String::new()));
+        let e = lenient::<_, i64>(Unit).unwrap_err().to_string();
+        assert!(e.contains("invalid type: unit value"), "{e}");
+        // JSON `""` is still not a number.
+        let e = err::<i64>(r#""""#);
+        assert!(e.contains("expected a 64-bit integer"), "{e}");
     }
 
     #[test]

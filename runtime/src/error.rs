@@ -9,6 +9,8 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use crate::transport::TransportError;
+
 /// Why a call failed.
 #[derive(Debug)]
 #[non_exhaustive]
@@ -22,13 +24,26 @@ pub enum Error {
         /// The API, e.g. `taobao.trade.fullinfo.get`.
         method: &'static str,
     },
-    /// Connection failure, timeout, TLS… The reqwest error has its URL stripped
-    /// (`without_url()`), because the query holds the session and the sign. `Display` shows
-    /// the whole cause chain.
+    /// Connection failure, timeout, TLS… ([`TransportError`]: whether the call may have
+    /// reached TOP, whether it timed out). No URL appears in it, because the query holds the
+    /// session and the sign. `Display` shows the whole cause chain.
     Transport {
         /// The underlying error.
-        source: reqwest::Error,
+        source: TransportError,
     },
+    /// The reply's body is larger than the client's limit
+    /// ([`ClientBuilder::max_body_size`](crate::ClientBuilder::max_body_size)): it was not
+    /// read past the limit, or not at all when its `Content-Length` announced more.
+    BodyTooLarge {
+        /// The limit, in bytes (counted after inflating a gzip-compressed reply).
+        limit: usize,
+        /// The HTTP status code.
+        status: u16,
+    },
+    /// The blocking client was called from inside an async (tokio) runtime, where blocking
+    /// would stall the runtime; nothing was sent. Use the async [`Client`](crate::Client)
+    /// there.
+    InsideAsyncRuntime,
     /// Non-2xx HTTP status without a TOP error body.
     Status {
         /// The HTTP status code.
@@ -50,11 +65,12 @@ pub enum Error {
 }
 
 impl Error {
-    /// Whether trying the same call again may succeed:
+    /// Whether trying the same call again may succeed — what the client's
+    /// [`RetryPolicy`](crate::RetryPolicy) retries (see [`crate::retry`]):
     /// - a TOP error whose [`TopError::retry_class`] is not [`RetryClass::Never`]
     ///   ([`RetryClass::AfterDelay`] ones only after a pause);
     /// - a connection that could not be established, timed out or not (nothing reached TOP);
-    /// - HTTP 503 (service unavailable).
+    /// - HTTP 5xx without a TOP error body.
     ///
     /// Other transport failures, timeouts after connecting among them, are not retryable
     /// here: the call may have taken effect. Check [`Error::is_timeout`] to retry calls that
@@ -63,10 +79,12 @@ impl Error {
         match self {
             Error::Top(e) => e.is_retryable(),
             Error::Transport { source } => source.is_connect(),
-            Error::Status { status, .. } => *status == 503,
+            Error::Status { status, .. } => (500..600).contains(status),
             Error::Param(_)
             | Error::MissingSession { .. }
             | Error::Decode { .. }
+            | Error::BodyTooLarge { .. }
+            | Error::InsideAsyncRuntime
             | Error::Config(_) => false,
         }
     }
@@ -97,24 +115,17 @@ impl fmt::Display for Error {
                 f,
                 "`{method}` needs a user session (CallOptions::session) and none was given; nothing was sent"
             ),
-            Error::Transport { source } => {
-                let what = if source.is_timeout() {
-                    "TOP call timed out"
-                } else if source.is_connect() {
-                    "could not connect to TOP"
-                } else {
-                    "HTTP transport to TOP failed"
-                };
-                // The whole cause chain: reqwest's own message is terse ("error sending
-                // request"). No URL appears: it was stripped.
-                write!(f, "{what}: {source}")?;
-                let mut cause = std::error::Error::source(source);
-                while let Some(c) = cause {
-                    write!(f, ": {c}")?;
-                    cause = c.source();
-                }
-                Ok(())
-            }
+            // The summary and the whole cause chain; no URL appears: it was stripped.
+            Error::Transport { source } => source.fmt(f),
+            Error::BodyTooLarge { limit, status } => write!(
+                f,
+                "TOP's reply (HTTP {status}) is larger than the limit of {limit} bytes \
+                 (ClientBuilder::max_body_size); it was not read"
+            ),
+            Error::InsideAsyncRuntime => f.write_str(
+                "the blocking TOP client was called from inside an async runtime, where it \
+                 would block the runtime; use the async Client there (nothing was sent)",
+            ),
             Error::Status {
                 status,
                 body_prefix,

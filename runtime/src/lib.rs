@@ -10,6 +10,21 @@
 //! - Every failure is an [`Error`]; TOP's own errors are a [`TopError`] with a
 //!   [`RetryClass`].
 //!
+//! Under faults the client is bounded and predictable:
+//! - [`RetryPolicy`] ([`retry`]) retries platform errors (`isp.*`, code 10), call limits
+//!   (codes 7, 8, after their own delay), HTTP 5xx and failed connections, with exponential
+//!   backoff and jitter, a bounded number of times, each attempt signed anew; never a call
+//!   that may already have taken effect;
+//! - a connect timeout, a timeout per attempt (body included) and an optional deadline per
+//!   call ([`CallOptions::deadline`]) — see [`client`];
+//! - a reply body larger than [`ClientBuilder::max_body_size`] (64 MiB by default, counted
+//!   after gzip inflation) is refused without buffering it ([`Error::BodyTooLarge`]);
+//! - the HTTP stack is a [`Transport`] ([`transport`]): reqwest by default, anything else
+//!   through [`ClientBuilder::transport`];
+//! - with the `blocking` feature, `blocking::Client` calls from synchronous code;
+//! - calls are traced with [`tracing`] (spans `top.call` and `top.attempt`, one event per
+//!   attempt), never with a secret, the sign or the URL's query.
+//!
 //! Secrets (the app secret, user sessions, [`Secret`] fields and params) are never printed by
 //! `Debug` or `Display`, and error messages quote at most a short, redacted prefix of a reply.
 //!
@@ -20,6 +35,8 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_code)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
 pub mod client;
 pub mod de;
 pub mod error;
@@ -30,9 +47,12 @@ pub mod prepare;
 mod redact;
 pub mod request;
 pub mod response;
+pub mod retry;
 mod secret;
 pub mod sign;
 pub mod time;
+pub mod transport;
+pub mod xml;
 
 pub use chrono;
 pub use reqwest;
@@ -58,5 +78,7 @@ pub use file::FileItem;
 pub use format::Format;
 pub use params::{ParamValue, Params};
 pub use request::Request;
+pub use retry::RetryPolicy;
 pub use secret::Secret;
 pub use sign::SignMethod;
+pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};

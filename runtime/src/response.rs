@@ -1,24 +1,46 @@
-//! Reading TOP's JSON replies: `{"<name>_response": {…}}` or `{"error_response": {…}}`.
+//! Reading TOP's replies in every format:
+//!
+//! - JSON (`format=json`): `{"<name>_response": {…}}` or `{"error_response": {…}}`;
+//! - simplified JSON (`simplify=true`): the bare response object, lists as bare arrays, and
+//!   still `{"error_response": {…}}` for an error;
+//! - XML (`format=xml`): the root element `<name>_response` or `<error_response>`, read as
+//!   described in [`crate::xml`].
+//!
+//! Every body is read once, straight into the typed response. Anything that is not a TOP
+//! reply (an empty body, a proxy's HTML page, plain text, truncated or invalid JSON/XML…) is
+//! an [`Error::Decode`] whose message says what the body looks like, with the HTTP status and
+//! a short, redacted prefix of the body.
 
 use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserializer;
-use serde::de::{DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::de::value::{MapAccessDeserializer, StringDeserializer};
+use serde::de::{
+    self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use crate::error::{Error, TopError};
+use crate::format::Format;
 use crate::redact::redact;
+use crate::xml::{self, XmlErrorKind};
 
 /// At most this many bytes of a body are quoted in an error.
 pub const BODY_PREFIX_LEN: usize = 256;
 
-/// Decodes a JSON reply: `{"<response_key>": {…}}` → `T`, `{"error_response": {…}}` →
-/// [`Error::Top`], anything else → [`Error::Decode`] with a redacted body prefix
-/// ([`redact_body_prefix`]). `status` is only reported in errors.
+/// Decodes a reply in `format` (see the [module docs](self)): the response as `T`, TOP's
+/// `error_response` as [`Error::Top`], anything else as [`Error::Decode`] with a message
+/// saying what the body looks like and a redacted body prefix ([`redact_body_prefix`]).
+/// `status` is only reported in errors.
 ///
-/// The body is parsed once, straight into `T`; other top-level keys are skipped. If both keys
-/// are present, the error wins.
-pub fn decode_json<T: DeserializeOwned>(
+/// The body's own syntax wins over `format`: an XML body is read as XML and a JSON body as
+/// JSON (wrapped, or bare when `format` is [`Format::SimplifiedJson`]), so an error the
+/// gateway sends in the other format is still a [`TopError`]. In simplified JSON, an
+/// `error_response` key makes the reply an error, and a body that is wrapped after all
+/// (`{"<response_key>": {…}}`) is unwrapped. In wrapped JSON, if both the response key and
+/// `error_response` are present the error wins.
+pub fn decode<T: DeserializeOwned>(
+    format: Format,
     body: &[u8],
     response_key: &str,
     status: u16,
@@ -28,40 +50,248 @@ pub fn decode_json<T: DeserializeOwned>(
         status,
         body_prefix: redact_body_prefix(body),
     };
-    let mut de = serde_json::Deserializer::from_slice(body);
-    let envelope = Envelope::<T> {
-        response_key,
-        _marker: PhantomData,
-    }
-    .deserialize(&mut de)
-    .and_then(|envelope| de.end().map(|()| envelope))
-    .map_err(|e| decode_error(e.to_string()))?;
-    match envelope {
-        Found::Error(e) => Err(Error::Top(e)),
-        Found::Response(t) => Ok(t),
-        Found::Neither { keys } => Err(decode_error(format!(
-            "expected `{response_key}` or `error_response` at the top level, found {keys}"
-        ))),
+    let text = match std::str::from_utf8(body) {
+        Ok(text) => text,
+        Err(e) => {
+            return Err(decode_error(format!(
+                "the body is not valid UTF-8 (invalid byte at offset {}), not a TOP reply",
+                e.valid_up_to()
+            )));
+        }
+    };
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let found = match Shape::of(text) {
+        Shape::Empty => return Err(decode_error("empty body, not a TOP reply".to_owned())),
+        Shape::Blank => {
+            return Err(decode_error(
+                "empty body (whitespace only), not a TOP reply".to_owned(),
+            ));
+        }
+        Shape::Html => return Err(decode_error(HTML.to_owned())),
+        Shape::Other => {
+            return Err(decode_error(
+                "the body is neither JSON nor XML (plain text?), not a TOP reply".to_owned(),
+            ));
+        }
+        Shape::Json => decode_json_text(text, format == Format::SimplifiedJson, response_key),
+        Shape::Xml => decode_xml_text(text, response_key),
+    };
+    match found {
+        Ok(Found::Response(t)) => Ok(t),
+        Ok(Found::Error(e)) => Err(Error::Top(e)),
+        Ok(Found::Neither(message)) | Err(message) => Err(decode_error(message)),
     }
 }
 
-/// Decodes a reply received with HTTP `status`: on 2xx as [`decode_json`]; otherwise a TOP
-/// `error_response` body is [`Error::Top`] and anything else [`Error::Status`].
-pub fn decode_reply<T: DeserializeOwned>(
+/// Decodes a reply received with HTTP `status` in `format`: on 2xx as [`decode`]; otherwise
+/// a TOP `error_response` body (in any format) is [`Error::Top`] and anything else
+/// [`Error::Status`] with a redacted body prefix.
+pub fn decode_reply_in<T: DeserializeOwned>(
+    format: Format,
     body: &[u8],
     response_key: &str,
     status: u16,
 ) -> Result<T, Error> {
     if (200..300).contains(&status) {
-        return decode_json(body, response_key, status);
+        return decode(format, body, response_key, status);
     }
-    match decode_json::<IgnoredAny>(body, response_key, status) {
+    match decode::<IgnoredAny>(format, body, response_key, status) {
         Err(Error::Top(e)) => Err(Error::Top(e)),
         _ => Err(Error::Status {
             status,
             body_prefix: redact_body_prefix(body),
         }),
     }
+}
+
+/// Decodes a JSON reply: [`decode`] with [`Format::Json`].
+pub fn decode_json<T: DeserializeOwned>(
+    body: &[u8],
+    response_key: &str,
+    status: u16,
+) -> Result<T, Error> {
+    decode(Format::Json, body, response_key, status)
+}
+
+/// Decodes a JSON reply received with HTTP `status`: [`decode_reply_in`] with
+/// [`Format::Json`].
+pub fn decode_reply<T: DeserializeOwned>(
+    body: &[u8],
+    response_key: &str,
+    status: u16,
+) -> Result<T, Error> {
+    decode_reply_in(Format::Json, body, response_key, status)
+}
+
+const HTML: &str = "an HTML page, not a TOP reply";
+
+/// What a body looks like, from its first characters.
+#[derive(Debug, PartialEq, Eq)]
+enum Shape {
+    Empty,
+    Blank,
+    Html,
+    Json,
+    Xml,
+    Other,
+}
+
+impl Shape {
+    fn of(text: &str) -> Shape {
+        if text.is_empty() {
+            return Shape::Empty;
+        }
+        let t = text.trim_start();
+        let Some(first) = t.chars().next() else {
+            return Shape::Blank;
+        };
+        let head: String = t.chars().take(16).collect::<String>().to_ascii_lowercase();
+        if ["<!doctype html", "<html", "<head", "<body"]
+            .iter()
+            .any(|p| head.starts_with(p))
+        {
+            Shape::Html
+        } else if first == '<' {
+            Shape::Xml
+        } else if matches!(first, '{' | '[' | '"' | '-' | '0'..='9')
+            || ["true", "false", "null"].iter().any(|w| t.starts_with(w))
+        {
+            Shape::Json
+        } else {
+            Shape::Other
+        }
+    }
+}
+
+/// A reply's content: the response, TOP's error, or why it is neither.
+enum Found<T> {
+    Response(T),
+    Error(TopError),
+    Neither(String),
+}
+
+fn decode_xml_text<T: DeserializeOwned>(
+    text: &str,
+    response_key: &str,
+) -> Result<Found<T>, String> {
+    match xml::decode_document::<T>(text, response_key) {
+        Ok(xml::Root::Response(t)) => Ok(Found::Response(t)),
+        Ok(xml::Root::Error(e)) => Ok(Found::Error(e)),
+        Ok(xml::Root::Other(name)) if name.eq_ignore_ascii_case("html") => Err(HTML.to_owned()),
+        Ok(xml::Root::Other(name)) => {
+            let name: String = name.chars().take(64).collect();
+            Err(format!(
+                "expected the root element `<{response_key}>` or `<error_response>`, found `<{name}>`"
+            ))
+        }
+        Err(e) => Err(match e.kind {
+            XmlErrorKind::Truncated => format!("truncated XML: {e}"),
+            XmlErrorKind::Syntax => format!("invalid XML: {e}"),
+            XmlErrorKind::Data => format!("unexpected value in the XML reply: {e}"),
+        }),
+    }
+}
+
+fn decode_json_text<T: DeserializeOwned>(
+    text: &str,
+    simplified: bool,
+    response_key: &str,
+) -> Result<Found<T>, String> {
+    // serde_json limits the nesting of the values it decodes, but skips ignored values
+    // (unknown keys) at any depth; hold the whole body to the XML reader's limit.
+    if json_nesting_exceeds(text.as_bytes(), xml::MAX_DEPTH) {
+        return Err(format!(
+            "invalid JSON: arrays and objects nested more than {} levels deep",
+            xml::MAX_DEPTH
+        ));
+    }
+    let mut de = serde_json::Deserializer::from_str(text);
+    let result = if simplified {
+        Simplified::<T> {
+            response_key,
+            _marker: PhantomData,
+        }
+        .deserialize(&mut de)
+    } else {
+        Envelope::<T> {
+            response_key,
+            _marker: PhantomData,
+        }
+        .deserialize(&mut de)
+    };
+    let result = result.and_then(|found| de.end().map(|()| found));
+    result.map_err(|e| match e.classify() {
+        serde_json::error::Category::Eof => format!("truncated JSON: {e}"),
+        serde_json::error::Category::Syntax | serde_json::error::Category::Io => {
+            format!("invalid JSON: {e}")
+        }
+        serde_json::error::Category::Data => e.to_string(),
+    })
+}
+
+/// Whether arrays and objects nest more than `max` levels deep in `json` (brackets inside
+/// strings do not count).
+fn json_nesting_exceeds(json: &[u8], max: usize) -> bool {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in json {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return true;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    false
+}
+
+/// Errors for a JSON body that is not an object.
+fn not_an_object<E: de::Error>(what: &str, response_key: &str) -> E {
+    E::custom(format_args!(
+        "{what}, not a TOP reply (expected an object with `{response_key}` or `error_response`)"
+    ))
+}
+
+macro_rules! reject_non_objects {
+    () => {
+        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
+            Err(not_an_object("a JSON boolean", self.response_key))
+        }
+        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
+            Err(not_an_object("a JSON number", self.response_key))
+        }
+        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
+            Err(not_an_object("a JSON number", self.response_key))
+        }
+        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
+            Err(not_an_object("a JSON number", self.response_key))
+        }
+        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
+            Err(not_an_object("a JSON string", self.response_key))
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Err(not_an_object("JSON null", self.response_key))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<Self::Value, A::Error> {
+            Err(not_an_object("a JSON array", self.response_key))
+        }
+    };
 }
 
 /// At most [`BODY_PREFIX_LEN`] bytes from the start of `body`, as lossy UTF-8, with the
@@ -85,13 +315,6 @@ pub fn redact_body_prefix(body: &[u8]) -> String {
         redacted.truncate(cut);
     }
     redacted
-}
-
-/// What the top-level object held.
-enum Found<T> {
-    Response(T),
-    Error(TopError),
-    Neither { keys: KeyList },
 }
 
 /// The top-level keys of an unexpected reply, for the error message.
@@ -143,7 +366,7 @@ impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Envelope<'_, T> {
     type Value = Found<T>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Found<T>, D::Error> {
-        d.deserialize_map(self)
+        d.deserialize_any(self)
     }
 }
 
@@ -157,6 +380,8 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
             self.response_key
         )
     }
+
+    reject_non_objects!();
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Found<T>, A::Error> {
         let mut response = None;
@@ -172,11 +397,91 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
                 map.next_value::<IgnoredAny>()?;
             }
         }
-        Ok(match (error, response) {
+        match (error, response) {
+            (Some(e), _) => Ok(Found::Error(e)),
+            (None, Some(t)) => Ok(Found::Response(t)),
+            (None, None) => Ok(Found::Neither(format!(
+                "expected `{}` or `error_response` at the top level, found {keys}",
+                self.response_key
+            ))),
+        }
+    }
+}
+
+/// Reads a simplified reply: the top-level object is `T` itself, except for an
+/// `error_response` key (the reply is an error) and the response key (a wrapped reply after
+/// all: its value is `T`).
+struct Simplified<'k, T> {
+    response_key: &'k str,
+    _marker: PhantomData<T>,
+}
+
+impl<'de, T: DeserializeOwned> DeserializeSeed<'de> for Simplified<'_, T> {
+    type Value = Found<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Found<T>, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, T: DeserializeOwned> Visitor<'de> for Simplified<'_, T> {
+    type Value = Found<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object (the response, or `error_response`)")
+    }
+
+    reject_non_objects!();
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Found<T>, A::Error> {
+        let mut error = None;
+        let mut wrapped = None;
+        let bare = T::deserialize(MapAccessDeserializer::new(Intercept {
+            map,
+            response_key: self.response_key,
+            error: &mut error,
+            wrapped: &mut wrapped,
+        }))?;
+        Ok(match (error, wrapped) {
             (Some(e), _) => Found::Error(e),
             (None, Some(t)) => Found::Response(t),
-            (None, None) => Found::Neither { keys },
+            (None, None) => Found::Response(bare),
         })
+    }
+}
+
+/// The top-level map of a simplified reply with `error_response` and the response key taken
+/// out.
+struct Intercept<'r, 'k, A, T> {
+    map: A,
+    response_key: &'k str,
+    error: &'r mut Option<TopError>,
+    wrapped: &'r mut Option<T>,
+}
+
+impl<'de, A: MapAccess<'de>, T: DeserializeOwned> MapAccess<'de> for Intercept<'_, '_, A, T> {
+    type Error = A::Error;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, A::Error> {
+        while let Some(key) = self.map.next_key::<String>()? {
+            if key == "error_response" && self.error.is_none() {
+                *self.error = Some(self.map.next_value()?);
+            } else if key == self.response_key && self.wrapped.is_none() {
+                *self.wrapped = Some(self.map.next_value()?);
+            } else {
+                return seed
+                    .deserialize(StringDeserializer::<A::Error>::new(key))
+                    .map(Some);
+            }
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
+        self.map.next_value_seed(seed)
     }
 }
 
@@ -252,8 +557,11 @@ mod tests {
                 "found keys `other_response`, `b`",
             ),
             ("{}", "found an empty object"),
-            ("<html>502 Bad Gateway</html>", "expected value"),
-            ("", "EOF while parsing"),
+            (
+                "<html>502 Bad Gateway</html>",
+                "an HTML page, not a TOP reply",
+            ),
+            ("", "empty body"),
             (
                 r#"{"x_get_response":{"n":"abc"}}"#,
                 "expected a 64-bit integer",
@@ -266,7 +574,7 @@ mod tests {
                 r#"{"error_response":{"msg":"no code"}}"#,
                 "missing field `code`",
             ),
-            ("[1,2]", "invalid type: sequence"),
+            ("[1,2]", "a JSON array, not a TOP reply"),
         ];
         for (body, message_part) in cases {
             match decode(body) {
@@ -314,6 +622,58 @@ mod tests {
         assert!(matches!(odd, Err(Error::Status { status: 500, .. })));
         let ok = decode_reply::<Reply>(br#"{"x_get_response":{"n":1}}"#, KEY, 200).unwrap();
         assert_eq!(ok.n, Some(1));
+    }
+
+    #[test]
+    fn json_nesting_scan() {
+        assert!(!json_nesting_exceeds(br#"{"a":[[1]]}"#, 3));
+        assert!(json_nesting_exceeds(br#"{"a":[[1]]}"#, 2));
+        // Brackets in strings, escaped quotes included, do not count.
+        assert!(!json_nesting_exceeds(br#"{"a":"[[[{\"[["}"#, 1));
+        assert!(json_nesting_exceeds(br#"{"a":"\\",[]}"#, 1));
+        assert!(!json_nesting_exceeds(b"]]]]{", 1));
+    }
+
+    #[test]
+    fn shapes() {
+        for (text, shape) in [
+            ("", Shape::Empty),
+            (" \n", Shape::Blank),
+            ("  <HTML lang=en>", Shape::Html),
+            ("<!doctype HTML>", Shape::Html),
+            ("<body>", Shape::Html),
+            ("<?xml version=\"1.0\"?><r/>", Shape::Xml),
+            ("<r/>", Shape::Xml),
+            ("{", Shape::Json),
+            ("[", Shape::Json),
+            ("-1", Shape::Json),
+            ("7", Shape::Json),
+            ("\"s\"", Shape::Json),
+            ("null", Shape::Json),
+            ("true", Shape::Json),
+            ("nothing", Shape::Other),
+            ("Bad Gateway", Shape::Other),
+        ] {
+            assert_eq!(Shape::of(text), shape, "{text:?}");
+        }
+    }
+
+    #[test]
+    fn simplified_replies() {
+        let simplified =
+            |body: &str| super::decode::<Reply>(Format::SimplifiedJson, body.as_bytes(), KEY, 200);
+        let r = simplified(r#"{"n":"4","request_id":"r"}"#).unwrap();
+        assert_eq!((r.n, r.request_id.as_deref()), (Some(4), Some("r")));
+        // Wrapped after all: unwrapped.
+        assert_eq!(
+            simplified(r#"{"x_get_response":{"n":5}}"#).unwrap().n,
+            Some(5)
+        );
+        // The error key makes it an error, wherever it is.
+        let e = simplified(r#"{"n":1,"error_response":{"code":27,"msg":"Invalid session"}}"#);
+        assert!(matches!(e, Err(Error::Top(e)) if e.code == 27));
+        let e = simplified("[1]").unwrap_err().to_string();
+        assert!(e.contains("a JSON array, not a TOP reply"), "{e}");
     }
 
     #[test]

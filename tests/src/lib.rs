@@ -1,12 +1,8 @@
-//! End-to-end test support for topgen.
-//!
-//! [`gateway`]: a local TOP gateway on `127.0.0.1` that checks requests like the Taobao Open
-//! Platform (system params, placement, timestamp, sign, required params) and answers with the
-//! replies it is given, for testing TOP clients over real HTTP.
+//! End-to-end tests of topgen: snapshots, fixture compile checks, conformance of the generated
+//! client over real HTTP against the local TOP gateway (the `topgen-gateway` crate), and the
+//! example program. The tests are in `tests/`; this library only compiles the README's examples.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
-
-pub mod gateway;
 
 /// The README's Rust examples, compiled as doctests so the README cannot drift from the API.
 #[cfg(doctest)]

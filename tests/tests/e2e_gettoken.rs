@@ -1,15 +1,16 @@
 //! `taobao.wdk.iot.wombat.common.gettoken` end to end: the generated request, sent by the
-//! runtime's client over real HTTP to the local TOP gateway (which checks placement,
-//! timestamp, sign and params like TOP), answered with the spec's own examples and decoded
-//! into the generated types.
+//! runtime's client over real HTTP to the local TOP gateway (`topgen-gateway`, which checks
+//! placement, timestamp, sign and params like TOP), answered with the spec's own examples in
+//! the format the client asked for, and decoded into the generated types — in every format
+//! (JSON, simplified JSON, XML) with every sign method.
 
 use std::path::Path;
 
 use chrono::{FixedOffset, TimeZone};
 use codegen::spec::Spec;
 use topgen_client::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
-use topgen_runtime::{Client, Error, Request, SignMethod, TopError};
-use topgen_tests::gateway::{Api, Gateway, Recorded, Reply, Verdict};
+use topgen_gateway::{Api, Gateway, Recorded, Reply, Verdict};
+use topgen_runtime::{CallOptions, Client, Error, Format, Request, SignMethod, TopError};
 
 const METHOD: &str = "taobao.wdk.iot.wombat.common.gettoken";
 const APP_KEY: &str = "12345678";
@@ -22,21 +23,7 @@ fn spec() -> Spec {
     codegen::load_spec(&path).expect("the gettoken spec loads")
 }
 
-fn response_json(spec: &Spec) -> String {
-    spec.examples
-        .response_json
-        .clone()
-        .expect("the spec has a JSON response example")
-}
-
-fn error_json(spec: &Spec) -> String {
-    spec.examples
-        .error_json
-        .clone()
-        .expect("the spec has a JSON error example")
-}
-
-/// The spec's required params (none for gettoken, but the gateway is told whatever it says).
+/// The spec's required params (none for gettoken).
 fn required(spec: &Spec) -> Vec<String> {
     spec.request
         .iter()
@@ -45,25 +32,31 @@ fn required(spec: &Spec) -> Vec<String> {
         .collect()
 }
 
-async fn gateway(spec: &Spec, reply: String) -> Gateway {
+/// A gateway serving the spec's API (its examples included) to one app.
+async fn gateway(api: Api) -> Gateway {
     Gateway::builder()
         .app(APP_KEY, SECRET)
-        .api(
-            Api::new(spec.name.as_str())
-                .required(required(spec))
-                .reply(Reply::json(reply)),
-        )
+        .api(api)
         .start()
         .await
         .expect("the gateway starts")
 }
 
-fn client(gateway: &Gateway, app_key: &str, secret: &str, sign_method: SignMethod) -> Client {
-    Client::builder(app_key, secret)
+fn client(gateway: &Gateway, secret: &str, sign_method: SignMethod, format: Format) -> Client {
+    Client::builder(APP_KEY, secret)
         .endpoint(gateway.endpoint())
         .sign_method(sign_method)
+        .format(format)
         .build()
         .expect("the client builds")
+}
+
+/// Every format with every sign method: the 9 combinations.
+fn combinations() -> Vec<(Format, SignMethod)> {
+    Format::ALL
+        .into_iter()
+        .flat_map(|f| SignMethod::ALL.into_iter().map(move |m| (f, m)))
+        .collect()
 }
 
 /// The request of the doc page's example: HM, 1, 8007, xxxxx.
@@ -106,6 +99,42 @@ fn top_error(result: Result<WdkIotWombatCommonGettokenResponse, Error>) -> TopEr
     }
 }
 
+/// The typed values of the doc's example.
+fn assert_example_values(response: &WdkIotWombatCommonGettokenResponse, context: &str) {
+    let result = response.result.clone().expect("result");
+    assert_eq!(result.success, Some(true), "{context}");
+    assert_eq!(result.msg_code.as_deref(), Some("success"), "{context}");
+    assert_eq!(result.msg_info.as_deref(), Some("success"), "{context}");
+    let data = result.data.expect("result.data");
+    assert_eq!(data.access_key_id.as_deref(), Some("abc"), "{context}");
+    assert_eq!(
+        data.access_key_secret.as_ref().map(|s| s.expose_secret()),
+        Some("abc"),
+        "{context}"
+    );
+    assert_eq!(data.bucket_name.as_deref(), Some("abc"), "{context}");
+    assert_eq!(
+        data.expiration_time,
+        Some(gmt8(2021, 8, 4, 0, 0, 0)),
+        "{context}"
+    );
+    assert_eq!(
+        data.expiration_time.map(|t| t.offset().local_minus_utc()),
+        Some(8 * 3600),
+        "{context}"
+    );
+    assert_eq!(data.m_request_id.as_deref(), Some("abc"), "{context}");
+    assert_eq!(data.scene.as_deref(), Some("abc"), "{context}");
+    assert_eq!(
+        data.security_token.as_ref().map(|s| s.expose_secret()),
+        Some("abc"),
+        "{context}"
+    );
+    assert_eq!(data.endpoint.as_deref(), Some("abc"), "{context}");
+    assert_eq!(data.dir.as_deref(), Some("abc"), "{context}");
+    assert_eq!(response.request_id, None, "the example has no request_id");
+}
+
 #[test]
 fn the_spec_describes_the_request_the_tests_send() {
     let spec = spec();
@@ -122,50 +151,45 @@ fn the_spec_describes_the_request_the_tests_send() {
         [Some("HM"), Some("1"), Some("8007"), Some("xxxxx")]
     );
     assert!(required(&spec).is_empty(), "all four params are optional");
+    // The API the gateway builds from the spec says the same.
+    let api = Api::from_spec(&spec);
+    assert_eq!(api.method(), METHOD);
+    assert!(api.required_params().is_empty());
+    assert!(api.file_params().is_empty());
+    assert!(!api.needs_a_session());
+    // Every format has an answer from the spec's own examples.
+    assert_eq!(
+        api.render(Format::Json).unwrap(),
+        spec.examples.response_json.clone().unwrap()
+    );
+    assert_eq!(
+        api.render(Format::Xml).unwrap(),
+        spec.examples.response_xml.clone().unwrap()
+    );
+    let simplified = api.render(Format::SimplifiedJson).unwrap();
+    assert!(
+        simplified.starts_with(r#"{"result":{"data":{"#),
+        "{simplified}"
+    );
 }
 
 #[tokio::test]
-async fn the_example_call_succeeds_with_every_sign_method() {
-    let spec = spec();
-    let gateway = gateway(&spec, response_json(&spec)).await;
-    for sign_method in SignMethod::ALL {
+async fn the_example_call_succeeds_in_every_format_with_every_sign_method() {
+    let gateway = gateway(Api::from_spec(&spec())).await;
+    for (format, sign_method) in combinations() {
+        let context = format!("{format} / {sign_method}");
         gateway.clear_requests();
-        let client = client(&gateway, APP_KEY, SECRET, sign_method);
+        let client = client(&gateway, SECRET, sign_method, format);
         let response = client
             .execute(&example_request())
             .await
-            .unwrap_or_else(|e| panic!("{sign_method}: {e}"));
-
-        // The typed values of the example.
-        let result = response.result.clone().expect("result");
-        assert_eq!(result.success, Some(true));
-        assert_eq!(result.msg_code.as_deref(), Some("success"));
-        assert_eq!(result.msg_info.as_deref(), Some("success"));
-        let data = result.data.expect("result.data");
-        assert_eq!(data.access_key_id.as_deref(), Some("abc"));
-        assert_eq!(
-            data.access_key_secret.as_ref().map(|s| s.expose_secret()),
-            Some("abc")
-        );
-        assert_eq!(data.bucket_name.as_deref(), Some("abc"));
-        assert_eq!(data.expiration_time, Some(gmt8(2021, 8, 4, 0, 0, 0)));
-        assert_eq!(
-            data.expiration_time.map(|t| t.offset().local_minus_utc()),
-            Some(8 * 3600)
-        );
-        assert_eq!(data.m_request_id.as_deref(), Some("abc"));
-        assert_eq!(data.scene.as_deref(), Some("abc"));
-        assert_eq!(
-            data.security_token.as_ref().map(|s| s.expose_secret()),
-            Some("abc")
-        );
-        assert_eq!(data.endpoint.as_deref(), Some("abc"));
-        assert_eq!(data.dir.as_deref(), Some("abc"));
-        assert_eq!(response.request_id, None, "the example has no request_id");
+            .unwrap_or_else(|e| panic!("{context}: {e}"));
+        assert_example_values(&response, &context);
 
         // What went over the wire.
         let recorded = only_request(&gateway);
-        assert_eq!(recorded.verdict, Verdict::Ok, "{sign_method}");
+        assert_eq!(recorded.verdict, Verdict::Ok, "{context}");
+        assert_eq!(recorded.reply_format, format, "{context}");
         assert_eq!(recorded.http_method, "POST");
         assert_eq!(recorded.path, "/router/rest");
         assert_eq!(
@@ -183,9 +207,15 @@ async fn the_example_call_succeeds_with_every_sign_method() {
         );
         assert_eq!(recorded.query_param("method"), Some(METHOD));
         assert_eq!(recorded.query_param("app_key"), Some(APP_KEY));
-        assert_eq!(recorded.query_param("format"), Some("json"));
+        assert_eq!(
+            recorded.query_param("format"),
+            Some(format.wire_format()),
+            "{context}"
+        );
+        let simplify = (format == Format::SimplifiedJson).then_some("true");
+        assert_eq!(recorded.query_param("simplify"), simplify, "{context}");
         assert_eq!(recorded.query_param("v"), Some("2.0"));
-        let sign = recorded.query_param("sign").expect("sign");
+        let sign = recorded.sign().expect("sign");
         let digest_len = if sign_method == SignMethod::HmacSha256 {
             64
         } else {
@@ -209,59 +239,78 @@ async fn the_example_call_succeeds_with_every_sign_method() {
 }
 
 #[tokio::test]
-async fn the_error_example_is_a_typed_top_error() {
-    let spec = spec();
-    let gateway = gateway(&spec, error_json(&spec)).await;
-    for sign_method in SignMethod::ALL {
+async fn a_call_can_ask_for_another_format_than_its_client() {
+    let gateway = gateway(Api::from_spec(&spec())).await;
+    let client = client(&gateway, SECRET, SignMethod::Md5, Format::Json);
+    for format in Format::ALL {
+        let response = client
+            .execute_with(&example_request(), &CallOptions::new().format(format))
+            .await
+            .unwrap_or_else(|e| panic!("{format}: {e}"));
+        assert_example_values(&response, format.as_str());
+    }
+    let formats: Vec<Format> = gateway.requests().iter().map(|r| r.reply_format).collect();
+    assert_eq!(formats, Format::ALL);
+}
+
+#[tokio::test]
+async fn the_error_example_is_a_typed_top_error_in_every_format() {
+    let gateway = gateway(Api::from_spec(&spec()).reply(Reply::ErrorExample)).await;
+    for (format, sign_method) in combinations() {
         gateway.clear_requests();
-        let client = client(&gateway, APP_KEY, SECRET, sign_method);
+        let client = client(&gateway, SECRET, sign_method, format);
         let e = top_error(client.execute(&example_request()).await);
-        assert_eq!(e.code, 50);
+        assert_eq!(e.code, 50, "{format}");
         assert_eq!(e.msg, "Remote service error");
         assert_eq!(e.sub_code.as_deref(), Some("isv.invalid-parameter"));
-        assert_eq!(e.sub_msg.as_deref(), Some("非法参数"));
+        assert_eq!(e.sub_msg.as_deref(), Some("非法参数"), "{format}");
         assert_eq!(e.request_id, None);
         assert!(!e.is_retryable());
-        assert!(!Error::Top(e).is_retryable());
-        // The gateway accepted the request; the error is the API's reply.
-        assert_eq!(only_request(&gateway).verdict, Verdict::Ok);
+        // The gateway accepted the request; the error is the API's reply, not retried.
+        let recorded = only_request(&gateway);
+        assert_eq!(recorded.verdict, Verdict::Ok);
+        assert_eq!(recorded.reply_format, format);
     }
 }
 
 #[tokio::test]
-async fn a_wrong_secret_is_refused_with_code_25() {
-    let spec = spec();
-    let gateway = gateway(&spec, response_json(&spec)).await;
+async fn a_wrong_secret_is_refused_with_code_25_in_every_format() {
+    let gateway = gateway(Api::from_spec(&spec())).await;
     let wrong = "not-the-app-secret-31f0";
-    for sign_method in SignMethod::ALL {
+    for (format, sign_method) in combinations() {
         gateway.clear_requests();
-        let client = client(&gateway, APP_KEY, wrong, sign_method);
+        let client = client(&gateway, wrong, sign_method, format);
         let result = client.execute(&example_request()).await;
         let debug = format!("{result:?}");
         let e = top_error(result);
-        assert_eq!(e.code, 25, "{sign_method}: {e}");
+        assert_eq!(e.code, 25, "{format} / {sign_method}: {e}");
         assert_eq!(e.sub_code.as_deref(), Some("isv.invalid-signature"));
         assert!(!e.is_retryable());
-        assert!(
-            e.request_id.is_some(),
-            "the gateway's error carries a request_id"
+        let recorded = only_request(&gateway);
+        assert_eq!(
+            e.request_id.as_deref(),
+            Some(recorded.request_id.as_str()),
+            "the gateway's error carries its request_id in {format}"
         );
         for shown in [debug, e.to_string(), format!("{client:?}")] {
             assert!(!shown.contains(wrong), "{shown}");
             assert!(!shown.contains(SECRET), "{shown}");
         }
-        match only_request(&gateway).verdict {
+        match recorded.verdict {
             Verdict::Rejected(r) => assert_eq!(r.code, 25),
             Verdict::Ok => panic!("a wrongly signed request passed"),
         }
+        assert_eq!(recorded.reply_format, format);
     }
 }
 
 #[tokio::test]
 async fn an_unknown_app_key_is_refused_with_code_29() {
-    let spec = spec();
-    let gateway = gateway(&spec, response_json(&spec)).await;
-    let client = client(&gateway, "87654321", SECRET, SignMethod::HmacSha256);
+    let gateway = gateway(Api::from_spec(&spec())).await;
+    let client = Client::builder("87654321", SECRET)
+        .endpoint(gateway.endpoint())
+        .build()
+        .unwrap();
     let e = top_error(client.execute(&example_request()).await);
     assert_eq!(e.code, 29);
     assert_eq!(only_request(&gateway).verdict.code(), Some(29));
@@ -269,9 +318,8 @@ async fn an_unknown_app_key_is_refused_with_code_29() {
 
 #[tokio::test]
 async fn unset_and_empty_optional_params_are_not_sent() {
-    let spec = spec();
-    let gateway = gateway(&spec, response_json(&spec)).await;
-    let client = client(&gateway, APP_KEY, SECRET, SignMethod::Md5);
+    let gateway = gateway(Api::from_spec(&spec())).await;
+    let client = client(&gateway, SECRET, SignMethod::Md5, Format::Json);
 
     // Only robot_sn set.
     let response = client
@@ -312,19 +360,9 @@ async fn unset_and_empty_optional_params_are_not_sent() {
 
 #[tokio::test]
 async fn a_missing_required_param_is_refused_with_code_40() {
-    let spec = spec();
     // As if the doc said robot_sn were required: the gateway enforces what it is told.
-    let gateway = Gateway::builder()
-        .app(APP_KEY, SECRET)
-        .api(
-            Api::new(METHOD)
-                .required(["robot_sn"])
-                .reply(Reply::json(response_json(&spec))),
-        )
-        .start()
-        .await
-        .unwrap();
-    let client = client(&gateway, APP_KEY, SECRET, SignMethod::Hmac);
+    let gateway = gateway(Api::from_spec(&spec()).required(["robot_sn"])).await;
+    let client = client(&gateway, SECRET, SignMethod::Hmac, Format::Xml);
     let e = top_error(
         client
             .execute(&WdkIotWombatCommonGettokenRequest::new().merchant_code("HM"))
@@ -346,37 +384,91 @@ async fn a_missing_required_param_is_refused_with_code_40() {
 #[tokio::test]
 async fn secrets_of_the_response_are_not_in_its_debug_output() {
     let spec = spec();
-    let mut reply: serde_json::Value = serde_json::from_str(&response_json(&spec)).unwrap();
-    let data = &mut reply["wdk_iot_wombat_common_gettoken_response"]["result"]["data"];
-    assert!(data.is_object(), "the example's shape changed: {reply}");
-    data["access_key_secret"] = "AKS-distinctive-9b27e1".into();
-    data["security_token"] = "STS-distinctive-40c8d6".into();
-    let gateway = gateway(&spec, reply.to_string()).await;
-    let client = client(&gateway, APP_KEY, SECRET, SignMethod::HmacSha256);
-    let response = client.execute(&example_request()).await.unwrap();
-
-    let data = response
-        .result
-        .as_ref()
-        .and_then(|r| r.data.as_ref())
-        .unwrap();
-    assert_eq!(
-        data.access_key_secret.as_ref().map(|s| s.expose_secret()),
-        Some("AKS-distinctive-9b27e1")
-    );
-    assert_eq!(
-        data.security_token.as_ref().map(|s| s.expose_secret()),
-        Some("STS-distinctive-40c8d6")
-    );
-    for debug in [format!("{response:?}"), format!("{response:#?}")] {
-        assert!(!debug.contains("AKS-distinctive-9b27e1"), "{debug}");
-        assert!(!debug.contains("STS-distinctive-40c8d6"), "{debug}");
-        assert!(debug.contains("***"), "{debug}");
-        // Everything else is still shown.
-        assert!(debug.contains("bucket_name"), "{debug}");
+    let json = spec
+        .examples
+        .response_json
+        .clone()
+        .unwrap()
+        .replacen(
+            "\"access_key_secret\": \"abc\"",
+            "\"access_key_secret\": \"AKS-distinctive-9b27e1\"",
+            1,
+        )
+        .replacen(
+            "\"security_token\": \"abc\"",
+            "\"security_token\": \"STS-distinctive-40c8d6\"",
+            1,
+        );
+    let xml = spec
+        .examples
+        .response_xml
+        .clone()
+        .unwrap()
+        .replacen(
+            "<access_key_secret>abc<",
+            "<access_key_secret>AKS-distinctive-9b27e1<",
+            1,
+        )
+        .replacen(
+            "<security_token>abc<",
+            "<security_token>STS-distinctive-40c8d6<",
+            1,
+        );
+    let gateway = gateway(Api::new(METHOD).response_json(json).response_xml(xml)).await;
+    for format in Format::ALL {
+        let client = client(&gateway, SECRET, SignMethod::HmacSha256, format);
+        let response = client.execute(&example_request()).await.unwrap();
+        let data = response
+            .result
+            .as_ref()
+            .and_then(|r| r.data.as_ref())
+            .unwrap();
+        assert_eq!(
+            data.access_key_secret.as_ref().map(|s| s.expose_secret()),
+            Some("AKS-distinctive-9b27e1"),
+            "{format}"
+        );
+        assert_eq!(
+            data.security_token.as_ref().map(|s| s.expose_secret()),
+            Some("STS-distinctive-40c8d6"),
+            "{format}"
+        );
+        for debug in [format!("{response:?}"), format!("{response:#?}")] {
+            assert!(!debug.contains("AKS-distinctive-9b27e1"), "{debug}");
+            assert!(!debug.contains("STS-distinctive-40c8d6"), "{debug}");
+            assert!(debug.contains("***"), "{debug}");
+            // Everything else is still shown.
+            assert!(debug.contains("bucket_name"), "{debug}");
+        }
+        // Nor the app secret, anywhere the client or the gateway can be printed.
+        for debug in [format!("{client:?}"), format!("{gateway:?}")] {
+            assert!(!debug.contains(SECRET), "{debug}");
+        }
     }
-    // Nor the app secret, anywhere the client or the gateway can be printed.
-    for debug in [format!("{client:?}"), format!("{gateway:?}")] {
-        assert!(!debug.contains(SECRET), "{debug}");
+}
+
+#[test]
+fn the_blocking_client_works_against_a_spawned_gateway_in_every_format() {
+    // No async runtime here: the gateway serves from its own thread.
+    let gateway = Gateway::builder()
+        .app(APP_KEY, SECRET)
+        .api(Api::from_spec(&spec()))
+        .spawn()
+        .expect("the gateway starts");
+    for (format, sign_method) in combinations() {
+        gateway.clear_requests();
+        let client = topgen_runtime::blocking::Client::builder(APP_KEY, SECRET)
+            .endpoint(gateway.endpoint())
+            .sign_method(sign_method)
+            .format(format)
+            .build()
+            .expect("the blocking client builds");
+        let response = client
+            .execute(&example_request())
+            .unwrap_or_else(|e| panic!("{format} / {sign_method}: {e}"));
+        assert_example_values(&response, &format!("blocking {format} / {sign_method}"));
+        let recorded = only_request(&gateway);
+        assert_eq!(recorded.verdict, Verdict::Ok);
+        assert_eq!(recorded.reply_format, format);
     }
 }

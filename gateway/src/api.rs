@@ -1,0 +1,310 @@
+//! The APIs a gateway serves: [`Api`].
+
+use topgen_runtime::Format;
+
+use crate::reply::{self, ErrorFields};
+
+/// What an API answers to a request that passes the checks (unless a [`Fault`](crate::Fault)
+/// says otherwise).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reply {
+    /// The success example, in the format the request asked for (the default).
+    #[default]
+    Example,
+    /// The error example (`error_response`), in the format the request asked for.
+    ErrorExample,
+}
+
+/// One API the gateway serves: its name, what its requests must carry, and its reply examples.
+///
+/// The examples are the API doc's, verbatim (a topgen spec's `examples` block). The gateway
+/// answers the one in the format the request asks for:
+///
+/// | request | answer |
+/// |---|---|
+/// | `format=json` | the JSON example |
+/// | `format=json&simplify=true` | the JSON example without its `<name>_response` wrapper, each wrapped list (`{"items":{"item":[…]}}`) a bare array |
+/// | `format=xml` | the XML example, or else one derived from the JSON example (same nesting) |
+///
+/// Without a JSON example, JSON requests get an empty response (`{"<name>_response":{}}`),
+/// unless there is an XML example: then they get an HTTP 500 saying the JSON example is
+/// missing. The error example is answered the same way (`error_json`, `error_xml`); without
+/// one, a generic `code 15 isv.invalid-parameter` error.
+///
+/// ```
+/// use topgen_gateway::Api;
+///
+/// let api = Api::new("taobao.wdk.iot.wombat.common.gettoken")
+///     .required(["robot_sn"])
+///     .response_json(r#"{"wdk_iot_wombat_common_gettoken_response":{"result":{"success":true}}}"#);
+/// assert_eq!(api.method(), "taobao.wdk.iot.wombat.common.gettoken");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Api {
+    method: String,
+    required: Vec<String>,
+    files: Vec<String>,
+    needs_session: bool,
+    response_json: Option<String>,
+    response_xml: Option<String>,
+    error_json: Option<String>,
+    error_xml: Option<String>,
+    reply: Reply,
+}
+
+impl Api {
+    /// The API named `method` (`taobao.wdk.iot.wombat.common.gettoken`), with no required
+    /// params, no file params, no session needed, no examples, answering [`Reply::Example`].
+    pub fn new(method: impl Into<String>) -> Self {
+        Self {
+            method: method.into(),
+            required: Vec::new(),
+            files: Vec::new(),
+            needs_session: false,
+            response_json: None,
+            response_xml: None,
+            error_json: None,
+            error_xml: None,
+            reply: Reply::Example,
+        }
+    }
+
+    /// The API a topgen spec describes: its name, its required params, its `byte[]` params as
+    /// file params, whether it needs a session, and its examples.
+    #[cfg(feature = "spec")]
+    pub fn from_spec(spec: &codegen::spec::Spec) -> Self {
+        let examples = &spec.examples;
+        let mut api = Self::new(spec.name.as_str())
+            .required(
+                spec.request
+                    .iter()
+                    .filter(|p| p.required)
+                    .map(|p| p.name.clone()),
+            )
+            .files(
+                spec.request
+                    .iter()
+                    .filter(|p| p.ty.trim() == "byte[]")
+                    .map(|p| p.name.clone()),
+            )
+            .needs_session(spec.needs_session);
+        api.response_json = examples.response_json.clone();
+        api.response_xml = examples.response_xml.clone();
+        api.error_json = examples.error_json.clone();
+        api.error_xml = examples.error_xml.clone();
+        api
+    }
+
+    /// Adds required business params: a request without one (as a text or a file part) gets
+    /// error 40.
+    pub fn required<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.required.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Declares file (`byte[]`) params: they must arrive as file parts of a
+    /// `multipart/form-data` body, and they are not signed. A file part of any other name, or
+    /// one of these sent as text, gets error 41.
+    pub fn files<I, S>(mut self, names: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.files.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// Whether the API needs a user's `session` (error 26 without one).
+    pub fn needs_session(mut self, needs: bool) -> Self {
+        self.needs_session = needs;
+        self
+    }
+
+    /// The JSON success example (`{"<name>_response":{…}}`), verbatim.
+    pub fn response_json(mut self, example: impl Into<String>) -> Self {
+        self.response_json = Some(example.into());
+        self
+    }
+
+    /// The XML success example (`<<name>_response>…</<name>_response>`), verbatim.
+    pub fn response_xml(mut self, example: impl Into<String>) -> Self {
+        self.response_xml = Some(example.into());
+        self
+    }
+
+    /// The JSON error example (`{"error_response":{…}}`), verbatim.
+    pub fn error_json(mut self, example: impl Into<String>) -> Self {
+        self.error_json = Some(example.into());
+        self
+    }
+
+    /// The XML error example (`<error_response>…</error_response>`), verbatim.
+    pub fn error_xml(mut self, example: impl Into<String>) -> Self {
+        self.error_xml = Some(example.into());
+        self
+    }
+
+    /// What to answer to a request that passes the checks.
+    pub fn reply(mut self, reply: Reply) -> Self {
+        self.reply = reply;
+        self
+    }
+
+    /// The API's method name.
+    pub fn method(&self) -> &str {
+        &self.method
+    }
+
+    /// The required business params.
+    pub fn required_params(&self) -> &[String] {
+        &self.required
+    }
+
+    /// The file params.
+    pub fn file_params(&self) -> &[String] {
+        &self.files
+    }
+
+    /// Whether the API needs a session.
+    pub fn needs_a_session(&self) -> bool {
+        self.needs_session
+    }
+
+    /// The answer of [`Api::reply`] in `format`: `Ok(body)`, or `Err(why)` when it cannot be
+    /// made (no JSON example for a JSON request while there is an XML one, an example that is
+    /// not JSON).
+    pub fn render(&self, format: Format) -> Result<String, String> {
+        match self.reply {
+            Reply::Example => self.render_example(format),
+            Reply::ErrorExample => self.render_error_example(format),
+        }
+    }
+
+    /// The success example in `format`.
+    pub fn render_example(&self, format: Format) -> Result<String, String> {
+        let json = self.response_json.as_deref();
+        let xml = self.response_xml.as_deref();
+        match (format, json, xml) {
+            (Format::Xml, _, Some(xml)) => Ok(xml.to_owned()),
+            (Format::Xml, Some(json), None) => reply::json_to_xml(json)
+                .map_err(|e| format!("the JSON example of {} is not JSON: {e}", self.method)),
+            (Format::SimplifiedJson, Some(json), _) => reply::simplify_json(json)
+                .map_err(|e| format!("the JSON example of {} is not JSON: {e}", self.method)),
+            (Format::Json, Some(json), _) => Ok(json.to_owned()),
+            (_, None, Some(_)) => Err(format!(
+                "{} has an XML example but no JSON example to answer a {format} request with",
+                self.method
+            )),
+            (_, None, None) => Ok(reply::empty_response(&self.method, format)),
+        }
+    }
+
+    /// The error example in `format`.
+    pub fn render_error_example(&self, format: Format) -> Result<String, String> {
+        let json = self.error_json.as_deref();
+        match (format, json, self.error_xml.as_deref()) {
+            (Format::Xml, _, Some(xml)) => Ok(xml.to_owned()),
+            (Format::Xml, Some(json), None) => reply::json_to_xml(json)
+                .map_err(|e| format!("the JSON error example of {} is not JSON: {e}", self.method)),
+            // Errors are wrapped in simplified JSON too.
+            (_, Some(json), _) => Ok(json.to_owned()),
+            (_, None, Some(_)) => Err(format!(
+                "{} has an XML error example but no JSON one to answer a {format} request with",
+                self.method
+            )),
+            (_, None, None) => {
+                let isv = crate::TopErrorReply::isv();
+                Ok(reply::render_error(
+                    &ErrorFields {
+                        code: isv.code,
+                        msg: &isv.msg,
+                        sub_code: isv.sub_code.as_deref(),
+                        sub_msg: isv.sub_msg.as_deref(),
+                        request_id: None,
+                    },
+                    format,
+                ))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const JSON: &str = r#"{"x_get_response":{"names":{"string":["a"]}}}"#;
+    const XML: &str = "<x_get_response><names><string>b</string></names></x_get_response>";
+
+    #[test]
+    fn examples_in_every_format() {
+        let api = Api::new("taobao.x.get")
+            .response_json(JSON)
+            .response_xml(XML);
+        assert_eq!(api.render(Format::Json).unwrap(), JSON);
+        assert_eq!(
+            api.render(Format::SimplifiedJson).unwrap(),
+            r#"{"names":["a"]}"#
+        );
+        assert_eq!(api.render(Format::Xml).unwrap(), XML);
+        // XML derived from JSON.
+        let json_only = Api::new("taobao.x.get").response_json(JSON);
+        assert!(json_only.render(Format::Xml).unwrap().ends_with(
+            r#"<x_get_response><names list="true"><string>a</string></names></x_get_response>"#
+        ));
+        // No JSON to answer JSON with.
+        let xml_only = Api::new("taobao.x.get").response_xml(XML);
+        assert!(
+            xml_only
+                .render(Format::Json)
+                .unwrap_err()
+                .contains("no JSON example")
+        );
+        assert_eq!(xml_only.render(Format::Xml).unwrap(), XML);
+        // Nothing at all: an empty response.
+        let none = Api::new("taobao.x.get");
+        assert_eq!(
+            none.render(Format::Json).unwrap(),
+            r#"{"x_get_response":{}}"#
+        );
+        assert_eq!(none.render(Format::SimplifiedJson).unwrap(), "{}");
+        assert!(
+            Api::new("x")
+                .response_json("{")
+                .render(Format::Xml)
+                .is_err()
+        );
+    }
+
+    #[test]
+    fn error_examples_in_every_format() {
+        let json = r#"{"error_response":{"code":50,"msg":"m"}}"#;
+        let api = Api::new("taobao.x.get")
+            .error_json(json)
+            .reply(Reply::ErrorExample);
+        assert_eq!(api.render(Format::Json).unwrap(), json);
+        assert_eq!(api.render(Format::SimplifiedJson).unwrap(), json);
+        assert!(
+            api.render(Format::Xml)
+                .unwrap()
+                .ends_with("<error_response><code>50</code><msg>m</msg></error_response>")
+        );
+        let generic = Api::new("x").reply(Reply::ErrorExample);
+        assert!(
+            generic
+                .render(Format::Json)
+                .unwrap()
+                .contains("isv.invalid-parameter")
+        );
+        assert!(
+            generic
+                .render(Format::Xml)
+                .unwrap()
+                .contains("<code>15</code>")
+        );
+    }
+}

@@ -1,0 +1,133 @@
+//! A local Taobao Open Platform (TOP) gateway for tests: a real HTTP/1.1 server on `127.0.0.1`
+//! that checks requests the way TOP does, answers from the API's own doc examples in the format
+//! the request asks for, and injects faults on demand — for the tests of TOP clients (topgen's,
+//! and yours).
+//!
+//! # Pointing your tests at it
+//!
+//! Declare the apps (app key + secret) and the APIs the gateway serves, start it, and build your
+//! `topgen_runtime::Client` with `.endpoint(gateway.endpoint())`. Afterwards,
+//! [`Gateway::requests`] tells what it received and what it made of it. The server stops when
+//! the [`Gateway`] is dropped.
+//!
+//! ```
+//! use topgen_client::WdkIotWombatCommonGettokenRequest;
+//! use topgen_gateway::{Api, Fault, Gateway, Verdict};
+//! use topgen_runtime::RetryPolicy;
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let gateway = Gateway::builder()
+//!     .app("12345678", "my-test-secret")
+//!     .api(
+//!         Api::new("taobao.wdk.iot.wombat.common.gettoken")
+//!             .required(["robot_sn"])
+//!             .response_json(
+//!                 r#"{"wdk_iot_wombat_common_gettoken_response":{"result":{"success":true}}}"#,
+//!             ),
+//!     )
+//!     .start()
+//!     .await
+//!     .expect("binds a port on 127.0.0.1");
+//!
+//! let client = topgen_runtime::Client::builder("12345678", "my-test-secret")
+//!     .endpoint(gateway.endpoint())
+//!     .retry(RetryPolicy::none()) // show each fault, don't retry it away
+//!     .build()
+//!     .unwrap();
+//! let request = WdkIotWombatCommonGettokenRequest::new().robot_sn("xxxxx");
+//! let response = client.execute(&request).await.unwrap();
+//! assert_eq!(response.result.unwrap().success, Some(true));
+//!
+//! let requests = gateway.requests();
+//! assert_eq!(requests.len(), 1);
+//! assert_eq!(requests[0].verdict, Verdict::Ok); // the sign, the timestamp… were right
+//! assert_eq!(requests[0].body_param("robot_sn"), Some("xxxxx"));
+//!
+//! // The next call meets a platform error (in the JSON the client asked for).
+//! gateway.push_fault(Fault::isp_error());
+//! let error = client.execute(&request).await.unwrap_err();
+//! assert_eq!(error.top().and_then(|e| e.sub_code.as_deref()), Some("isp.remote-service-error"));
+//! assert_eq!(gateway.requests()[1].fault, Some(Fault::isp_error()));
+//! # });
+//! ```
+//!
+//! With the `spec` feature, `Api::from_spec` builds an API from a topgen YAML spec
+//! (`codegen::load_spec`): its required and file params, whether it needs a session, and its
+//! examples. Without it (no dependency on the generator), give the examples as strings
+//! ([`Api::response_json`], [`Api::response_xml`], [`Api::error_json`], [`Api::error_xml`]).
+//!
+//! The server runs on a thread of its own with its own tokio runtime:
+//! [`GatewayBuilder::start`] starts it from async code (`#[tokio::test]`),
+//! [`GatewayBuilder::spawn`] from plain `#[test]`s (for blocking clients).
+//!
+//! # What it checks
+//!
+//! Every request is checked in this order; the first violation is answered with TOP's
+//! `error_response` (HTTP 200, `{"error_response":{"code":…,"msg":…,"sub_code":…,"sub_msg":…,
+//! "request_id":…}}` or its XML form) and recorded as [`Verdict::Rejected`]:
+//!
+//! | check | code | sub_code |
+//! |---|---|---|
+//! | HTTP method is `POST` | 9 | `isv.http-action-not-allowed` |
+//! | path is `/router/rest` | 9 | `isv.http-action-not-allowed` |
+//! | query and body are UTF-8; a body's (and a text part's) charset, if given, is UTF-8 | 47 | `isv.invalid-encoding` |
+//! | a non-empty body is `application/x-www-form-urlencoded`, or `multipart/form-data` with a boundary | 41 | `isv.invalid-content-type` |
+//! | a multipart body is well formed | 41 | `isv.invalid-multipart` |
+//! | only system params in the URL query, none in the body, none sent twice | 41 | `isv.invalid-parameter:NAME` |
+//! | no empty or whitespace-only value (clients must not send them) | 41 | `isv.invalid-parameter:NAME` |
+//! | `method` present / one of the declared APIs | 21 / 22 | `isv.missing-method` / `isv.invalid-method` |
+//! | `app_key` present / one of the declared apps | 28 / 29 | `isv.missing-app-key` / `isv.invalid-app-key` |
+//! | `timestamp` present / exactly `yyyy-MM-dd HH:mm:ss`, at most 10 minutes from now at GMT+8 | 30 / 31 | `isv.missing-timestamp` / `isv.invalid-timestamp` |
+//! | `v` present / `2.0` | 32 / 33 | `isv.missing-version` / `isv.invalid-version` |
+//! | `format` is `json` or `xml` (TOP's default is XML, so clients always send it) | 23 | `isv.invalid-format` |
+//! | `simplify`, if sent, is `true` or `false` | 41 | `isv.invalid-parameter:simplify` |
+//! | `sign_method` is `md5`, `hmac` or `hmac-sha256` | 25 | `isv.invalid-signature` |
+//! | `sign` present / matches the params and the app's secret | 24 / 25 | `isv.missing-signature` / `isv.invalid-signature` |
+//! | `session` present if the API needs one / one of the declared sessions, if any | 26 / 27 | `isv.missing-session` / `isv.invalid-session` |
+//! | file params ([`Api::files`]) arrive as file parts, and no other param does | 41 | `isv.invalid-parameter:NAME` |
+//! | every required business param present | 40 | `isv.missing-parameter:NAME` |
+//!
+//! System params are `method, app_key, timestamp, v, sign, sign_method, format` and, optionally,
+//! `session, partner_id, target_app_key, simplify`. The sign is recomputed over every query
+//! param except `sign` plus every text param of the body (form fields, or the text parts of a
+//! multipart body; file parts are not signed), by this crate's own implementation of the three
+//! methods — not the runtime's, so that the gateway does not share the client's mistakes.
+//!
+//! # What it answers
+//!
+//! A request that passes gets the API's [`Reply`] (its success example, or its error example)
+//! in the format it asked for: `format=json` → the JSON example; `format=json&simplify=true` →
+//! the JSON example without the `<name>_response` wrapper and with TOP's wrapped lists
+//! (`{"x":{"item":[…]}}`) as bare arrays; `format=xml` → the XML example (see [`Api`]). Errors
+//! are in the requested format too, and XML when the request asked for no format (TOP's
+//! default). Then a [`Fault`] may change the answer: a TOP error, a delay, a stalled,
+//! truncated, oversized, chunked or gzip-compressed body, an HTTP 5xx, a proxy's HTML page, a
+//! connection dropped mid-body, or no answer at all. Faults are queued per request ([`Gateway::push_fault`]) with an optional
+//! default ([`Gateway::set_default_fault`]).
+//!
+//! Each request is recorded ([`Recorded`]): its params, files, headers, the format answered,
+//! the verdict, the fault it got, and when it arrived — so that tests can count attempts and
+//! check each attempt's timestamp and sign.
+//!
+//! Secrets (app secrets, sessions, params named like secrets) are never shown by this crate's
+//! `Debug` output nor in the replies it sends. The gateway only listens on `127.0.0.1`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod api;
+mod check;
+mod fault;
+mod json;
+mod record;
+mod reply;
+mod server;
+pub mod sign;
+mod wire;
+
+pub use api::{Api, Reply};
+pub use check::{DEFAULT_MAX_SKEW, PATH, SYSTEM_PARAMS};
+pub use fault::{Fault, TopErrorReply};
+pub use record::{Recorded, RecordedFile, Rejection, Verdict};
+pub use reply::{json_to_xml, response_key, simplify_json};
+pub use server::{Gateway, GatewayBuilder};
+pub use topgen_runtime::Format;

@@ -1,0 +1,574 @@
+//! The server: [`Gateway`] and its [`GatewayBuilder`].
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt;
+use std::io::{self, Write as _};
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, FixedOffset};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::oneshot;
+use tokio::task::JoinSet;
+
+use crate::api::Api;
+use crate::check::{self, Config, DEFAULT_MAX_SKEW, Hidden, PATH};
+use crate::fault::Fault;
+use crate::record::Recorded;
+use crate::reply::{self, ErrorFields};
+use crate::wire::{Conn, HttpRequest, Outgoing, ReadError};
+
+/// [`Fault::Oversize`] pads a body to at most this many bytes.
+pub(crate) const MAX_OVERSIZE: usize = 256 << 20;
+
+/// A connection may wait this long for its next request (longer than HTTP clients keep idle
+/// pooled connections, so that the client, not the gateway, closes them).
+const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// Builds a [`Gateway`]; see the [crate docs](crate).
+#[derive(Debug, Clone)]
+pub struct GatewayBuilder {
+    config: Config,
+    faults: Faults,
+}
+
+impl GatewayBuilder {
+    /// Adds an app: its `app_key` and the secret its requests are signed with.
+    pub fn app(mut self, app_key: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.config
+            .apps
+            .insert(app_key.into(), Hidden(secret.into()));
+        self
+    }
+
+    /// Adds an API (replacing a previous one of the same method).
+    pub fn api(mut self, api: Api) -> Self {
+        self.config.apis.insert(api.method().to_owned(), api);
+        self
+    }
+
+    /// Adds a valid user session. Once any is declared, a request carrying another `session`
+    /// gets error 27; without any, every non-empty session is accepted.
+    pub fn session(mut self, session: impl Into<String>) -> Self {
+        self.config.sessions.push(Hidden(session.into()));
+        self
+    }
+
+    /// Fixes the gateway's clock, against which timestamps are checked (default: the real
+    /// time). Lets a test replay a captured request.
+    pub fn clock(mut self, now: DateTime<FixedOffset>) -> Self {
+        self.config.clock = Some(now);
+        self
+    }
+
+    /// How far a request's `timestamp` may be from the gateway's clock (default 10 minutes,
+    /// like TOP).
+    pub fn max_skew(mut self, skew: Duration) -> Self {
+        self.config.max_skew = skew;
+        self
+    }
+
+    /// Compresses every answer with gzip when the request's `Accept-Encoding` allows it, like
+    /// TOP (default: off; [`Fault::Gzip`] does it for one answer).
+    pub fn gzip(mut self, gzip: bool) -> Self {
+        self.config.gzip = gzip;
+        self
+    }
+
+    /// Queues a fault for the next request without one (see [`Fault`]).
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.faults.queue.push_back(fault);
+        self
+    }
+
+    /// Queues faults, one per request, in order.
+    pub fn faults(mut self, faults: impl IntoIterator<Item = Fault>) -> Self {
+        self.faults.queue.extend(faults);
+        self
+    }
+
+    /// The fault of every request once the queue is empty.
+    pub fn default_fault(mut self, fault: Fault) -> Self {
+        self.faults.default = Some(fault);
+        self
+    }
+
+    fn shared(self) -> Arc<Shared> {
+        Arc::new(Shared {
+            config: Mutex::new(self.config),
+            log: Mutex::new(Vec::new()),
+            faults: Mutex::new(self.faults),
+            counter: AtomicU64::new(0),
+        })
+    }
+
+    /// Binds a free port on `127.0.0.1` and starts serving; for async tests
+    /// (`#[tokio::test]`). The same as [`GatewayBuilder::spawn`]: the server runs on a thread
+    /// of its own, with its own tokio runtime and the real clock, so it neither needs nor
+    /// disturbs the caller's runtime (a paused test clock, a blocked thread).
+    pub async fn start(self) -> io::Result<Gateway> {
+        self.spawn()
+    }
+
+    /// Binds a free port on `127.0.0.1` and serves from a thread of its own, with its own
+    /// tokio runtime: for plain `#[test]`s, blocking clients and async tests alike. Dropping
+    /// the [`Gateway`] stops the server and joins the thread.
+    pub fn spawn(self) -> io::Result<Gateway> {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let shared = self.shared();
+        let (tx, rx) = oneshot::channel();
+        let serving = Arc::clone(&shared);
+        let thread = std::thread::Builder::new()
+            .name(format!("topgen-gateway {addr}"))
+            .spawn(move || {
+                runtime.block_on(async move {
+                    // Only fails outside a runtime with I/O, and this is inside one.
+                    if let Ok(listener) = TcpListener::from_std(listener) {
+                        serve(listener, serving, rx).await;
+                    }
+                });
+            })?;
+        Ok(Gateway {
+            addr,
+            shared,
+            shutdown: Some(tx),
+            thread: Some(thread),
+        })
+    }
+}
+
+/// The fault queue and the default fault.
+#[derive(Debug, Clone, Default)]
+struct Faults {
+    queue: VecDeque<Fault>,
+    default: Option<Fault>,
+}
+
+/// State shared between the [`Gateway`] handle and the server task.
+struct Shared {
+    config: Mutex<Config>,
+    log: Mutex<Vec<Recorded>>,
+    faults: Mutex<Faults>,
+    counter: AtomicU64,
+}
+
+/// Locks a mutex, recovering the data if a holder panicked (the data stays consistent: every
+/// critical section is a single push, pop or replace).
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A running local TOP gateway; stops serving when dropped (and waits for its thread, a few
+/// milliseconds). See the [crate docs](crate).
+///
+/// `Debug` shows the endpoint, the app keys and the APIs, never an app secret or a session.
+pub struct Gateway {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl fmt::Debug for Gateway {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Gateway")
+            .field("endpoint", &self.endpoint())
+            .field("config", &*lock(&self.shared.config))
+            .field("faults", &*lock(&self.shared.faults))
+            .finish()
+    }
+}
+
+impl Gateway {
+    /// A gateway with no apps and no APIs; add them with the builder's methods.
+    pub fn builder() -> GatewayBuilder {
+        GatewayBuilder {
+            config: Config {
+                apps: BTreeMap::new(),
+                apis: BTreeMap::new(),
+                sessions: Vec::new(),
+                clock: None,
+                max_skew: DEFAULT_MAX_SKEW,
+                gzip: false,
+            },
+            faults: Faults::default(),
+        }
+    }
+
+    /// The URL to give a TOP client: `http://127.0.0.1:PORT/router/rest`.
+    pub fn endpoint(&self) -> String {
+        format!("http://{}{PATH}", self.addr)
+    }
+
+    /// The address the gateway listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every request received so far, oldest first.
+    pub fn requests(&self) -> Vec<Recorded> {
+        lock(&self.shared.log).clone()
+    }
+
+    /// How many requests were received so far.
+    pub fn request_count(&self) -> usize {
+        lock(&self.shared.log).len()
+    }
+
+    /// Forgets the requests received so far.
+    pub fn clear_requests(&self) {
+        lock(&self.shared.log).clear();
+    }
+
+    /// Adds an API while running, or replaces the one of the same method (e.g. to change its
+    /// reply between two calls).
+    pub fn api(&self, api: Api) {
+        lock(&self.shared.config)
+            .apis
+            .insert(api.method().to_owned(), api);
+    }
+
+    /// Queues a fault for the next request without one (see [`Fault`]).
+    pub fn push_fault(&self, fault: Fault) {
+        lock(&self.shared.faults).queue.push_back(fault);
+    }
+
+    /// Queues faults, one per request, in order
+    /// (`push_faults(std::iter::repeat_n(Fault::isp_error(), 2))`).
+    pub fn push_faults(&self, faults: impl IntoIterator<Item = Fault>) {
+        lock(&self.shared.faults).queue.extend(faults);
+    }
+
+    /// Sets (or, with `None`, removes) the fault of every request once the queue is empty.
+    pub fn set_default_fault(&self, fault: Option<Fault>) {
+        lock(&self.shared.faults).default = fault;
+    }
+
+    /// Empties the fault queue and removes the default fault.
+    pub fn clear_faults(&self) {
+        *lock(&self.shared.faults) = Faults::default();
+    }
+
+    /// How many queued faults are still to be taken.
+    pub fn pending_faults(&self) -> usize {
+        lock(&self.shared.faults).queue.len()
+    }
+}
+
+impl Drop for Gateway {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            // The server may already have stopped; nothing to do then.
+            let _ = tx.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            // The thread ends as soon as its server has seen the shutdown.
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Accepts connections until shut down; every connection is aborted then.
+async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: oneshot::Receiver<()>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            // A message or the sender being dropped: stop.
+            _ = &mut shutdown => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    connections.spawn(connection(stream, Arc::clone(&shared)));
+                }
+                // Out of file descriptors and the like: wait a little, then go on.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            Some(_) = connections.join_next(), if !connections.is_empty() => {}
+        }
+    }
+}
+
+/// Serves the requests of one connection, one after the other.
+async fn connection(stream: TcpStream, shared: Arc<Shared>) {
+    let _ = stream.set_nodelay(true);
+    let mut conn = Conn::new(stream);
+    loop {
+        let request = match tokio::time::timeout(IDLE_TIMEOUT, conn.read_request()).await {
+            Ok(Ok(Some(request))) => request,
+            // Closed, idle too long, or a socket error.
+            Err(_) | Ok(Ok(None)) | Ok(Err(ReadError::Io)) => return,
+            Ok(Err(ReadError::Malformed(why))) => {
+                let _ = conn.write(&plain(400, &why)).await;
+                conn.close().await;
+                return;
+            }
+            Ok(Err(ReadError::TooLarge(status, why))) => {
+                let _ = conn.write(&plain(status, &why)).await;
+                conn.close().await;
+                return;
+            }
+        };
+        let plan = shared.answer(&request);
+        if !plan.delay.is_zero() {
+            tokio::time::sleep(plan.delay).await;
+        }
+        let Some(outgoing) = plan.outgoing else {
+            conn.close().await;
+            return;
+        };
+        if conn.write(&outgoing).await.is_err() {
+            return;
+        }
+        if outgoing.close {
+            conn.close().await;
+            return;
+        }
+    }
+}
+
+/// A plain-text answer that closes the connection (for requests that are not HTTP enough).
+fn plain(status: u16, text: &str) -> Outgoing {
+    Outgoing {
+        status,
+        headers: vec![
+            (
+                "Content-Type".to_owned(),
+                "text/plain;charset=UTF-8".to_owned(),
+            ),
+            ("Server".to_owned(), "topgen-gateway".to_owned()),
+        ],
+        body: format!("topgen-gateway: {text}\n").into_bytes(),
+        close: true,
+        ..Outgoing::default()
+    }
+}
+
+/// What to do with one request.
+struct Plan {
+    delay: Duration,
+    /// `None`: close without answering.
+    outgoing: Option<Outgoing>,
+}
+
+impl Shared {
+    fn next_fault(&self) -> Option<Fault> {
+        let mut faults = lock(&self.faults);
+        faults.queue.pop_front().or_else(|| faults.default.clone())
+    }
+
+    /// Judges and records a request; the answer to give.
+    fn answer(&self, req: &HttpRequest) -> Plan {
+        let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
+        let request_id = format!("gateway-{n}");
+        let config = lock(&self.config).clone();
+        let now = config.clock.unwrap_or_else(check::now_gmt8);
+        let judged = check::judge(&config, req, now);
+        let fault = self.next_fault();
+        let format = judged.reply_format;
+
+        // What is answered.
+        let mut status = 200;
+        let mut content_type = reply::content_type(format).to_owned();
+        let mut body = match &judged.outcome {
+            Ok(api) => match api.render(format) {
+                Ok(body) => body,
+                Err(why) => {
+                    status = 500;
+                    content_type = "text/plain;charset=UTF-8".to_owned();
+                    format!("topgen-gateway: {why}\n")
+                }
+            },
+            Err(rejection) => reply::render_error(
+                &ErrorFields {
+                    code: rejection.code,
+                    msg: &rejection.msg,
+                    sub_code: Some(&rejection.sub_code),
+                    sub_msg: Some(&rejection.sub_msg),
+                    request_id: Some(&request_id),
+                },
+                format,
+            ),
+        };
+
+        // How it is sent.
+        let mut delay = Duration::ZERO;
+        let mut gzip = config.gzip;
+        let mut oversize = None;
+        let mut truncate = None;
+        let mut no_reply = false;
+        let mut outgoing = Outgoing::default();
+        let mut pending: Vec<&Fault> = fault.iter().collect();
+        pending.reverse();
+        while let Some(f) = pending.pop() {
+            match f {
+                Fault::TopError(e) => {
+                    if judged.outcome.is_ok() {
+                        status = 200;
+                        content_type = reply::content_type(format).to_owned();
+                        body = reply::render_error(
+                            &ErrorFields {
+                                code: e.code,
+                                msg: &e.msg,
+                                sub_code: e.sub_code.as_deref(),
+                                sub_msg: e.sub_msg.as_deref(),
+                                request_id: Some(&request_id),
+                            },
+                            format,
+                        );
+                    }
+                }
+                Fault::Http {
+                    status: s,
+                    content_type: ct,
+                    body: b,
+                } => {
+                    status = *s;
+                    content_type = ct.clone();
+                    body = b.clone();
+                }
+                Fault::Delay(d) => delay = delay.saturating_add(*d),
+                Fault::StallBody { after, pause } => outgoing.stall = Some((*after, *pause)),
+                Fault::Truncate { keep } => truncate = Some(*keep),
+                Fault::DropMidBody { after } => outgoing.truncate = Some(*after),
+                Fault::Oversize { bytes } => oversize = Some(*bytes),
+                Fault::Chunked => outgoing.chunked = true,
+                Fault::Gzip => gzip = true,
+                Fault::Close => no_reply = true,
+                Fault::All(faults) => pending.extend(faults.iter().rev()),
+            }
+        }
+
+        let mut bytes = body.into_bytes();
+        if let Some(size) = oversize {
+            let size = size.min(MAX_OVERSIZE);
+            if bytes.len() < size {
+                bytes.resize(size, b' ');
+            }
+        }
+        if let Some(keep) = truncate {
+            bytes.truncate(keep);
+        }
+        outgoing.status = status;
+        outgoing.headers = vec![
+            ("Content-Type".to_owned(), content_type),
+            ("Server".to_owned(), "topgen-gateway".to_owned()),
+        ];
+        let gzipped = if gzip && accepts_gzip(req.header("accept-encoding")) {
+            gzip_bytes(&bytes)
+        } else {
+            None
+        };
+        let compressed = gzipped.is_some();
+        if let Some(gzipped) = gzipped {
+            bytes = gzipped;
+            outgoing
+                .headers
+                .push(("Content-Encoding".to_owned(), "gzip".to_owned()));
+        }
+        outgoing.body = bytes;
+        outgoing.close = !req.keep_alive() || outgoing.truncate.is_some();
+
+        lock(&self.log).push(Recorded {
+            http_method: req.method.clone(),
+            path: judged.path,
+            query: judged.query,
+            body: judged.body,
+            files: judged.files,
+            content_type: req.header("content-type").map(str::to_owned),
+            headers: req.headers.clone(),
+            request_id,
+            reply_format: format,
+            verdict: match judged.outcome {
+                Ok(_) => crate::Verdict::Ok,
+                Err(rejection) => crate::Verdict::Rejected(rejection),
+            },
+            fault,
+            compressed,
+            received_at: Instant::now(),
+            gateway_time: now,
+        });
+        Plan {
+            delay,
+            outgoing: (!no_reply).then_some(outgoing),
+        }
+    }
+}
+
+/// Whether an `Accept-Encoding` header allows gzip (`gzip`, `x-gzip` or `*`, with a non-zero
+/// quality; an explicit `gzip` entry wins over `*`).
+pub(crate) fn accepts_gzip(header: Option<&str>) -> bool {
+    let Some(header) = header else {
+        return false;
+    };
+    let mut star = None;
+    for entry in header.split(',') {
+        let mut parts = entry.split(';');
+        let name = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .filter_map(|q| q.trim().parse::<f32>().ok())
+            .next()
+            .unwrap_or(1.0);
+        match name.as_str() {
+            "gzip" | "x-gzip" => return q > 0.0,
+            "*" => star = Some(q > 0.0),
+            _ => {}
+        }
+    }
+    star.unwrap_or(false)
+}
+
+/// gzip-compresses `bytes`; `None` if the encoder fails (it does not, writing to memory).
+fn gzip_bytes(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    encoder.write_all(bytes).ok()?;
+    encoder.finish().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_encoding() {
+        assert!(accepts_gzip(Some("gzip")));
+        assert!(accepts_gzip(Some("deflate, GZIP;q=0.5")));
+        assert!(accepts_gzip(Some("*")));
+        assert!(accepts_gzip(Some("x-gzip")));
+        assert!(!accepts_gzip(None));
+        assert!(!accepts_gzip(Some("identity")));
+        assert!(!accepts_gzip(Some("gzip;q=0")));
+        assert!(!accepts_gzip(Some("*;q=0.0")));
+        assert!(!accepts_gzip(Some("gzip;q=0, *")));
+    }
+
+    #[test]
+    fn gzip_round_trips() {
+        use std::io::Read as _;
+        let compressed = gzip_bytes(b"hello hello hello").unwrap();
+        assert_eq!(&compressed[..2], &[0x1f, 0x8b]);
+        let mut out = String::new();
+        flate2::read::GzDecoder::new(&compressed[..])
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, "hello hello hello");
+    }
+
+    #[test]
+    fn debug_output_hides_secrets_and_sessions() {
+        let builder = Gateway::builder()
+            .app("key", "very-secret-value")
+            .session("session-value-42");
+        let debug = format!("{builder:?}");
+        assert!(!debug.contains("very-secret-value"), "{debug}");
+        assert!(!debug.contains("session-value-42"), "{debug}");
+        assert!(debug.contains("key"), "{debug}");
+    }
+}

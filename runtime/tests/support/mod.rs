@@ -1,0 +1,336 @@
+//! Shared by the fault tests: a scripted HTTP/1.1 responder on 127.0.0.1 and a generated-style
+//! request. The responder runs on its own thread (its own tokio runtime), so blocking clients
+//! can call it too; the n-th request it reads gets the n-th step of its script (the last step
+//! repeats). It records every request with the time it arrived.
+
+#![allow(dead_code)] // Each test file uses a different part.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use topgen_runtime::serde::Deserialize;
+use topgen_runtime::sign::sign;
+use topgen_runtime::{Error, ParamError, Params, Request, Secret, SignMethod};
+
+pub const APP_KEY: &str = "12345678";
+
+/// One request as the server read it.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub target: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub at: Instant,
+}
+
+impl Recorded {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn query(&self) -> Vec<(String, String)> {
+        let (_, query) = self.target.split_once('?').unwrap_or((&self.target, ""));
+        decode_form(query.as_bytes())
+    }
+
+    pub fn query_string(&self) -> &str {
+        self.target.split_once('?').map_or("", |(_, q)| q)
+    }
+
+    pub fn param(&self, name: &str) -> Option<String> {
+        self.query()
+            .into_iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v)
+    }
+
+    /// Checks the sign against the received params (query and form body) and returns it.
+    pub fn assert_signed(&self, secret: &str, method: SignMethod) -> String {
+        let query = self.query();
+        let form = decode_form(&self.body);
+        let sent = self.param("sign").expect("a sign");
+        let signed: Vec<(&str, &str)> = query
+            .iter()
+            .chain(&form)
+            .filter(|(k, _)| k != "sign")
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        assert_eq!(sign(&signed, None, secret, method), sent, "{}", self.target);
+        sent
+    }
+}
+
+pub fn decode_form(bytes: &[u8]) -> Vec<(String, String)> {
+    form_urlencoded::parse(bytes).into_owned().collect()
+}
+
+/// What the server does with one request.
+#[derive(Clone)]
+pub enum Step {
+    /// An HTTP reply with a correct `Content-Length`, after `delay`.
+    Reply {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+        delay: Duration,
+    },
+    /// These bytes as they are, then the connection is held open for `hold`.
+    Raw { bytes: Vec<u8>, hold: Duration },
+    /// The connection is closed without an answer.
+    Close,
+}
+
+impl Step {
+    pub fn json(status: u16, body: &str) -> Step {
+        Step::Reply {
+            status,
+            headers: vec![("Content-Type", "application/json;charset=UTF-8".to_owned())],
+            body: body.as_bytes().to_vec(),
+            delay: Duration::ZERO,
+        }
+    }
+
+    pub fn with_delay(self, d: Duration) -> Step {
+        match self {
+            Step::Reply {
+                status,
+                headers,
+                body,
+                ..
+            } => Step::Reply {
+                status,
+                headers,
+                body,
+                delay: d,
+            },
+            other => other,
+        }
+    }
+
+    pub fn with_header(self, name: &'static str, value: &str) -> Step {
+        match self {
+            Step::Reply {
+                status,
+                mut headers,
+                body,
+                delay,
+            } => {
+                headers.push((name, value.to_owned()));
+                Step::Reply {
+                    status,
+                    headers,
+                    body,
+                    delay,
+                }
+            }
+            other => other,
+        }
+    }
+}
+
+pub struct Server {
+    pub endpoint: String,
+    requests: Arc<Mutex<Vec<Recorded>>>,
+}
+
+impl Server {
+    /// Starts a responder with `script` on a thread of its own; it serves until the test
+    /// process ends.
+    pub fn start(script: Vec<Step>) -> Server {
+        assert!(!script.is_empty());
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+        std_listener.set_nonblocking(true).expect("nonblocking");
+        let addr = std_listener.local_addr().expect("addr");
+        let recorded = requests.clone();
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            runtime.block_on(async move {
+                let listener = TcpListener::from_std(std_listener).expect("listener");
+                let script = Arc::new(script);
+                while let Ok((stream, _)) = listener.accept().await {
+                    let (recorded, script) = (recorded.clone(), script.clone());
+                    tokio::spawn(async move {
+                        let _ = serve(stream, recorded, script).await;
+                    });
+                }
+            });
+        });
+        Server {
+            endpoint: format!("http://{addr}/router/rest"),
+            requests,
+        }
+    }
+
+    pub fn requests(&self) -> Vec<Recorded> {
+        self.requests.lock().expect("lock").clone()
+    }
+}
+
+async fn serve(
+    mut stream: TcpStream,
+    recorded: Arc<Mutex<Vec<Recorded>>>,
+    script: Arc<Vec<Step>>,
+) -> std::io::Result<()> {
+    let mut buf = Vec::new();
+    let head_end = loop {
+        if let Some(p) = find(&buf, b"\r\n\r\n") {
+            break p + 4;
+        }
+        if read_more(&mut stream, &mut buf).await? == 0 {
+            return Ok(());
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let target = lines
+        .next()
+        .unwrap_or("")
+        .split(' ')
+        .nth(1)
+        .unwrap_or("")
+        .to_owned();
+    let headers: Vec<(String, String)> = lines
+        .filter_map(|l| l.split_once(':'))
+        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
+        .collect();
+    let len: usize = headers
+        .iter()
+        .find(|(k, _)| k == "content-length")
+        .and_then(|(_, v)| v.parse().ok())
+        .unwrap_or(0);
+    while buf.len() < head_end + len {
+        if read_more(&mut stream, &mut buf).await? == 0 {
+            break;
+        }
+    }
+    let body = buf[head_end..(head_end + len).min(buf.len())].to_vec();
+    let step = {
+        let mut requests = recorded.lock().expect("lock");
+        let index = requests.len().min(script.len() - 1);
+        requests.push(Recorded {
+            target,
+            headers,
+            body,
+            at: Instant::now(),
+        });
+        script[index].clone()
+    };
+    match step {
+        Step::Reply {
+            status,
+            headers,
+            body,
+            delay,
+        } => {
+            tokio::time::sleep(delay).await;
+            let mut out = format!("HTTP/1.1 {status} Scripted\r\n");
+            for (k, v) in &headers {
+                out.push_str(&format!("{k}: {v}\r\n"));
+            }
+            out.push_str(&format!(
+                "Content-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            ));
+            stream.write_all(out.as_bytes()).await?;
+            stream.write_all(&body).await?;
+            stream.shutdown().await
+        }
+        Step::Raw { bytes, hold } => {
+            stream.write_all(&bytes).await?;
+            stream.flush().await?;
+            tokio::time::sleep(hold).await;
+            Ok(())
+        }
+        Step::Close => Ok(()),
+    }
+}
+
+async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut chunk = [0u8; 8192];
+    let n = stream.read(&mut chunk).await?;
+    buf.extend_from_slice(&chunk[..n]);
+    Ok(n)
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// A port with nothing listening on it.
+pub fn closed_port() -> u16 {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    listener.local_addr().expect("addr").port()
+}
+
+// ---------------------------------------------------------------------------------------
+// A request, as the generator writes it
+
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(crate = "topgen_runtime::serde", default)]
+pub struct TokenResponse {
+    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    pub result: Option<IotResult>,
+    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    pub request_id: Option<String>,
+}
+
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(crate = "topgen_runtime::serde", default)]
+pub struct IotResult {
+    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    pub success: Option<bool>,
+    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    pub data: Option<OssToken>,
+}
+impl topgen_runtime::de::Object for IotResult {}
+
+#[derive(Debug, Default, PartialEq, Deserialize)]
+#[serde(crate = "topgen_runtime::serde", default)]
+pub struct OssToken {
+    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    pub access_key_secret: Option<Secret>,
+    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    pub security_token: Option<Secret>,
+    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    pub bucket_name: Option<String>,
+}
+impl topgen_runtime::de::Object for OssToken {}
+
+/// `taobao.wdk.iot.wombat.common.gettoken`; needs no session.
+pub struct GetToken;
+
+impl Request for GetToken {
+    type Response = TokenResponse;
+    const METHOD: &'static str = "taobao.wdk.iot.wombat.common.gettoken";
+    const RESPONSE_KEY: &'static str = "wdk_iot_wombat_common_gettoken_response";
+    const REQUIRES_SESSION: bool = false;
+
+    fn encode(&self, params: &mut Params) -> Result<(), ParamError> {
+        params.push("merchant_code", "HM");
+        params.push_required("robot_sn", "xxxxx")
+    }
+}
+
+pub const SUCCESS: &str = r#"{"wdk_iot_wombat_common_gettoken_response":{"result":{"success":true,"data":{"bucket_name":"b1"}},"request_id":"rid-ok"}}"#;
+
+pub fn top_error(code: i64, sub_code: &str) -> String {
+    format!(
+        r#"{{"error_response":{{"code":{code},"msg":"m","sub_code":"{sub_code}","request_id":"rid-{code}"}}}}"#
+    )
+}
+
+pub fn expect_top(result: Result<TokenResponse, Error>) -> topgen_runtime::TopError {
+    match result {
+        Err(Error::Top(e)) => e,
+        other => panic!("expected a TOP error: {other:?}"),
+    }
+}
