@@ -2,7 +2,7 @@
 //!
 //! The pipeline is in stages, each its own module:
 //! [`load`] (YAML → [`spec::Spec`]) → [`model`] (checks, Rust names) → `render` (tokens with
-//! `quote!`) → [`format`] (`syn` + `prettyplease` + header) → [`output`] (write only what
+//! `quote!`) → [`format`](mod@format) (`syn` + `prettyplease` + header) → [`output`] (write only what
 //! changed, remove stale files).
 //!
 //! Use [`generate_crate`] + [`output::Files::write`] for a crate folder, or

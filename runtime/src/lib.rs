@@ -3,7 +3,8 @@
 //!
 //! - [`Client`] sends a [`Request`] and decodes its reply: it signs the call
 //!   ([`sign`]), writes the system params with a GMT+8 timestamp ([`time`]), encodes the
-//!   business params ([`params`], [`prepare`]) and reads TOP's JSON envelope ([`response`]).
+//!   business params ([`params`], [`prepare`]) and reads TOP's reply in JSON, simplified
+//!   JSON or XML ([`response`], [`Format`]).
 //! - Generated types use the aliases [`DateTime`], [`Decimal`], [`Json`], the wrappers
 //!   [`Secret`] and [`FileItem`], and decode leniently through [`de`], the way the official
 //!   SDK does (numbers as strings, wrapped lists, …).

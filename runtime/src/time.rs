@@ -1,7 +1,7 @@
 //! TOP dates: `yyyy-MM-dd HH:mm:ss` wall time in GMT+8.
 //!
 //! TOP reads and writes every date, the `timestamp` system param included, as Beijing wall
-//! time. The host's time zone never matters here: [`now`] and [`format`] convert to the fixed
+//! time. The host's time zone never matters here: [`now`] and [`format`](fn@format) convert to the fixed
 //! `+08:00` offset, and [`parse`] reads text as `+08:00`.
 
 use std::fmt;
