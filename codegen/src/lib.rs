@@ -13,6 +13,7 @@
 pub mod error;
 pub mod format;
 mod generate;
+pub mod import;
 pub mod load;
 pub mod model;
 pub mod output;

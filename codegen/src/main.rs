@@ -6,6 +6,7 @@
 #![forbid(unsafe_code)]
 
 use clap::{Args, Parser, Subcommand};
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -26,6 +27,18 @@ struct Cli {
 enum Command {
     /// Generate a client crate from a folder of specs.
     Generate(GenerateArgs),
+    /// Import TOP metadata JSON files (or folders of them) into specs, one `<name>.yaml` per API.
+    Import(ImportArgs),
+}
+
+#[derive(Args)]
+struct ImportArgs {
+    /// TOP metadata JSON files, or folders whose `*.json` files are imported.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Folder the specs are written to [default: `specs/` of the workspace].
+    #[arg(long)]
+    out: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -99,10 +112,121 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The files an input names: itself, or a folder's `*.json` files sorted by name.
+fn import_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            out.push(Ok(input.clone()));
+            continue;
+        }
+        match std::fs::read_dir(input) {
+            Ok(entries) => {
+                let mut files: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+                    .collect();
+                files.sort();
+                if files.is_empty() {
+                    out.push(Err((
+                        input.clone(),
+                        "no *.json files in this folder".into(),
+                    )));
+                }
+                out.extend(files.into_iter().map(Ok));
+            }
+            Err(e) => out.push(Err((input.clone(), e.to_string()))),
+        }
+    }
+    out
+}
+
+/// Imports one file and writes its spec if it changed; the warnings on success.
+fn import_one(path: &Path, out: &Path) -> Result<Vec<String>, String> {
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json {
+        return Err(
+            "not a TOP metadata JSON file (*.json); doc pages (HTML / text) are not supported yet"
+                .into(),
+        );
+    }
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
+    let imported = codegen::import::catalog::import(path, &text).map_err(|e| e.to_string())?;
+    let spec = &imported.spec;
+    let file = out.join(format!("{}.yaml", spec.name));
+    let yaml = codegen::import::to_yaml_with_header(
+        spec,
+        &path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        &imported.warnings,
+    );
+    // What is written must read back as the same spec and pass the model's checks.
+    let back = codegen::load::parse_spec(&file, &yaml).map_err(|e| e.to_string())?;
+    if back != *spec {
+        return Err("internal error: the written YAML does not read back as the same spec".into());
+    }
+    codegen::model::resolve(&file, spec).map_err(|e| e.to_string())?;
+    if std::fs::read(&file).ok().as_deref() != Some(yaml.as_bytes()) {
+        std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+        std::fs::write(&file, yaml).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    Ok(imported.warnings)
+}
+
+fn import(args: ImportArgs) -> ExitCode {
+    let out = args.out.unwrap_or_else(|| workspace_root().join("specs"));
+    let mut failed = 0usize;
+    // `writeln!`, not `println!`: a closed pipe (`| head`) must not panic; the exit code still
+    // tells.
+    let mut stdout = std::io::stdout().lock();
+    for input in import_inputs(&args.inputs) {
+        let result = match input {
+            Ok(path) => {
+                let r = import_one(&path, &out);
+                (path, r)
+            }
+            Err((path, why)) => (path, Err(why)),
+        };
+        match result {
+            (path, Ok(warnings)) if warnings.is_empty() => {
+                let _ = writeln!(stdout, "{}: imported", path.display());
+            }
+            (path, Ok(warnings)) => {
+                let _ = writeln!(
+                    stdout,
+                    "{}: imported with {} warning{}",
+                    path.display(),
+                    warnings.len(),
+                    if warnings.len() == 1 { "" } else { "s" }
+                );
+                for w in &warnings {
+                    let _ = writeln!(stdout, "  warning: {w}");
+                }
+            }
+            (path, Err(why)) => {
+                failed += 1;
+                let _ = writeln!(stdout, "{}: failed: {why}", path.display());
+            }
+        }
+    }
+    if failed > 0 {
+        let _ = writeln!(std::io::stderr(), "{failed} input(s) failed");
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Generate(args)) => args,
+        Some(Command::Import(args)) => return import(args),
         None => cli.default,
     };
     match run(args) {

@@ -1,0 +1,368 @@
+//! Importers: TOP documentation → spec YAML.
+//!
+//! [`catalog`] reads TOP metadata JSON; [`to_yaml`] writes a [`Spec`] as readable, stable
+//! YAML in the shape and key order of the hand-written specs, which
+//! [`crate::load::parse_spec`] reads back to the same `Spec`.
+
+pub mod catalog;
+
+use crate::spec::{Examples, Field, Spec, TypeDef};
+use std::fmt::Write as _;
+
+/// The spec as YAML: keys in the order `name, title, description, needs_session, request,
+/// response, types, examples`; fields as `name, type, required, example, default, max_length,
+/// max_value, min_value, max_list_size, description, sensitive`. Empty and default values
+/// (`required: false`, no title…) are left out; strings are quoted only when YAML would read
+/// them as something else, and multi-line text is written as a `|` block where that is exact.
+pub fn to_yaml(spec: &Spec) -> String {
+    let mut out = String::new();
+    line(&mut out, 0, "name", &scalar(&spec.name, 0));
+    opt(&mut out, 0, "title", spec.title.as_deref());
+    opt(&mut out, 0, "description", spec.description.as_deref());
+    if spec.needs_session {
+        line(&mut out, 0, "needs_session", "true");
+    }
+    fields(&mut out, 0, "request", &spec.request);
+    fields(&mut out, 0, "response", &spec.response);
+    if !spec.types.is_empty() {
+        out.push_str("\ntypes:\n");
+        for (name, def) in &spec.types {
+            type_def(&mut out, name, def);
+        }
+    }
+    examples(&mut out, &spec.examples);
+    out
+}
+
+/// [`to_yaml`] with a comment header: where the spec came from and the importer's warnings.
+pub fn to_yaml_with_header(spec: &Spec, source: &str, warnings: &[String]) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "# {} — imported from {} by `codegen import`.",
+        spec.name,
+        one_line(source)
+    );
+    if !warnings.is_empty() {
+        out.push_str("# Importer warnings (guesses and repairs of the source):\n");
+        for w in warnings {
+            let _ = writeln!(out, "#   - {}", one_line(w));
+        }
+    }
+    out.push_str(&to_yaml(spec));
+    out
+}
+
+fn one_line(s: &str) -> String {
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
+fn type_def(out: &mut String, name: &str, def: &TypeDef) {
+    let _ = writeln!(out, "  {}:", scalar(name, 2));
+    opt(out, 4, "description", def.description.as_deref());
+    if def.fields.is_empty() {
+        line(out, 4, "fields", "[]");
+    } else {
+        let _ = writeln!(out, "    fields:");
+        for f in &def.fields {
+            field(out, 6, f);
+        }
+    }
+}
+
+fn fields(out: &mut String, indent: usize, key: &str, fields: &[Field]) {
+    if fields.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n{:indent$}{key}:", "");
+    for f in fields {
+        field(out, indent + 2, f);
+    }
+}
+
+fn field(out: &mut String, indent: usize, f: &Field) {
+    // `- name: x` then the other keys aligned under `name`.
+    let _ = writeln!(out, "{:indent$}- name: {}", "", scalar(&f.name, indent + 2));
+    let inner = indent + 2;
+    line(out, inner, "type", &scalar(&f.ty, inner));
+    if f.required {
+        line(out, inner, "required", "true");
+    }
+    opt(out, inner, "example", f.example.as_deref());
+    opt(out, inner, "default", f.default.as_deref());
+    num(
+        out,
+        inner,
+        "max_length",
+        f.max_length.map(|n| n.to_string()),
+    );
+    num(out, inner, "max_value", f.max_value.map(|n| n.to_string()));
+    num(out, inner, "min_value", f.min_value.map(|n| n.to_string()));
+    num(
+        out,
+        inner,
+        "max_list_size",
+        f.max_list_size.map(|n| n.to_string()),
+    );
+    opt(out, inner, "description", f.description.as_deref());
+    if let Some(s) = f.sensitive {
+        line(out, inner, "sensitive", if s { "true" } else { "false" });
+    }
+}
+
+fn examples(out: &mut String, e: &Examples) {
+    let all = [
+        ("request", &e.request),
+        ("response_xml", &e.response_xml),
+        ("response_json", &e.response_json),
+        ("error_xml", &e.error_xml),
+        ("error_json", &e.error_json),
+    ];
+    if all.iter().all(|(_, v)| v.is_none()) {
+        return;
+    }
+    out.push_str("\nexamples:\n");
+    for (key, value) in all {
+        opt(out, 2, key, value.as_deref());
+    }
+}
+
+fn num(out: &mut String, indent: usize, key: &str, value: Option<String>) {
+    if let Some(v) = value {
+        line(out, indent, key, &v);
+    }
+}
+
+fn opt(out: &mut String, indent: usize, key: &str, value: Option<&str>) {
+    if let Some(v) = value {
+        line(out, indent, key, &scalar(v, indent));
+    }
+}
+
+fn line(out: &mut String, indent: usize, key: &str, value: &str) {
+    let _ = writeln!(out, "{:indent$}{key}: {value}", "");
+}
+
+/// A YAML scalar for a string value at a key indented by `indent`: plain when YAML reads it back
+/// as this same string, a `|` literal block for clean multi-line text, else double-quoted.
+fn scalar(s: &str, indent: usize) -> String {
+    if is_plain_safe(s) {
+        return s.to_owned();
+    }
+    if let Some(block) = literal_block(s, indent + 2) {
+        return block;
+    }
+    double_quoted(s)
+}
+
+/// Conservative: only text that no YAML 1.1 or 1.2 reader takes as anything but this string.
+fn is_plain_safe(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if first.is_ascii_digit()
+        || matches!(
+            first,
+            '-' | '+'
+                | '.'
+                | '?'
+                | ':'
+                | ' '
+                | '~'
+                | '='
+                | '<'
+                | '#'
+                | '{'
+                | '}'
+                | '['
+                | ']'
+                | ','
+                | '&'
+                | '*'
+                | '!'
+                | '|'
+                | '>'
+                | '\''
+                | '"'
+                | '%'
+                | '@'
+                | '`'
+        )
+        || s.ends_with(' ')
+        || s.ends_with(':')
+    {
+        return false;
+    }
+    let lower = s.to_ascii_lowercase();
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n" | "null" | ".nan" | ".inf"
+    ) {
+        return false;
+    }
+    // In block context (the only one written here) `[]{},#'"` are plain text past the first
+    // character, except `: ` and ` #`.
+    !s.contains(": ")
+        && !s.contains(" #")
+        && !s.contains(":\t")
+        && s.chars().all(|c| {
+            !c.is_control() && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+        })
+}
+
+/// A `|` / `|-` block when the text is several clean lines (no tabs, carriage returns or other
+/// controls, no line that starts the block with a space, no whitespace-only or
+/// trailing-whitespace lines, at most one final newline).
+fn literal_block(s: &str, indent: usize) -> Option<String> {
+    if !s.contains('\n') || s.ends_with("\n\n") || s == "\n" {
+        return None;
+    }
+    let clean = s.chars().all(|c| {
+        (c == '\n' || !c.is_control())
+            && !matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}')
+    });
+    let first_line = s.split('\n').find(|l| !l.is_empty());
+    if !clean || first_line.is_none_or(|l| l.starts_with(' ')) {
+        return None;
+    }
+    let body = s.strip_suffix('\n');
+    let (indicator, body) = match body {
+        Some(b) => ("|", b),
+        None => ("|-", s),
+    };
+    let mut out = String::from(indicator);
+    for l in body.split('\n') {
+        if l.ends_with(' ') || (!l.is_empty() && l.trim().is_empty()) {
+            return None;
+        }
+        out.push('\n');
+        if !l.is_empty() {
+            let _ = write!(out, "{:indent$}{l}", "");
+        }
+    }
+    Some(out)
+}
+
+fn double_quoted(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() || matches!(c, '\u{85}' | '\u{2028}' | '\u{2029}' | '\u{feff}') => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::parse_spec;
+    use std::path::Path;
+
+    fn spec_with(text: &str) -> Spec {
+        Spec {
+            name: "taobao.a.b".into(),
+            title: Some(text.into()),
+            description: None,
+            needs_session: false,
+            request: vec![],
+            response: vec![],
+            types: vec![],
+            examples: Examples {
+                request: Some(text.into()),
+                ..Examples::default()
+            },
+        }
+    }
+
+    #[test]
+    fn tricky_strings_round_trip() {
+        let cases = [
+            "",
+            " ",
+            "true",
+            "No",
+            "null",
+            "~",
+            "1",
+            "0x1F",
+            "1e3",
+            "2021-08-04 00:00:00",
+            "-",
+            "- a",
+            "a: b",
+            "a #b",
+            "#x",
+            "[x]",
+            "{x}",
+            "*x",
+            "&x",
+            "!x",
+            "|",
+            ">",
+            "'",
+            "\"",
+            "%x",
+            "@x",
+            "`x`",
+            "a\\b",
+            "tab\there",
+            "cr\r\n",
+            "a\nb",
+            "a\nb\n",
+            "a\nb\n\n",
+            "\na",
+            " a\nb",
+            "a \nb",
+            "a\n  \nb",
+            "a\n\nb",
+            "\n a",
+            "\n\na\n",
+            "<br/>",
+            "List<String>",
+            "中文：说明",
+            "x\u{2028}y",
+            "\u{feff}x",
+            "\u{1}",
+            "a\u{85}b",
+            "end:",
+            "? x",
+            "=",
+            "a,b",
+            "  lead",
+            "trail ",
+            "ok plain text",
+            "Y",
+            "on",
+        ];
+        for c in cases {
+            let spec = spec_with(c);
+            let yaml = to_yaml(&spec);
+            let back = parse_spec(Path::new("t.yaml"), &yaml)
+                .unwrap_or_else(|e| panic!("{c:?}: {e}\n{yaml}"));
+            assert_eq!(back, spec, "{c:?}\n{yaml}");
+        }
+    }
+
+    #[test]
+    fn plain_where_possible() {
+        assert_eq!(scalar("HM", 0), "HM");
+        assert_eq!(scalar("中文", 0), "中文");
+        assert_eq!(scalar("8007", 0), "\"8007\"");
+        assert_eq!(scalar("String[]", 0), "String[]");
+        assert_eq!(scalar("[x]", 0), "\"[x]\"");
+        assert_eq!(scalar("a\nb\n", 2), "|\n    a\n    b");
+    }
+}
