@@ -5,6 +5,7 @@
 //! [`crate::load::parse_spec`] reads back to the same `Spec`.
 
 pub mod catalog;
+pub mod page;
 
 use crate::spec::{Examples, Field, Spec, TypeDef};
 use std::fmt::Write as _;
