@@ -142,7 +142,7 @@ fn import_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> 
 }
 
 /// Imports one file and writes its spec if it changed; the warnings on success.
-fn import_one(path: &Path, out: &Path) -> Result<Vec<String>, String> {
+fn import_one(path: &Path, out: &Path) -> Result<Vec<codegen::import::Warning>, String> {
     let is_json = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));

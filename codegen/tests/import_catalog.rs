@@ -92,7 +92,7 @@ fn real_traps_are_mapped() {
     assert_eq!(names, ["Result", "Result2"]);
     assert_eq!(genie.spec.types[0].1.fields[0].ty, "Result2");
     assert_eq!(genie.warnings.len(), 1, "{:?}", genie.warnings);
-    assert!(genie.warnings[0].contains("Result2"));
+    assert!(genie.warnings[0].message.contains("Result2"));
 
     // Price with subParams becomes an object named after the field.
     let drop = import_file(&fixtures().join("alibaba.dropshipping.product.get.json"));
@@ -160,7 +160,8 @@ fn dirty_data_is_repaired_with_warnings() {
         "response[2] (opaque): type \"SomeDto\" has no subParams (fields unknown); imported as Json",
         "response[3] (blob): byte[] is a file upload only as a top-level request param; imported as String (base64)",
     ];
-    assert_eq!(d.warnings, expected);
+    let messages: Vec<&str> = d.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(messages, expected);
 
     // Repaired, it passes the model and generates.
     let yaml = to_yaml(spec);

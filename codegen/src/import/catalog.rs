@@ -24,14 +24,7 @@ use serde::Deserialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-/// A spec imported from a source, with what the importer had to repair or guess.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Imported {
-    /// The spec.
-    pub spec: Spec,
-    /// One line per repair or guess, naming the field (`response[0].fields[2]`).
-    pub warnings: Vec<String>,
-}
+pub use super::{Imported, Place, Warning};
 
 #[derive(Deserialize)]
 struct RawApi {
@@ -160,7 +153,7 @@ fn invalid(path: &Path, field: &str, message: &str) -> Error {
 
 struct Importer {
     types: Vec<(String, TypeDef)>,
-    warnings: Vec<String>,
+    warnings: Vec<Warning>,
     /// (base name, shape) → the type's name.
     names: BTreeMap<(String, String), String>,
     /// Type names given out.
@@ -238,7 +231,10 @@ enum Kind {
 
 impl Importer {
     fn warn(&mut self, at: &str, message: impl std::fmt::Display) {
-        self.warnings.push(format!("{at}: {message}"));
+        self.warnings.push(Warning {
+            place: Place::Spec,
+            message: format!("{at}: {message}"),
+        });
     }
 
     fn params(&mut self, raw: &[RawParam], at: &str, top_request: bool) -> Vec<Field> {

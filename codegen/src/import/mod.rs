@@ -10,6 +10,49 @@ pub mod page;
 use crate::spec::{Examples, Field, Spec, TypeDef};
 use std::fmt::Write as _;
 
+/// A spec imported from a source, with what the importer had to repair or guess.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Imported {
+    /// The spec.
+    pub spec: Spec,
+    /// One per repair or guess.
+    pub warnings: Vec<Warning>,
+}
+
+/// A repair or guess the importer made, and where in the spec it shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Warning {
+    /// The part of the spec the warning is about; the YAML writer puts the warning there as a
+    /// comment.
+    pub place: Place,
+    /// What was repaired or guessed, naming the place in the source (`responseParams[0]`,
+    /// `line 42`).
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+/// A part of a [`Spec`] a [`Warning`] is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Place {
+    /// The spec as a whole (its name, title, description, or a section that is missing).
+    Spec,
+    /// The request param with this wire name.
+    Request(String),
+    /// The top-level response field with this wire name.
+    Response(String),
+    /// The named type as a whole.
+    Type(String),
+    /// A field (by wire name) of a named type.
+    TypeField(String, String),
+    /// An example, by its key in `examples:` (`response_xml`, `response_json`, …).
+    Example(String),
+}
+
 /// The spec as YAML: keys in the order `name, title, description, needs_session, request,
 /// response, types, examples`; fields as `name, type, required, example, default, max_length,
 /// max_value, min_value, max_list_size, description, sensitive`. Empty and default values
@@ -36,7 +79,7 @@ pub fn to_yaml(spec: &Spec) -> String {
 }
 
 /// [`to_yaml`] with a comment header: where the spec came from and the importer's warnings.
-pub fn to_yaml_with_header(spec: &Spec, source: &str, warnings: &[String]) -> String {
+pub fn to_yaml_with_header(spec: &Spec, source: &str, warnings: &[Warning]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -47,7 +90,7 @@ pub fn to_yaml_with_header(spec: &Spec, source: &str, warnings: &[String]) -> St
     if !warnings.is_empty() {
         out.push_str("# Importer warnings (guesses and repairs of the source):\n");
         for w in warnings {
-            let _ = writeln!(out, "#   - {}", one_line(w));
+            let _ = writeln!(out, "#   - {}", one_line(&w.message));
         }
     }
     out.push_str(&to_yaml(spec));
