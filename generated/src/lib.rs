@@ -5,12 +5,19 @@
 //! → `taobao_wdk_iot_wombat_common_gettoken`) holding a request type, a response type
 //! and the API's object types; requests and responses are also re-exported here. Send a
 //! request with [`topgen_runtime::Client`].
+//!
+//! Every API is behind a cargo feature named after its method, so a crate that calls
+//! a few APIs compiles only those and the runtime:
+//! `features = ["taobao.trade.fullinfo.get"]` with `default-features = false`. The
+//! default feature `full` enables them all.
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 pub use topgen_runtime;
+#[cfg(feature = "taobao.wdk.iot.wombat.common.gettoken")]
 #[rustfmt::skip]
 pub mod taobao_wdk_iot_wombat_common_gettoken;
+#[cfg(feature = "taobao.wdk.iot.wombat.common.gettoken")]
 pub use taobao_wdk_iot_wombat_common_gettoken::{
     WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse,
 };
