@@ -8,6 +8,7 @@ use crate::model::{self, Api};
 use crate::output::{Files, absolute, relative_path, write_if_changed};
 use crate::render;
 use quote::quote;
+use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -44,8 +45,17 @@ pub fn load_apis(specs_dir: &Path) -> Result<Vec<Api>, Error> {
     let mut apis: Vec<Api> = Vec::new();
     let mut errors = Vec::new();
     let mut origin: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for path in spec_files(specs_dir)? {
-        let api = load_spec(&path).and_then(|spec| model::resolve(&path, &spec));
+    let files = spec_files(specs_dir)?;
+    // Parsed and resolved in parallel; collected in file order, so errors and output are
+    // deterministic.
+    let loaded: Vec<(PathBuf, Result<Api, Error>)> = files
+        .into_par_iter()
+        .map(|path| {
+            let api = load_spec(&path).and_then(|spec| model::resolve(&path, &spec));
+            (path, api)
+        })
+        .collect();
+    for (path, api) in loaded {
         match api {
             Ok(api) => {
                 // Module and request names must be unique across the crate.
@@ -93,13 +103,16 @@ fn lib_name(crate_name: &str) -> String {
 pub fn generate_crate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<Files, Error> {
     let apis = load_apis(specs_dir)?;
     let lib = lib_name(&options.crate_name);
-    let mut files = BTreeMap::new();
-    for api in &apis {
-        let tokens = render::api_items(api, Some(&lib));
-        let source = Path::new(&api.source);
-        let text = rust_file(tokens, &header(Some(&api.source)), source)?;
-        files.insert(format!("src/{}.rs", api.module), text);
-    }
+    let modules: Vec<(String, String)> = apis
+        .par_iter()
+        .map(|api| {
+            let tokens = render::api_items(api, Some(&lib));
+            let source = Path::new(&api.source);
+            let text = rust_file(tokens, &header(Some(&api.source)), source)?;
+            Ok((format!("src/{}.rs", api.module), text))
+        })
+        .collect::<Result<_, Error>>()?;
+    let mut files: BTreeMap<String, String> = modules.into_iter().collect();
     files.insert("src/lib.rs".to_owned(), lib_rs(&apis)?);
     let runtime = options
         .runtime_path
