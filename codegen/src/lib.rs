@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod error;
+pub mod examples;
 pub mod format;
 mod generate;
 pub mod import;

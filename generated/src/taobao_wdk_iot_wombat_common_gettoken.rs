@@ -221,6 +221,7 @@ pub struct OssTokenDto {
     /// TOP type `Date`; example `2021-08-04 00:00:00`.
     #[serde(
         deserialize_with = "::topgen_runtime::de::opt",
+        serialize_with = "::topgen_runtime::ser::opt_date",
         skip_serializing_if = "Option::is_none"
     )]
     pub expiration_time: Option<::topgen_runtime::DateTime>,
@@ -267,3 +268,101 @@ pub struct OssTokenDto {
 }
 
 impl ::topgen_runtime::de::Object for OssTokenDto {}
+#[cfg(test)]
+mod tests {
+    //! The spec's reply examples, decoded like real replies: the typed value, written back out,
+    //! must give each example back element for element (`topgen_runtime::example`).
+    #[test]
+    fn response_xml() {
+        ::topgen_runtime::example::assert_response::<
+            super::WdkIotWombatCommonGettokenRequest,
+        >(
+            ::topgen_runtime::Format::Xml,
+            r"<wdk_iot_wombat_common_gettoken_response>
+    <result>
+        <data>
+            <access_key_id>abc</access_key_id>
+            <access_key_secret>abc</access_key_secret>
+            <bucket_name>abc</bucket_name>
+            <expiration_time>2021-08-04 00:00:00</expiration_time>
+            <m_request_id>abc</m_request_id>
+            <scene>abc</scene>
+            <security_token>abc</security_token>
+            <endpoint>abc</endpoint>
+            <dir>abc</dir>
+        </data>
+        <success>true</success>
+        <msg_info>success</msg_info>
+        <msg_code>success</msg_code>
+    </result>
+</wdk_iot_wombat_common_gettoken_response>
+",
+        );
+    }
+
+    #[test]
+    fn response_json() {
+        ::topgen_runtime::example::assert_response::<
+            super::WdkIotWombatCommonGettokenRequest,
+        >(
+            ::topgen_runtime::Format::Json,
+            r#"{
+  "wdk_iot_wombat_common_gettoken_response": {
+    "result": {
+      "data": {
+        "access_key_id": "abc",
+        "access_key_secret": "abc",
+        "bucket_name": "abc",
+        "expiration_time": "2021-08-04 00:00:00",
+        "m_request_id": "abc",
+        "scene": "abc",
+        "security_token": "abc",
+        "endpoint": "abc",
+        "dir": "abc"
+      },
+      "success": true,
+      "msg_info": "success",
+      "msg_code": "success"
+    }
+  }
+}
+
+"#,
+        );
+    }
+
+    #[test]
+    fn error_xml() {
+        ::topgen_runtime::example::assert_error::<
+            super::WdkIotWombatCommonGettokenRequest,
+        >(
+            ::topgen_runtime::Format::Xml,
+            r"<error_response>
+    <code>50</code>
+    <msg>Remote service error</msg>
+    <sub_code>isv.invalid-parameter</sub_code>
+    <sub_msg>非法参数</sub_msg>
+</error_response>
+",
+        );
+    }
+
+    #[test]
+    fn error_json() {
+        ::topgen_runtime::example::assert_error::<
+            super::WdkIotWombatCommonGettokenRequest,
+        >(
+            ::topgen_runtime::Format::Json,
+            r#"{
+  "error_response": {
+    "code": 50,
+    "msg": "Remote service error",
+    "sub_code": "isv.invalid-parameter",
+    "sub_msg": "非法参数"
+  }
+}
+
+"#,
+        );
+    }
+}

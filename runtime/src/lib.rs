@@ -26,6 +26,10 @@
 //! - calls are traced with [`tracing`] (spans `top.call` and `top.attempt`, one event per
 //!   attempt), never with a secret, the sign or the URL's query.
 //!
+//! Generated types also derive `Serialize`, writing TOP's own text forms ([`ser`]), and
+//! their tests check every reply example of the spec with the shared test support in
+//! [`example`].
+//!
 //! Secrets (the app secret, user sessions, [`Secret`] fields and params) are never printed by
 //! `Debug` or `Display`, and error messages quote at most a short, redacted prefix of a reply.
 //!
@@ -41,6 +45,7 @@ pub mod blocking;
 pub mod client;
 pub mod de;
 pub mod error;
+pub mod example;
 mod file;
 pub mod format;
 pub mod params;
@@ -50,6 +55,7 @@ pub mod request;
 pub mod response;
 pub mod retry;
 mod secret;
+pub mod ser;
 pub mod sign;
 pub mod time;
 pub mod transport;

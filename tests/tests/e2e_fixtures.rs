@@ -5,8 +5,9 @@
 //! types alike in every format; an upload (`byte[]`) sent as multipart with its file part
 //! unsigned; and limits that fail before anything is sent.
 //!
-//! The fixture specs have no usable reply examples, so the replies are written here, in JSON
-//! and XML as TOP writes them.
+//! The replies are written here, in JSON and XML as TOP writes them, rather than taken from
+//! the fixture specs' examples (which their generated tests check), so each test shows the
+//! reply it decodes.
 #![deny(warnings)]
 
 #[allow(dead_code)] // A test binary uses only some of the generated API.
@@ -219,11 +220,11 @@ async fn lists_nested_objects_and_a_tree_in_every_format_with_every_sign_method(
 #[tokio::test]
 async fn xml_derived_from_the_json_example_decodes_like_it() {
     // An API with a JSON example only: the gateway writes the XML itself.
+    let mut spec = fixture_spec("topgen.fixture.objects.get");
+    spec.examples.response_xml = None;
     let gateway = Gateway::builder()
         .app(APP_KEY, SECRET)
-        .api(
-            Api::from_spec(&fixture_spec("topgen.fixture.objects.get")).response_json(OBJECTS_JSON),
-        )
+        .api(Api::from_spec(&spec).response_json(OBJECTS_JSON))
         .start()
         .await
         .unwrap();

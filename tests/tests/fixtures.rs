@@ -1,7 +1,10 @@
 //! The fixture specs' generated code compiles without warnings (it is `include!`d here, built
 //! by `build.rs` with the codegen library, as a user's build script would) and behaves:
 //! requests encode their params with wire names and check their limits before sending;
-//! responses decode TOP's JSON leniently into the typed structs.
+//! responses decode TOP's JSON leniently into the typed structs; the generator's check of
+//! reply examples (`codegen::examples`) and the runtime's round trip
+//! (`topgen_runtime::example`) agree on which examples fit. (The generated example tests
+//! themselves run here too, from the included modules.)
 #![deny(warnings)]
 
 #[allow(dead_code)] // A test binary uses only some of the generated API.
@@ -10,10 +13,13 @@ mod generated {
 }
 
 use generated::topgen_fixture_keywords_get as keywords;
+use generated::topgen_fixture_misfit_get as misfit;
 use generated::topgen_fixture_objects_get as objects;
 use generated::topgen_fixture_scalars_get as scalars;
+use std::path::Path;
+use topgen_runtime::example::{ExampleError, error_round_trip, response_round_trip};
 use topgen_runtime::response::decode_json;
-use topgen_runtime::{Decimal, ParamError, ParamErrorKind, Params, Request};
+use topgen_runtime::{Decimal, Format, ParamError, ParamErrorKind, Params, Request};
 
 fn encode<R: Request>(r: &R) -> Result<Params, ParamError> {
     let mut p = Params::new();
@@ -274,6 +280,192 @@ fn codegen_and_runtime_agree_on_response_keys() {
             codegen::model::response_key(method),
             topgen_runtime::request::response_key(method),
             "{method}"
+        );
+    }
+}
+
+fn fixture_api(name: &str) -> codegen::model::Api {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fixtures/specs")
+        .join(format!("{name}.yaml"));
+    let spec = codegen::load_spec(&path).unwrap();
+    codegen::model::resolve(&path, &spec).unwrap()
+}
+
+#[test]
+fn examples_the_generator_ignores_are_the_ones_the_runtime_refuses() {
+    type R = misfit::TopgenFixtureMisfitGetRequest;
+    let api = fixture_api("topgen.fixture.misfit.get");
+    let misfits = codegen::examples::check_api(&api);
+    let keys: Vec<&str> = misfits.iter().map(|m| m.example).collect();
+    assert_eq!(keys, ["response_xml", "response_xml", "error_json"]);
+    let e = &api.examples;
+    // The example that fits round-trips; each misfit's (ignored) test would fail.
+    response_round_trip::<R>(Format::Json, e.response_json.as_deref().unwrap()).unwrap();
+    let xml = response_round_trip::<R>(Format::Xml, e.response_xml.as_deref().unwrap());
+    assert!(
+        matches!(&xml, Err(ExampleError::Decode(d)) if d.to_string().contains("expected a 64-bit integer")),
+        "{xml:?}"
+    );
+    let error = error_round_trip::<R>(Format::Json, e.error_json.as_deref().unwrap());
+    assert!(
+        matches!(&error, Err(ExampleError::Mismatch(m)) if m.path == "detail"),
+        "{error:?}"
+    );
+}
+
+/// One field of the scalars fixture's response, in JSON and XML, judged by the generator's
+/// check and by the runtime's round trip: they must agree, and agree with `fits`.
+#[test]
+fn generator_and_runtime_agree_on_what_fits() {
+    type R = scalars::TopgenFixtureScalarsGetRequest;
+    let mut api = fixture_api("topgen.fixture.scalars.get");
+    let key = "topgen_fixture_scalars_get_response";
+    let json: &[(&str, bool)] = &[
+        (r#""total": 1"#, true),
+        (r#""total": " 3 ""#, true),
+        (r#""total": "50.0""#, true),
+        (r#""total": 3.0"#, true),
+        (r#""total": null"#, true),
+        (r#""total": "abc""#, false),
+        (r#""total": 1.5"#, false),
+        (r#""total": "1.5""#, false),
+        (r#""total": true"#, false),
+        (r#""total": {}"#, false),
+        (r#""total": [1]"#, false),
+        (r#""total": 9223372036854775808"#, false),
+        (r#""ok": "TRUE""#, true),
+        (r#""ok": 1"#, true),
+        (r#""ok": "0""#, true),
+        (r#""ok": "yes""#, false),
+        (r#""ok": 2"#, false),
+        (r#""created": "2021-08-04 00:00:00""#, true),
+        (r#""created": "2021-08-04""#, true),
+        (r#""created": 1628006400000"#, true),
+        (r#""created": "1628006400000""#, true),
+        (r#""created": "2021-08-03T16:00:00Z""#, true),
+        (r#""created": "2021-08-04 00:00:00.250""#, true),
+        (r#""created": "tomorrow""#, false),
+        (r#""created": "2021-02-30 00:00:00""#, false),
+        (r#""created": true"#, false),
+        (r#""amount": "12.50""#, true),
+        (r#""amount": 12.5"#, true),
+        (r#""amount": "1.5E3""#, true),
+        (r#""amount": "-3""#, true),
+        (r#""amount": "12,5""#, false),
+        (r#""amount": "abc""#, false),
+        (r#""rate": "0.125""#, true),
+        (r#""raw": {"a": [1, {"b": null}]}"#, true),
+        (r#""raw": "text""#, true),
+        (r#""raw": [1, 2]"#, true),
+        (r#""raw": {"a": 1, "a": 2}"#, false),
+        (r#""names": {"string": ["a", "b"]}"#, true),
+        (r#""names": ["a"]"#, true),
+        (r#""names": {"string": "one"}"#, true),
+        (r#""names": {}"#, true),
+        (r#""names": {"string": []}"#, true),
+        (r#""names": "a,b""#, false),
+        (r#""names": {"a": ["x"], "b": ["y"]}"#, false),
+        (r#""names": {"string": [{"x": 1}]}"#, false),
+        (r#""names": {"string": [null]}"#, false),
+        (r#""ids": {"number": [1, "2"]}"#, true),
+        (r#""ids": {"number": ["x"]}"#, false),
+        (r#""flags": {"boolean": [true, "false"]}"#, true),
+        (
+            r#""times": {"date": ["2021-08-04 00:00:00", 1628006400000]}"#,
+            true,
+        ),
+        (r#""times": {"date": ["x"]}"#, false),
+        (r#""prices": {"price": ["0.10", 3]}"#, true),
+        (r#""access_token": 123"#, true),
+        (r#""access_token": {"a": 1}"#, false),
+        (r#""request_id": "r""#, true),
+        (r#""extra": 1"#, false),
+        (r#""total": 1, "total": 2"#, false),
+    ];
+    let xml: &[(&str, bool)] = &[
+        ("<total>2</total>", true),
+        ("<total/>", true),
+        ("<total>abc</total>", false),
+        ("<total><a>1</a></total>", false),
+        ("<ok>1</ok>", true),
+        ("<ok>yes</ok>", false),
+        ("<created>2021-08-04 00:00:00</created>", true),
+        ("<created>1628006400000</created>", true),
+        ("<created>x</created>", false),
+        ("<amount>12.50</amount>", true),
+        ("<amount>1,5</amount>", false),
+        ("<raw><a>1</a><b/></raw>", true),
+        ("<raw><a>1</a><a>2</a></raw>", false),
+        ("<names><string>a</string><string>b</string></names>", true),
+        ("<names><string>a</string><string/></names>", true),
+        ("<names/>", true),
+        ("<names>solo</names>", false),
+        ("<names><string>a</string><other>b</other></names>", false),
+        ("<names>text<string>a</string></names>", false),
+        (
+            "<ids><number>1</number><number/><number>2</number></ids>",
+            true,
+        ),
+        ("<access_token><x>1</x></access_token>", false),
+        ("<extra>1</extra>", false),
+        ("<total>1</total><total>2</total>", false),
+        ("note<total>1</total>", false),
+    ];
+    let mut cases: Vec<(Format, String, bool)> = Vec::new();
+    for (inner, fits) in json {
+        cases.push((Format::Json, format!(r#"{{"{key}": {{{inner}}}}}"#), *fits));
+    }
+    for (inner, fits) in xml {
+        cases.push((Format::Xml, format!("<{key}>{inner}</{key}>"), *fits));
+    }
+    for (format, example, fits) in cases {
+        let slot = if format == Format::Xml {
+            api.examples.response_json = None;
+            &mut api.examples.response_xml
+        } else {
+            api.examples.response_xml = None;
+            &mut api.examples.response_json
+        };
+        *slot = Some(example.clone());
+        let misfits = codegen::examples::check_api(&api);
+        let generator = misfits.is_empty();
+        let runtime = response_round_trip::<R>(format, &example);
+        assert_eq!(
+            (generator, runtime.is_ok()),
+            (fits, fits),
+            "{example}\n  generator: {misfits:?}\n  runtime: {:?}",
+            runtime.err().map(|e| e.to_string())
+        );
+    }
+}
+
+#[test]
+fn error_examples_agree_too() {
+    type R = scalars::TopgenFixtureScalarsGetRequest;
+    let mut api = fixture_api("topgen.fixture.scalars.get");
+    api.examples.response_json = None;
+    api.examples.response_xml = None;
+    for (example, fits) in [
+        (
+            r#"{"error_response": {"code": 50, "msg": "m", "sub_code": "isv.x", "sub_msg": "s"}}"#,
+            true,
+        ),
+        (r#"{"error_response": {"code": "7"}}"#, true),
+        (r#"{"error_response": {"msg": "no code"}}"#, false),
+        (r#"{"error_response": {"code": "x"}}"#, false),
+        (r#"{"error_response": {"code": 7, "extra": 1}}"#, false),
+        (r#"{"error_response": {"code": 7, "msg": {"a": 1}}}"#, false),
+        (r#"{"topgen_fixture_scalars_get_response": {}}"#, false),
+    ] {
+        api.examples.error_json = Some(example.to_owned());
+        let generator = codegen::examples::check_api(&api).is_empty();
+        let runtime = error_round_trip::<R>(Format::Json, example);
+        assert_eq!(
+            (generator, runtime.is_ok()),
+            (fits, fits),
+            "{example}: {:?}",
+            runtime.err().map(|e| e.to_string())
         );
     }
 }

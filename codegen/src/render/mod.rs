@@ -2,6 +2,7 @@
 
 mod docs;
 mod example;
+mod example_tests;
 mod request;
 mod types;
 
@@ -9,7 +10,8 @@ use crate::model::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// The items of one API's module: request, response, object types.
+/// The items of one API's module: request, response, object types, and the tests of the
+/// spec's reply examples.
 pub fn api_items(api: &Api, crate_path: Option<&str>) -> TokenStream {
     let title = api.title.as_deref().unwrap_or("");
     let head = if title.is_empty() {
@@ -22,10 +24,12 @@ pub fn api_items(api: &Api, crate_path: Option<&str>) -> TokenStream {
     let request = request::request(api, example);
     let response = types::response(api);
     let objects = api.types.iter().map(|o| types::object(api, o));
+    let tests = example_tests::tests(api);
     quote! {
         #module_docs
         #request
         #response
         #(#objects)*
+        #tests
     }
 }

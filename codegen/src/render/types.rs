@@ -112,14 +112,23 @@ pub fn code_span(text: &str) -> String {
     format!("{fence}{text}{close}")
 }
 
-/// The serde attribute of a decoded, optional field.
+/// The serde attribute of a decoded, optional field. Dates are written back out in TOP's
+/// text form (`chrono`'s own `Serialize` writes RFC 3339).
 fn field_serde_attr(f: &Field) -> TokenStream {
     let rename = (f.rust != f.wire).then(|| {
         let wire = &f.wire;
         quote!(rename = #wire,)
     });
+    let date = Ty::Scalar(Scalar::Date);
+    let serialize_with = if f.ty == date {
+        Some(quote!(serialize_with = "::topgen_runtime::ser::opt_date",))
+    } else if f.ty == Ty::List(Box::new(date)) {
+        Some(quote!(serialize_with = "::topgen_runtime::ser::opt_dates",))
+    } else {
+        None
+    };
     quote! {
-        #[serde(#rename deserialize_with = "::topgen_runtime::de::opt", skip_serializing_if = "Option::is_none")]
+        #[serde(#rename deserialize_with = "::topgen_runtime::de::opt", #serialize_with skip_serializing_if = "Option::is_none")]
     }
 }
 

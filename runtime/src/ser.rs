@@ -1,0 +1,111 @@
+//! Writing decoded values back out in TOP's own text forms.
+//!
+//! Generated types derive `Serialize`, so a response can be stored or forwarded and read back
+//! (their lenient decoding reads what is written here), and object types sent as params are
+//! written as JSON. Most TOP scalars serialize as TOP writes them already (`Number` as a
+//! number, `Boolean` as a boolean, `Price` / `BigDecimal` as a decimal string such as
+//! `"12.50"`); a `Date` needs these helpers, because [`DateTime`]'s own `Serialize` writes
+//! RFC 3339. Generated `Date` and `Date[]` fields use them:
+//!
+//! ```
+//! # use topgen_runtime::{DateTime, time};
+//! #[derive(serde::Serialize)]
+//! struct Token {
+//!     #[serde(serialize_with = "topgen_runtime::ser::opt_date", skip_serializing_if = "Option::is_none")]
+//!     expiration_time: Option<DateTime>,
+//! }
+//! let t = Token { expiration_time: Some(time::parse("2021-08-04 00:00:00")?) };
+//! assert_eq!(serde_json::to_string(&t)?, r#"{"expiration_time":"2021-08-04 00:00:00"}"#);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use serde::Serializer;
+
+use crate::{DateTime, time};
+
+/// A date as TOP writes it: `yyyy-MM-dd HH:mm:ss` at GMT+8, whatever the value's offset; a
+/// fraction of a second is kept (`2021-08-04 00:00:00.250`) when there is one, so the value
+/// reads back exactly.
+pub fn date_text(t: &DateTime) -> String {
+    t.with_timezone(&time::GMT8)
+        .format("%Y-%m-%d %H:%M:%S%.f")
+        .to_string()
+}
+
+/// Serializes an optional `Date` field as [`date_text`] (`None` as `null`, for fields that
+/// are not skipped when absent).
+pub fn opt_date<S: Serializer>(value: &Option<DateTime>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(t) => s.serialize_str(&date_text(t)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Serializes an optional `Date[]` field as a list of [`date_text`]s.
+pub fn opt_dates<S: Serializer>(value: &Option<Vec<DateTime>>, s: S) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(list) => s.collect_seq(list.iter().map(date_text)),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::de;
+    use chrono::{FixedOffset, TimeZone};
+    use serde::{Deserialize, Serialize};
+
+    #[derive(Debug, PartialEq, Serialize, Deserialize)]
+    struct Holder {
+        #[serde(
+            default,
+            serialize_with = "opt_date",
+            deserialize_with = "de::opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        at: Option<DateTime>,
+        #[serde(
+            default,
+            serialize_with = "opt_dates",
+            deserialize_with = "de::opt",
+            skip_serializing_if = "Option::is_none"
+        )]
+        times: Option<Vec<DateTime>>,
+    }
+
+    #[test]
+    fn dates_are_written_as_top_writes_them_and_read_back() {
+        let at = time::parse("2021-08-04 00:00:00").unwrap();
+        let h = Holder {
+            at: Some(at),
+            times: Some(vec![at, time::parse("1999-12-31 23:59:59").unwrap()]),
+        };
+        let json = serde_json::to_string(&h).unwrap();
+        assert_eq!(
+            json,
+            r#"{"at":"2021-08-04 00:00:00","times":["2021-08-04 00:00:00","1999-12-31 23:59:59"]}"#
+        );
+        assert_eq!(serde_json::from_str::<Holder>(&json).unwrap(), h);
+        let none = Holder {
+            at: None,
+            times: None,
+        };
+        assert_eq!(serde_json::to_string(&none).unwrap(), "{}");
+    }
+
+    #[test]
+    fn other_offsets_are_converted_and_fractions_kept() {
+        let utc = FixedOffset::east_opt(0).unwrap();
+        let t = utc.with_ymd_and_hms(2021, 8, 3, 16, 0, 0).unwrap();
+        assert_eq!(date_text(&t), "2021-08-04 00:00:00");
+        let t = t + chrono::Duration::milliseconds(250);
+        assert_eq!(date_text(&t), "2021-08-04 00:00:00.250");
+        let h = Holder {
+            at: Some(t),
+            times: None,
+        };
+        let back: Holder = serde_json::from_str(&serde_json::to_string(&h).unwrap()).unwrap();
+        assert_eq!(back.at, Some(t));
+    }
+}
