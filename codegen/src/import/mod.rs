@@ -2,7 +2,7 @@
 //!
 //! [`import_file`] takes any supported input and picks the importer from its content:
 //! [`catalog`] reads TOP metadata JSON; [`page`] reads doc pages saved as text
-//! ([`page::text::read`]) and interprets them ([`page::interpret`]). [`to_yaml`] writes a
+//! ([`page::text::read`]) and interprets them ([`page::interpret()`]). [`to_yaml`] writes a
 //! [`Spec`] as readable, stable YAML in the shape and key order of the hand-written specs,
 //! which [`crate::load::parse_spec`] reads back to the same `Spec`.
 
@@ -16,7 +16,7 @@ use std::path::Path;
 
 /// Imports one file, whatever it holds: a TOP metadata JSON entry (content starting with
 /// `{`) goes to [`catalog::import`], a doc page as text to [`page::text::read`] and
-/// [`page::interpret`]. The extension is only a hint, for the error when the content is
+/// [`page::interpret()`]. The extension is only a hint, for the error when the content is
 /// neither (`.json` files are reported as broken JSON). `path` is used in errors.
 ///
 /// Fails when the input is unusable: empty, binary (not UTF-8, or with control
