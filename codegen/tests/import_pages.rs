@@ -568,3 +568,38 @@ fn imported_fixture_specs_are_current() {
         );
     }
 }
+
+#[test]
+fn pages_cut_anywhere_import_or_fail_cleanly() {
+    // The stored pages stop at arbitrary points; so may any page. Prefixes of a bullet and a
+    // pipe page either import to a spec the model accepts or fail naming the file — never a
+    // panic.
+    for name in [
+        "taobao.wdk.iot.wombat.common.gettoken",
+        "alibaba.iot.device.corpus.get",
+        "taobao.logistics.address.query",
+    ] {
+        let text = std::fs::read_to_string(pages_dir().join(format!("{name}.txt"))).unwrap();
+        let mut imported = 0;
+        // Every line end and every eighth character (all of them take too long in debug).
+        let cuts = text
+            .char_indices()
+            .enumerate()
+            .filter(|(n, (i, c))| n % 8 == 0 || *c == '\n' || text[..*i].ends_with('\n'))
+            .map(|(_, (i, _))| i);
+        let mut tried = 0;
+        for cut in cuts {
+            tried += 1;
+            let path = Path::new("cut.txt");
+            match import_file(path, &text.as_bytes()[..cut]) {
+                Ok(i) => {
+                    codegen::model::resolve(path, &i.spec)
+                        .unwrap_or_else(|e| panic!("{name} cut at {cut}: {e}"));
+                    imported += 1;
+                }
+                Err(e) => assert!(e.to_string().starts_with("cut.txt: "), "{e}"),
+            }
+        }
+        assert!(imported > tried / 2, "{name}: {imported} of {tried}");
+    }
+}
