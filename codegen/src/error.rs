@@ -85,6 +85,11 @@ impl fmt::Display for Error {
                 path,
                 field,
                 message,
+            } if field.is_empty() => write!(f, "{}: {message}", path.display()),
+            Error::Invalid {
+                path,
+                field,
+                message,
             } => write!(f, "{}: {field}: {message}", path.display()),
             Error::Many(errors) => {
                 for (i, e) in errors.iter().enumerate() {

@@ -32,13 +32,15 @@ struct Cli {
 enum Command {
     /// Generate a client crate from a folder of specs.
     Generate(GenerateArgs),
-    /// Import TOP metadata JSON files (or folders of them) into specs, one `<name>.yaml` per API.
+    /// Import TOP metadata JSON files and doc pages saved as text (or folders of them) into
+    /// specs, one `<name>.yaml` per API, each with the importer's warnings in its header.
     Import(ImportArgs),
 }
 
 #[derive(Args)]
 struct ImportArgs {
-    /// TOP metadata JSON files, or folders whose `*.json` files are imported.
+    /// TOP metadata JSON files (`*.json`), doc pages as text (`*.txt`), or folders whose
+    /// `*.json` and `*.txt` files are imported.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Folder the specs are written to [default: `specs/` of the workspace].
@@ -124,7 +126,8 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The files an input names: itself, or a folder's `*.json` files sorted by name.
+/// The files an input names: itself, or a folder's `*.json` and `*.txt` files sorted by
+/// name (a folder's README and other files are not inputs).
 fn import_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
     for input in inputs {
@@ -136,13 +139,18 @@ fn import_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> 
             Ok(entries) => {
                 let mut files: Vec<PathBuf> = entries
                     .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "json"))
+                    .filter(|p| {
+                        p.is_file()
+                            && p.extension().is_some_and(|e| {
+                                e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("txt")
+                            })
+                    })
                     .collect();
                 files.sort();
                 if files.is_empty() {
                     out.push(Err((
                         input.clone(),
-                        "no *.json files in this folder".into(),
+                        "no *.json or *.txt files in this folder".into(),
                     )));
                 }
                 out.extend(files.into_iter().map(Ok));
@@ -155,18 +163,15 @@ fn import_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> 
 
 /// Imports one file and writes its spec if it changed; the warnings on success.
 fn import_one(path: &Path, out: &Path) -> Result<Vec<codegen::import::Warning>, String> {
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if !is_json {
-        return Err(
-            "not a TOP metadata JSON file (*.json); doc pages (HTML / text) are not supported yet"
-                .into(),
-        );
-    }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let text = String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_owned())?;
-    let imported = codegen::import::catalog::import(path, &text).map_err(|e| e.to_string())?;
+    let imported = codegen::import::import_file(path, &bytes).map_err(|e| {
+        // The error names the file; the report line already does.
+        let text = e.to_string();
+        let prefix = format!("{}: ", path.display());
+        text.strip_prefix(&prefix)
+            .map(str::to_owned)
+            .unwrap_or(text)
+    })?;
     let spec = &imported.spec;
     let file = out.join(format!("{}.yaml", spec.name));
     let yaml = codegen::import::to_yaml_with_header(

@@ -495,7 +495,7 @@ impl Resolver<'_> {
 }
 
 /// Names of String fields that hold secrets unless the spec says otherwise.
-fn looks_secret(name: &str) -> bool {
+pub(crate) fn looks_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n.contains("secret")
         || n.contains("password")

@@ -161,15 +161,17 @@ struct Importer {
 }
 
 /// An object type a param's type denotes.
-struct ObjectOf {
-    base: String,
-    list: bool,
+pub(crate) struct ObjectOf {
+    /// The type's name: TOP's, or one made from the field's name.
+    pub(crate) base: String,
+    /// A list of the type (`Foo[]`).
+    pub(crate) list: bool,
     /// The name was made from the field's name.
-    derived: bool,
+    pub(crate) derived: bool,
 }
 
 /// `Foo []` → (`Foo`, 1).
-fn split_type(raw: &str) -> (String, usize) {
+pub(crate) fn split_type(raw: &str) -> (String, usize) {
     let squeezed: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
     let mut base = squeezed.as_str();
     let mut depth = 0usize;
@@ -183,7 +185,7 @@ fn split_type(raw: &str) -> (String, usize) {
 /// The object type of a param with subParams: its type name, or a name made from the field
 /// when the type is missing, a scalar, or not an identifier. `None` for scalars, `byte`, and
 /// lists of lists.
-fn object_of(raw: &str, field: &str, has_subs: bool) -> Option<ObjectOf> {
+pub(crate) fn object_of(raw: &str, field: &str, has_subs: bool) -> Option<ObjectOf> {
     let (base, depth) = split_type(raw);
     if !has_subs || depth > 1 || base == "byte" {
         return None;
@@ -334,54 +336,17 @@ impl Importer {
                 list: object.list,
             };
         }
-        let (base, depth) = split_type(raw);
-        if base.is_empty() {
-            self.warn(here, "no type given; imported as Json");
-            return Kind::Scalar("Json".into());
-        }
-        if base == "byte" {
-            return match (depth, top_request) {
-                (1, true) => Kind::Scalar("byte[]".into()),
-                (0, _) => {
-                    self.warn(here, "type `byte` (a Java byte) imported as Number");
-                    Kind::Scalar("Number".into())
+        let (ty, repair) = scalar_type(raw, top_request);
+        if let Some(repair) = repair {
+            let message = match &repair {
+                ScalarRepair::NoFields { base } => {
+                    format!("type {base:?} has no subParams (fields unknown); imported as Json")
                 }
-                (1, false) => {
-                    self.warn(
-                        here,
-                        "byte[] is a file upload only as a top-level request param; imported as String (base64)",
-                    );
-                    Kind::Scalar("String".into())
-                }
-                _ => {
-                    self.warn(
-                        here,
-                        format_args!("type {raw:?} imported as String[] (base64 items)"),
-                    );
-                    Kind::Scalar("String[]".into())
-                }
+                other => other.to_string(),
             };
+            self.warn(here, message);
         }
-        if depth > 1 {
-            self.warn(here, format_args!("list of lists {raw:?} imported as Json"));
-            return Kind::Scalar("Json".into());
-        }
-        let known = if Scalar::from_top(&base).is_some() {
-            base
-        } else if let Some(alias) = java_alias(&base) {
-            self.warn(
-                here,
-                format_args!("unknown type {base:?} imported as {alias}"),
-            );
-            alias.to_owned()
-        } else {
-            self.warn(
-                here,
-                format_args!("type {base:?} has no subParams (fields unknown); imported as Json"),
-            );
-            "Json".to_owned()
-        };
-        Kind::Scalar(list_of(&known, depth))
+        Kind::Scalar(ty)
     }
 
     /// Names every object type in document order (pre-order, request before response): the
@@ -451,9 +416,6 @@ impl Importer {
     /// Copies the param's limits that apply to the field's type; warns about the rest.
     fn limits(&mut self, p: &RawParam, f: &mut Field, here: &str) {
         let ty = f.ty.as_str();
-        let is_list = ty.ends_with("[]") && ty != "byte[]";
-        let numeric = matches!(ty, "Number" | "Price" | "BigDecimal");
-        let string = ty == "String";
         let take_u = |this: &mut Self, key: &str, v: Option<&yaml_serde::Value>, applies: bool| {
             let v = v?;
             let Some(n) = v.as_u64().or_else(|| text_of(Some(v))?.trim().parse().ok()) else {
@@ -472,12 +434,17 @@ impl Importer {
             }
             Some(n)
         };
-        f.max_length = take_u(self, "maxLength", p.max_length.as_ref(), string);
+        f.max_length = take_u(
+            self,
+            "maxLength",
+            p.max_length.as_ref(),
+            limit_applies(Limit::Length, ty),
+        );
         f.max_list_size = take_u(
             self,
             "maxListSize",
             p.max_list_size.as_ref(),
-            is_list || string,
+            limit_applies(Limit::ListSize, ty),
         );
         let take_i = |this: &mut Self, key: &str, v: Option<&yaml_serde::Value>| {
             let v = v?;
@@ -488,7 +455,7 @@ impl Importer {
                 );
                 return None;
             };
-            if !numeric {
+            if !limit_applies(Limit::Value, ty) {
                 this.warn(
                     here,
                     format_args!("{key} {n} does not apply to type {ty}; dropped"),
@@ -512,9 +479,114 @@ impl Importer {
     }
 }
 
+/// A repair [`scalar_type`] made to a type string.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum ScalarRepair {
+    /// No type given: `Json`.
+    NoType,
+    /// `byte` (a Java byte): `Number`.
+    Byte,
+    /// `byte[]` below the top level of the request: `String` (base64).
+    BytesNotTopLevel,
+    /// `byte[][]` and deeper: `String[]`.
+    ListOfBytes(String),
+    /// A list of lists: `Json`.
+    ListOfLists(String),
+    /// A Java or JSON name for a scalar (`Long`): the scalar.
+    Alias {
+        /// The name as written.
+        base: String,
+        /// The TOP scalar it stands for.
+        alias: &'static str,
+    },
+    /// An object-looking type without known fields (`Map`, `SomeDto`): `Json`.
+    NoFields {
+        /// The name as written.
+        base: String,
+    },
+}
+
+impl std::fmt::Display for ScalarRepair {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScalarRepair::NoType => f.write_str("no type given; imported as Json"),
+            ScalarRepair::Byte => f.write_str("type `byte` (a Java byte) imported as Number"),
+            ScalarRepair::BytesNotTopLevel => f.write_str(
+                "byte[] is a file upload only as a top-level request param; imported as String (base64)",
+            ),
+            ScalarRepair::ListOfBytes(raw) => {
+                write!(f, "type {raw:?} imported as String[] (base64 items)")
+            }
+            ScalarRepair::ListOfLists(raw) => write!(f, "list of lists {raw:?} imported as Json"),
+            ScalarRepair::Alias { base, alias } => {
+                write!(f, "unknown type {base:?} imported as {alias}")
+            }
+            ScalarRepair::NoFields { base } => {
+                write!(f, "type {base:?} has no known fields; imported as Json")
+            }
+        }
+    }
+}
+
+/// The spec type of a TOP type string that is not an object with known fields (see
+/// [`object_of`]), with the repair made, if any. `top_request`: the string is the type of a
+/// top-level request param, the only place a `byte[]` file upload is allowed.
+pub(crate) fn scalar_type(raw: &str, top_request: bool) -> (String, Option<ScalarRepair>) {
+    let (base, depth) = split_type(raw);
+    if base.is_empty() {
+        return ("Json".into(), Some(ScalarRepair::NoType));
+    }
+    if base == "byte" {
+        return match (depth, top_request) {
+            (1, true) => ("byte[]".into(), None),
+            (0, _) => ("Number".into(), Some(ScalarRepair::Byte)),
+            (1, false) => ("String".into(), Some(ScalarRepair::BytesNotTopLevel)),
+            _ => (
+                "String[]".into(),
+                Some(ScalarRepair::ListOfBytes(raw.to_owned())),
+            ),
+        };
+    }
+    if depth > 1 {
+        return (
+            "Json".into(),
+            Some(ScalarRepair::ListOfLists(raw.to_owned())),
+        );
+    }
+    let (known, repair) = if Scalar::from_top(&base).is_some() {
+        (base, None)
+    } else if let Some(alias) = java_alias(&base) {
+        (alias.to_owned(), Some(ScalarRepair::Alias { base, alias }))
+    } else {
+        ("Json".to_owned(), Some(ScalarRepair::NoFields { base }))
+    };
+    (list_of(&known, depth), repair)
+}
+
+/// A limit of the doc's 更多限制 column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Limit {
+    /// 最大长度.
+    Length,
+    /// 最大列表长度.
+    ListSize,
+    /// 最大值 / 最小值.
+    Value,
+}
+
+/// Whether `limit` applies to a field of spec type `ty` (the model rejects it otherwise).
+pub(crate) fn limit_applies(limit: Limit, ty: &str) -> bool {
+    let is_list = ty.ends_with("[]") && ty != "byte[]";
+    match limit {
+        Limit::Length => ty == "String",
+        Limit::ListSize => is_list || ty == "String",
+        Limit::Value => matches!(ty, "Number" | "Price" | "BigDecimal"),
+    }
+}
+
 /// Types in order of first use (request params first, then the response tree), like the
 /// hand-written specs: a type comes before the types of its fields.
-fn order_types(
+pub(crate) fn order_types(
     types: Vec<(String, TypeDef)>,
     request: &[Field],
     response: &[Field],
@@ -540,7 +612,7 @@ fn order_types(
     out
 }
 
-fn list_of(base: &str, depth: usize) -> String {
+pub(crate) fn list_of(base: &str, depth: usize) -> String {
     if depth > 0 {
         format!("{base}[]")
     } else {
@@ -549,7 +621,7 @@ fn list_of(base: &str, depth: usize) -> String {
 }
 
 /// Java and JSON names seen in TOP docs for what TOP calls a scalar.
-fn java_alias(name: &str) -> Option<&'static str> {
+pub(crate) fn java_alias(name: &str) -> Option<&'static str> {
     Some(match name {
         "Long" | "long" | "Integer" | "int" | "Short" | "short" | "Byte" | "number" => "Number",
         "Double" | "double" | "Float" | "float" => "BigDecimal",
@@ -561,7 +633,7 @@ fn java_alias(name: &str) -> Option<&'static str> {
 }
 
 /// A type name the model accepts as an object type.
-fn valid_type_name(name: &str) -> bool {
+pub(crate) fn valid_type_name(name: &str) -> bool {
     name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && java_alias(name).is_none()
@@ -569,7 +641,7 @@ fn valid_type_name(name: &str) -> bool {
 }
 
 /// An object type name made from a field name: `moq_unit_price` → `MoqUnitPrice`.
-fn derived_name(field: &str) -> String {
+pub(crate) fn derived_name(field: &str) -> String {
     let camel = sanitize::camel(field).unwrap_or_else(|_| "Object".to_owned());
     let camel: String = camel
         .chars()

@@ -1,14 +1,77 @@
 //! Importers: TOP documentation → spec YAML.
 //!
-//! [`catalog`] reads TOP metadata JSON; [`to_yaml`] writes a [`Spec`] as readable, stable
-//! YAML in the shape and key order of the hand-written specs, which
-//! [`crate::load::parse_spec`] reads back to the same `Spec`.
+//! [`import_file`] takes any supported input and picks the importer from its content:
+//! [`catalog`] reads TOP metadata JSON; [`page`] reads doc pages saved as text
+//! ([`page::text::read`]) and interprets them ([`page::interpret()`]). [`to_yaml`] writes a
+//! [`Spec`] as readable, stable YAML in the shape and key order of the hand-written specs,
+//! which [`crate::load::parse_spec`] reads back to the same `Spec`.
 
 pub mod catalog;
 pub mod page;
 
+use crate::error::Error;
 use crate::spec::{Examples, Field, Spec, TypeDef};
 use std::fmt::Write as _;
+use std::path::Path;
+
+/// Imports one file, whatever it holds: a TOP metadata JSON entry (content starting with
+/// `{`) goes to [`catalog::import`], a doc page as text to [`page::text::read`] and
+/// [`page::interpret()`]. The extension is only a hint, for the error when the content is
+/// neither (`.json` files are reported as broken JSON). `path` is used in errors.
+///
+/// Fails when the input is unusable: empty, binary (not UTF-8, or with control
+/// characters), HTML (not read here), or neither a catalog entry nor a doc page.
+pub fn import_file(path: &Path, bytes: &[u8]) -> Result<Imported, Error> {
+    let invalid = |message: String| Error::Invalid {
+        path: path.to_owned(),
+        field: String::new(),
+        message,
+    };
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        // A page stored up to a byte length may end inside a character: drop that part.
+        Err(e) if e.error_len().is_none() && e.valid_up_to() > 0 => {
+            std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default()
+        }
+        Err(e) => {
+            return Err(invalid(format!(
+                "binary data, not text (invalid UTF-8 at byte {}); expected a TOP metadata \
+                 JSON file or a TOP doc page as text",
+                e.valid_up_to()
+            )));
+        }
+    };
+    let trimmed = text.trim_start();
+    if trimmed.is_empty() {
+        return Err(invalid(
+            "the file is empty; expected a TOP metadata JSON file or a TOP doc page as text".into(),
+        ));
+    }
+    let is_json_name = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if trimmed.starts_with('{') {
+        return catalog::import(path, text);
+    }
+    let lower: String = trimmed.chars().take(64).collect::<String>().to_lowercase();
+    let is_html_name = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
+    if lower.starts_with("<!doctype html") || lower.starts_with("<html") || is_html_name {
+        return Err(invalid(
+            "not a TOP metadata JSON file or a doc page as text: it is HTML, which `import` \
+             does not read yet; save the page as text (the browser's copy) instead"
+                .into(),
+        ));
+    }
+    match page::text::read(path, text) {
+        Ok(doc) => page::interpret(path, &doc),
+        // A `.json` name with other content: say what a catalog file must look like.
+        Err(_) if is_json_name => catalog::import(path, text),
+        Err(e) => Err(e),
+    }
+}
 
 /// A spec imported from a source, with what the importer had to repair or guess.
 #[derive(Debug, Clone, PartialEq)]

@@ -6,6 +6,18 @@
 //! [`DocPage`] into a spec (types, nesting decided by the XML example, warnings for what is
 //! missing or guessed). Because both readers stop at the same [`DocPage`], the text and the
 //! HTML of one page import to the same spec.
+//!
+//! [`text::read`] reads the text renderings; [`interpret::interpret`] is the interpreter.
+
+pub mod interpret;
+mod java;
+mod json;
+pub mod text;
+mod xml;
+
+pub use interpret::interpret;
+
+use std::collections::BTreeMap;
 
 /// Which rendering of a doc page a [`DocPage`] was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +68,12 @@ pub struct Row {
     pub depth: u32,
     /// 1-based line of the row in the source, for warnings.
     pub line: usize,
+    /// The row showed one value where both the 示例值 and the 描述 cells belong, and the
+    /// source does not tell which it is (the text renderings drop empty cells without a
+    /// trace). The reader puts the value in `description`; the interpreter moves it to
+    /// `example` when the page's examples or the field's type show that it is one. A reader
+    /// that sees the cells (HTML) leaves this `false`.
+    pub lone_value: bool,
 }
 
 /// What a doc page says, before interpretation.
@@ -85,4 +103,13 @@ pub struct DocPage {
     pub error_json: Option<String>,
     /// The sections found, in page order.
     pub sections: Vec<Section>,
+    /// 1-based source line where each section found begins: the title line, a table's
+    /// header row, an example's first line of code. For warnings; a reader without lines may
+    /// leave it empty.
+    pub section_lines: BTreeMap<Section, usize>,
+    /// `Some(line)` when the text stops before the page's end (the stored text was cut at a
+    /// length): the 1-based last line there is. The last section in `sections` is then
+    /// incomplete, and its last row or example may be cut mid-way. `None` when the text runs
+    /// to the page's end (its error-code table or footer).
+    pub cut_off: Option<usize>,
 }
