@@ -122,26 +122,12 @@ pub enum Place {
 /// (`required: false`, no title…) are left out; strings are quoted only when YAML would read
 /// them as something else, and multi-line text is written as a `|` block where that is exact.
 pub fn to_yaml(spec: &Spec) -> String {
-    let mut out = String::new();
-    line(&mut out, 0, "name", &scalar(&spec.name, 0));
-    opt(&mut out, 0, "title", spec.title.as_deref());
-    opt(&mut out, 0, "description", spec.description.as_deref());
-    if spec.needs_session {
-        line(&mut out, 0, "needs_session", "true");
-    }
-    fields(&mut out, 0, "request", &spec.request);
-    fields(&mut out, 0, "response", &spec.response);
-    if !spec.types.is_empty() {
-        out.push_str("\ntypes:\n");
-        for (name, def) in &spec.types {
-            type_def(&mut out, name, def);
-        }
-    }
-    examples(&mut out, &spec.examples);
-    out
+    write_spec(spec, &Notes(&[]))
 }
 
-/// [`to_yaml`] with a comment header: where the spec came from and the importer's warnings.
+/// [`to_yaml`] with comments: a header saying where the spec came from with the warnings
+/// about the spec as a whole, and every other warning as a `# guess:` comment right above
+/// the param, field, type or example it is about.
 pub fn to_yaml_with_header(spec: &Spec, source: &str, warnings: &[Warning]) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -150,13 +136,88 @@ pub fn to_yaml_with_header(spec: &Spec, source: &str, warnings: &[Warning]) -> S
         spec.name,
         one_line(source)
     );
-    if !warnings.is_empty() {
-        out.push_str("# Importer warnings (guesses and repairs of the source):\n");
-        for w in warnings {
+    // A warning whose place is not in the spec (a dropped field) goes to the header too.
+    let placed = |w: &Warning| w.place != Place::Spec && place_exists(spec, &w.place);
+    let general: Vec<&Warning> = warnings.iter().filter(|w| !placed(w)).collect();
+    let local = warnings.iter().filter(|w| placed(w)).count();
+    if !general.is_empty() || local > 0 {
+        out.push_str(
+            "# Importer warnings (guesses and repairs of the source):
+",
+        );
+        for w in general {
             let _ = writeln!(out, "#   - {}", one_line(&w.message));
         }
+        if local > 0 {
+            let _ = writeln!(
+                out,
+                "#   - {local} more, as `# guess:` comments next to what they are about"
+            );
+        }
     }
-    out.push_str(&to_yaml(spec));
+    out.push_str(&write_spec(spec, &Notes(warnings)));
+    out
+}
+
+/// Whether the spec has the part a [`Place`] names.
+fn place_exists(spec: &Spec, place: &Place) -> bool {
+    let ty = |t: &str| spec.types.iter().find(|(name, _)| name == t);
+    match place {
+        Place::Spec => true,
+        Place::Request(n) => spec.request.iter().any(|f| &f.name == n),
+        Place::Response(n) => spec.response.iter().any(|f| &f.name == n),
+        Place::Type(t) => ty(t).is_some(),
+        Place::TypeField(t, f) => ty(t).is_some_and(|(_, d)| d.fields.iter().any(|x| &x.name == f)),
+        Place::Example(k) => {
+            let e = &spec.examples;
+            match k.as_str() {
+                "request" => e.request.is_some(),
+                "response_xml" => e.response_xml.is_some(),
+                "response_json" => e.response_json.is_some(),
+                "error_xml" => e.error_xml.is_some(),
+                "error_json" => e.error_json.is_some(),
+                _ => false,
+            }
+        }
+    }
+}
+
+/// The warnings to write as comments next to the parts of the spec they are about.
+struct Notes<'a>(&'a [Warning]);
+
+impl Notes<'_> {
+    /// Writes the warnings about `place` as comment lines at `indent`.
+    fn write(&self, out: &mut String, indent: usize, place: &Place) {
+        if *place == Place::Spec {
+            return;
+        }
+        for w in self.0.iter().filter(|w| &w.place == place) {
+            let _ = writeln!(out, "{:indent$}# guess: {}", "", one_line(&w.message));
+        }
+    }
+}
+
+fn write_spec(spec: &Spec, notes: &Notes) -> String {
+    let mut out = String::new();
+    line(&mut out, 0, "name", &scalar(&spec.name, 0));
+    opt(&mut out, 0, "title", spec.title.as_deref());
+    opt(&mut out, 0, "description", spec.description.as_deref());
+    if spec.needs_session {
+        line(&mut out, 0, "needs_session", "true");
+    }
+    fields(&mut out, "request", &spec.request, notes, |n| {
+        Place::Request(n.to_owned())
+    });
+    fields(&mut out, "response", &spec.response, notes, |n| {
+        Place::Response(n.to_owned())
+    });
+    if !spec.types.is_empty() {
+        out.push_str("\ntypes:\n");
+        for (name, def) in &spec.types {
+            type_def(&mut out, name, def, notes);
+        }
+    }
+    examples(&mut out, &spec.examples, notes);
     out
 }
 
@@ -166,7 +227,8 @@ fn one_line(s: &str) -> String {
         .collect()
 }
 
-fn type_def(out: &mut String, name: &str, def: &TypeDef) {
+fn type_def(out: &mut String, name: &str, def: &TypeDef, notes: &Notes) {
+    notes.write(out, 2, &Place::Type(name.to_owned()));
     let _ = writeln!(out, "  {}:", scalar(name, 2));
     opt(out, 4, "description", def.description.as_deref());
     if def.fields.is_empty() {
@@ -174,18 +236,26 @@ fn type_def(out: &mut String, name: &str, def: &TypeDef) {
     } else {
         let _ = writeln!(out, "    fields:");
         for f in &def.fields {
+            notes.write(out, 6, &Place::TypeField(name.to_owned(), f.name.clone()));
             field(out, 6, f);
         }
     }
 }
 
-fn fields(out: &mut String, indent: usize, key: &str, fields: &[Field]) {
+fn fields(
+    out: &mut String,
+    key: &str,
+    fields: &[Field],
+    notes: &Notes,
+    place: impl Fn(&str) -> Place,
+) {
     if fields.is_empty() {
         return;
     }
-    let _ = writeln!(out, "\n{:indent$}{key}:", "");
+    let _ = writeln!(out, "\n{key}:");
     for f in fields {
-        field(out, indent + 2, f);
+        notes.write(out, 2, &place(&f.name));
+        field(out, 2, f);
     }
 }
 
@@ -219,7 +289,7 @@ fn field(out: &mut String, indent: usize, f: &Field) {
     }
 }
 
-fn examples(out: &mut String, e: &Examples) {
+fn examples(out: &mut String, e: &Examples, notes: &Notes) {
     let all = [
         ("request", &e.request),
         ("response_xml", &e.response_xml),
@@ -232,6 +302,9 @@ fn examples(out: &mut String, e: &Examples) {
     }
     out.push_str("\nexamples:\n");
     for (key, value) in all {
+        if value.is_some() {
+            notes.write(out, 2, &Place::Example(key.to_owned()));
+        }
         opt(out, 2, key, value.as_deref());
     }
 }
@@ -461,6 +534,69 @@ mod tests {
                 .unwrap_or_else(|e| panic!("{c:?}: {e}\n{yaml}"));
             assert_eq!(back, spec, "{c:?}\n{yaml}");
         }
+    }
+
+    #[test]
+    fn warnings_become_comments_next_to_their_place() {
+        let field = |name: &str, ty: &str| Field {
+            name: name.into(),
+            ty: ty.into(),
+            required: false,
+            example: None,
+            default: None,
+            description: None,
+            max_length: None,
+            max_value: None,
+            min_value: None,
+            max_list_size: None,
+            sensitive: None,
+        };
+        let mut spec = spec_with("t");
+        spec.request = vec![field("a", "String")];
+        spec.response = vec![field("r", "Obj")];
+        spec.types = vec![(
+            "Obj".into(),
+            TypeDef {
+                description: None,
+                fields: vec![field("x", "Number")],
+            },
+        )];
+        let warn = |place: Place, message: &str| Warning {
+            place,
+            message: message.into(),
+        };
+        let warnings = [
+            warn(Place::Spec, "whole"),
+            warn(Place::Request("a".into()), "on a"),
+            warn(Place::Response("r".into()), "on r"),
+            warn(Place::Type("Obj".into()), "on Obj"),
+            warn(Place::TypeField("Obj".into(), "x".into()), "on x"),
+            warn(Place::Example("request".into()), "on the example"),
+            warn(Place::Request("gone".into()), "a dropped param"),
+        ];
+        let yaml = to_yaml_with_header(&spec, "src.txt", &warnings);
+        for (comment, next) in [
+            ("  # guess: on a\n", "  - name: a\n"),
+            ("  # guess: on r\n", "  - name: r\n"),
+            ("  # guess: on Obj\n", "  Obj:\n"),
+            ("      # guess: on x\n", "      - name: x\n"),
+            ("  # guess: on the example\n", "  request: "),
+        ] {
+            assert!(
+                yaml.contains(&format!("{comment}{next}")),
+                "{comment:?}\n{yaml}"
+            );
+        }
+        // Spec-wide warnings, and those about something no longer in the spec, are in the
+        // header.
+        assert!(yaml.contains("#   - whole\n"), "{yaml}");
+        assert!(yaml.contains("#   - a dropped param\n"), "{yaml}");
+        assert!(
+            yaml.contains("#   - 5 more, as `# guess:` comments"),
+            "{yaml}"
+        );
+        let back = parse_spec(Path::new("t.yaml"), &yaml).unwrap();
+        assert_eq!(back, spec);
     }
 
     #[test]
