@@ -148,20 +148,65 @@ fn dirty_data_is_repaired_with_warnings() {
     );
     assert_eq!(item.fields[3].ty, "Fee");
 
+    // Each warning names the param in the catalog file and sits at its place in the spec.
+    use codegen::import::Place;
+    let req = |n: &str| Place::Request(n.into());
+    let resp = |n: &str| Place::Response(n.into());
     let expected = [
-        "request[0] (item_id): maxLength 10 does not apply to type Number; dropped",
-        "request[1]: duplicate field \"item_id\": the first definition is kept",
-        "request[3] (flag): type `byte` (a Java byte) imported as Number",
-        "request[4] (count): unknown type \"Long\" imported as Number",
-        "request[5] (extra): type \"Map\" has no subParams (fields unknown); imported as Json",
-        "request[6] (untyped): no type given; imported as Json",
-        "response[0] (result).fields[1] (child): type \"Item\" is defined again with other fields; this one is named \"Item2\"",
-        "response[0] (result).fields[3] (fee): type \"Price\" with subParams imported as object type \"Fee\"",
-        "response[2] (opaque): type \"SomeDto\" has no subParams (fields unknown); imported as Json",
-        "response[3] (blob): byte[] is a file upload only as a top-level request param; imported as String (base64)",
+        (
+            req("item_id"),
+            "requestParams[0] (item_id): maxLength 10 does not apply to type Number; dropped",
+        ),
+        (
+            req("item_id"),
+            "requestParams[1]: duplicate field \"item_id\": the first definition is kept",
+        ),
+        (
+            req("flag"),
+            "requestParams[3] (flag): type `byte` (a Java byte) imported as Number",
+        ),
+        (
+            req("count"),
+            "requestParams[4] (count): unknown type \"Long\" imported as Number",
+        ),
+        (
+            req("extra"),
+            "requestParams[5] (extra): type \"Map\" has no subParams (fields unknown); imported as Json",
+        ),
+        (
+            req("untyped"),
+            "requestParams[6] (untyped): no type given; imported as Json",
+        ),
+        (
+            Place::TypeField("Item".into(), "child".into()),
+            "responseParams[0] (result).subParams[1] (child): type \"Item\" is defined again with other fields; this one is named \"Item2\"",
+        ),
+        (
+            Place::TypeField("Item".into(), "fee".into()),
+            "responseParams[0] (result).subParams[3] (fee): type \"Price\" with subParams imported as object type \"Fee\"",
+        ),
+        (
+            resp("opaque"),
+            "responseParams[2] (opaque): type \"SomeDto\" has no subParams (fields unknown); imported as Json",
+        ),
+        (
+            resp("blob"),
+            "responseParams[3] (blob): byte[] is a file upload only as a top-level request param; imported as String (base64)",
+        ),
     ];
-    let messages: Vec<&str> = d.warnings.iter().map(|w| w.message.as_str()).collect();
-    assert_eq!(messages, expected);
+    let got: Vec<(Place, &str)> = d
+        .warnings
+        .iter()
+        .map(|w| (w.place.clone(), w.message.as_str()))
+        .collect();
+    let expected: Vec<(Place, &str)> = expected.into_iter().collect();
+    assert_eq!(got, expected);
+    // And the written YAML carries each as a comment above its field.
+    let commented = codegen::import::to_yaml_with_header(spec, "dirty.json", &d.warnings);
+    assert!(
+        commented.contains("  # guess: requestParams[4] (count): unknown type \"Long\" imported as Number\n  - name: count\n"),
+        "{commented}"
+    );
 
     // Repaired, it passes the model and generates.
     let yaml = to_yaml(spec);

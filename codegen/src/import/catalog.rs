@@ -120,11 +120,15 @@ pub fn import(path: &Path, text: &str) -> Result<Imported, Error> {
     };
     cx.name_types(raw.request.as_deref().unwrap_or_default());
     cx.name_types(raw.response.as_deref().unwrap_or_default());
-    let request = cx.params(raw.request.as_deref().unwrap_or_default(), "request", true);
+    let request = cx.params(
+        raw.request.as_deref().unwrap_or_default(),
+        "requestParams",
+        &Owner::Request,
+    );
     let response = cx.params(
         raw.response.as_deref().unwrap_or_default(),
-        "response",
-        false,
+        "responseParams",
+        &Owner::Response,
     );
     let types = order_types(cx.types, &request, &response);
     let spec = Spec {
@@ -231,19 +235,58 @@ enum Kind {
     Object { base: String, list: bool },
 }
 
+/// Whose fields a list of params are.
+enum Owner {
+    /// The top-level request params.
+    Request,
+    /// The top-level response fields.
+    Response,
+    /// The fields of this object type.
+    Type(String),
+}
+
+impl Owner {
+    /// The place of the field `name` of this owner in the spec.
+    fn field(&self, name: &str) -> Place {
+        match self {
+            Owner::Request => Place::Request(name.to_owned()),
+            Owner::Response => Place::Response(name.to_owned()),
+            Owner::Type(t) => Place::TypeField(t.clone(), name.to_owned()),
+        }
+    }
+
+    /// The place of the owner as a whole.
+    fn whole(&self) -> Place {
+        match self {
+            Owner::Request | Owner::Response => Place::Spec,
+            Owner::Type(t) => Place::Type(t.clone()),
+        }
+    }
+}
+
+/// Where a warning is: the param's path in the catalog file, and its place in the spec.
+struct At {
+    path: String,
+    place: Place,
+}
+
 impl Importer {
-    fn warn(&mut self, at: &str, message: impl std::fmt::Display) {
+    fn warn(&mut self, at: &At, message: impl std::fmt::Display) {
         self.warnings.push(Warning {
-            place: Place::Spec,
-            message: format!("{at}: {message}"),
+            place: at.place.clone(),
+            message: format!("{}: {message}", at.path),
         });
     }
 
-    fn params(&mut self, raw: &[RawParam], at: &str, top_request: bool) -> Vec<Field> {
+    fn params(&mut self, raw: &[RawParam], at: &str, owner: &Owner) -> Vec<Field> {
+        let top_request = matches!(owner, Owner::Request);
         let mut out: Vec<Field> = Vec::with_capacity(raw.len());
         let mut seen = BTreeSet::new();
         for (i, p) in raw.iter().enumerate() {
-            let here = format!("{at}[{i}]");
+            let mut here = At {
+                path: format!("{at}[{i}]"),
+                place: owner.whole(),
+            };
             let name = text_of(p.name.as_ref())
                 .unwrap_or_default()
                 .trim()
@@ -261,6 +304,7 @@ impl Importer {
                 );
                 continue;
             }
+            here.place = owner.field(&name);
             if !seen.insert(name.clone()) {
                 self.warn(
                     &here,
@@ -268,14 +312,14 @@ impl Importer {
                 );
                 continue;
             }
-            let here = format!("{here} ({name})");
+            here.path = format!("{} ({name})", here.path);
             let field = self.param(p, name, &here, top_request);
             out.push(field);
         }
         out
     }
 
-    fn param(&mut self, p: &RawParam, name: String, here: &str, top_request: bool) -> Field {
+    fn param(&mut self, p: &RawParam, name: String, here: &At, top_request: bool) -> Field {
         let description = non_empty(text_of(p.description.as_ref()));
         let raw_ty = text_of(p.ty.as_ref()).unwrap_or_default();
         let subs = p.sub_params.as_deref().unwrap_or_default();
@@ -290,7 +334,8 @@ impl Importer {
                 t
             }
             Kind::Object { base, list } => {
-                let fields = self.params(subs, &format!("{here}.fields"), false);
+                let owner = Owner::Type(self.type_name(&base, subs));
+                let fields = self.params(subs, &format!("{}.subParams", here.path), &owner);
                 let name = self.define(&base, subs, fields, description.clone(), here);
                 if list { format!("{name}[]") } else { name }
             }
@@ -319,7 +364,7 @@ impl Importer {
         field: &str,
         has_subs: bool,
         top_request: bool,
-        here: &str,
+        here: &At,
     ) -> Kind {
         if let Some(object) = object_of(raw, field, has_subs) {
             if object.derived {
@@ -378,6 +423,14 @@ impl Importer {
         }
     }
 
+    /// The name [`Importer::name_types`] gave the object type of this base name and fields.
+    fn type_name(&self, base: &str, subs: &[RawParam]) -> String {
+        self.names
+            .get(&(base.to_owned(), shape_key(subs)))
+            .cloned()
+            .unwrap_or_else(|| base.to_owned())
+    }
+
     /// Registers the object type of a param with these fields and returns its name (given by
     /// [`Importer::name_types`]).
     fn define(
@@ -386,13 +439,9 @@ impl Importer {
         subs: &[RawParam],
         fields: Vec<Field>,
         description: Option<String>,
-        here: &str,
+        here: &At,
     ) -> String {
-        let name = self
-            .names
-            .get(&(base.to_owned(), shape_key(subs)))
-            .cloned()
-            .unwrap_or_else(|| base.to_owned());
+        let name = self.type_name(base, subs);
         if !self.types.iter().any(|(t, _)| *t == name) {
             if name != base {
                 self.warn(
@@ -414,7 +463,7 @@ impl Importer {
     }
 
     /// Copies the param's limits that apply to the field's type; warns about the rest.
-    fn limits(&mut self, p: &RawParam, f: &mut Field, here: &str) {
+    fn limits(&mut self, p: &RawParam, f: &mut Field, here: &At) {
         let ty = f.ty.as_str();
         let take_u = |this: &mut Self, key: &str, v: Option<&yaml_serde::Value>, applies: bool| {
             let v = v?;
