@@ -7,6 +7,8 @@
 //! missing or guessed). Because both readers stop at the same [`DocPage`], the text and the
 //! HTML of one page import to the same spec.
 
+pub mod html;
+
 /// Which rendering of a doc page a [`DocPage`] was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rendering {
