@@ -39,8 +39,8 @@ enum Command {
 
 #[derive(Args)]
 struct ImportArgs {
-    /// TOP metadata JSON files (`*.json`), doc pages as text (`*.txt`), or folders whose
-    /// `*.json` and `*.txt` files are imported.
+    /// TOP metadata JSON files (`*.json`), doc pages as text (`*.txt`) or saved as HTML
+    /// (`*.html`, `*.htm`), or folders whose files of these kinds are imported.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Folder the specs are written to [default: `specs/` of the workspace].
@@ -126,7 +126,7 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The files an input names: itself, or a folder's `*.json` and `*.txt` files sorted by
+/// The files an input names: itself, or a folder's `*.json`, `*.txt` and `*.html` files sorted by
 /// name (a folder's README and other files are not inputs).
 fn import_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
@@ -142,7 +142,9 @@ fn import_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> 
                     .filter(|p| {
                         p.is_file()
                             && p.extension().is_some_and(|e| {
-                                e.eq_ignore_ascii_case("json") || e.eq_ignore_ascii_case("txt")
+                                ["json", "txt", "html", "htm"]
+                                    .iter()
+                                    .any(|x| e.eq_ignore_ascii_case(x))
                             })
                     })
                     .collect();
@@ -150,7 +152,7 @@ fn import_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> 
                 if files.is_empty() {
                     out.push(Err((
                         input.clone(),
-                        "no *.json or *.txt files in this folder".into(),
+                        "no *.json, *.txt or *.html files in this folder".into(),
                     )));
                 }
                 out.extend(files.into_iter().map(Ok));

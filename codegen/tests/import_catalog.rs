@@ -330,7 +330,7 @@ fn cli_reports_failures_with_exit_code_1() {
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert_eq!(stdout.matches(": failed: ").count(), 3, "{stdout}");
     assert!(
-        stdout.contains("page.html: failed: not a TOP metadata JSON file"),
+        stdout.contains("page.html: failed: not a TOP API doc page"),
         "{stdout}"
     );
     assert!(stdout.contains("invalid API name"), "{stdout}");

@@ -435,7 +435,7 @@ fn unusable_inputs_fail_naming_the_file_and_the_problem() {
         (
             "page.html",
             b"<!DOCTYPE html><html><body>taobao.a.b</body></html>",
-            "it is HTML",
+            "not a TOP API doc page",
         ),
         (
             "no-name.txt",

@@ -15,12 +15,14 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 /// Imports one file, whatever it holds: a TOP metadata JSON entry (content starting with
-/// `{`) goes to [`catalog::import`], a doc page as text to [`page::text::read`] and
-/// [`page::interpret()`]. The extension is only a hint, for the error when the content is
-/// neither (`.json` files are reported as broken JSON). `path` is used in errors.
+/// `{`) goes to [`catalog::import`], a doc page saved as HTML (content starting with a
+/// tag such as `<!DOCTYPE html>`, or a `.html` / `.htm` name) to [`page::html::read`], a doc
+/// page as text to [`page::text::read`]; both pages then to [`page::interpret()`]. The
+/// extension is otherwise only a hint, for the error when the content is neither (`.json`
+/// files are reported as broken JSON). `path` is used in errors.
 ///
 /// Fails when the input is unusable: empty, binary (not UTF-8, or with control
-/// characters), HTML (not read here), or neither a catalog entry nor a doc page.
+/// characters), or neither a catalog entry nor a doc page.
 pub fn import_file(path: &Path, bytes: &[u8]) -> Result<Imported, Error> {
     let invalid = |message: String| Error::Invalid {
         path: path.to_owned(),
@@ -58,12 +60,12 @@ pub fn import_file(path: &Path, bytes: &[u8]) -> Result<Imported, Error> {
     let is_html_name = path
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("html") || e.eq_ignore_ascii_case("htm"));
-    if lower.starts_with("<!doctype html") || lower.starts_with("<html") || is_html_name {
-        return Err(invalid(
-            "not a TOP metadata JSON file or a doc page as text: it is HTML, which `import` \
-             does not read yet; save the page as text (the browser's copy) instead"
-                .into(),
-        ));
+    let looks_html = ["<!doctype html", "<html", "<head", "<body", "<meta", "<!--"]
+        .iter()
+        .any(|tag| lower.starts_with(tag));
+    if looks_html || is_html_name {
+        let doc = page::html::read(path, text)?;
+        return page::interpret(path, &doc);
     }
     match page::text::read(path, text) {
         Ok(doc) => page::interpret(path, &doc),

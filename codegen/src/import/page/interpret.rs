@@ -89,6 +89,22 @@ pub fn interpret(path: &Path, page: &DocPage) -> Result<Imported, Error> {
         examples: Examples::default(),
     };
     spec.examples = cx.examples(&spec);
+    // Code blocks end with one newline, whichever reader the page came through.
+    let e = &mut spec.examples;
+    for code in [
+        &mut e.request,
+        &mut e.response_xml,
+        &mut e.response_json,
+        &mut e.error_xml,
+        &mut e.error_json,
+    ]
+    .into_iter()
+    .flatten()
+    {
+        let end = code.trim_end().len();
+        code.truncate(end);
+        code.push('\n');
+    }
     // An example that does not fit the spec built from the same page means the page is wrong
     // somewhere: say where, rather than let the generated example test find it later.
     // Examples already reported by the reader (not TOP's reply shape…) are not reported twice.

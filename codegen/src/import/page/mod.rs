@@ -19,6 +19,8 @@ pub use interpret::interpret;
 
 use std::collections::BTreeMap;
 
+pub mod html;
+
 /// Which rendering of a doc page a [`DocPage`] was read from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rendering {

@@ -327,6 +327,7 @@ fn read_bullet(lines: &[&str]) -> DocPage {
         .sort_by_key(|s| page.section_lines.get(s).copied());
     if !complete {
         page.cut_off = last_line(lines);
+        settle_cut_row(&mut page);
     }
     page
 }
@@ -440,8 +441,25 @@ fn bullet_table(lines: &[(usize, &str)], request: bool) -> (Vec<Row>, Option<usi
                             is_field_name(name)
                                 && next_token(rest).is_none_or(|(ty, _)| is_type_like(ty))
                         });
-                    // A description that runs on over several lines.
-                    if !cut_row && let Some(last) = rows.last_mut() {
+                    if cut_row {
+                        // Kept as what is there (as the HTML reader keeps it); the
+                        // interpreter drops a cut row that has no type, with a warning.
+                        if let Some((name, rest)) = next_token(t) {
+                            rows.push(Row {
+                                name: name.to_owned(),
+                                ty: next_token(rest)
+                                    .map_or_else(String::new, |(ty, _)| ty.to_owned()),
+                                required: None,
+                                example: None,
+                                description: None,
+                                limits: Vec::new(),
+                                depth: 0,
+                                line,
+                                lone_value: false,
+                            });
+                        }
+                    } else if let Some(last) = rows.last_mut() {
+                        // A description that runs on over several lines.
                         append(&mut last.description, t);
                     }
                     continue;
@@ -1090,6 +1108,7 @@ fn read_pipe(lines: &[&str]) -> DocPage {
         .sort_by_key(|s| page.section_lines.get(s).copied());
     if !complete {
         page.cut_off = last_line(lines);
+        settle_cut_row(&mut page);
     }
     page
 }
@@ -1129,6 +1148,23 @@ fn pipe_row(line: usize, cells: &[String], request: bool) -> Row {
         depth: 0,
         line,
         lone_value: parsed.lone_value,
+    }
+}
+
+/// The row the cut-off text stops in, with one value after its type (and 必须/可选): the
+/// cells come in the order 示例值, 更多限制, 描述 and the text stops part-way, so that value
+/// is the example (the HTML of such a page shows it in the 示例值 column).
+fn settle_cut_row(page: &mut DocPage) {
+    let Some(cut) = page.cut_off else { return };
+    for rows in [&mut page.request, &mut page.response] {
+        if let Some(row) = rows.last_mut()
+            && row.line == cut
+            && row.lone_value
+            && row.example.is_none()
+        {
+            row.example = row.description.take();
+            row.lone_value = false;
+        }
     }
 }
 
