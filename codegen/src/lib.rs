@@ -16,6 +16,7 @@ pub mod format;
 mod generate;
 pub mod import;
 pub mod load;
+pub mod markdown;
 pub mod model;
 pub mod output;
 mod render;

@@ -1,57 +1,25 @@
 //! Spec text → rustdoc.
 //!
-//! Descriptions are plain text from TOP pages; in rustdoc they are Markdown. Characters that
-//! Markdown or rustdoc would read as syntax (`[`, `]`, `<`, `>`, `*`, `` ` ``, `\`, `#` at the
-//! start of a line) are escaped, `<br/>` becomes a line break and bare URLs are wrapped in
-//! `<…>` so rustdoc links them instead of warning.
+//! Descriptions and titles come from TOP's pages: HTML fragments mixed with plain text. They go
+//! through [`crate::markdown`], which turns the HTML into Markdown and escapes what rustdoc
+//! would misread, so every description renders as the page meant and `cargo doc` stays quiet.
+//! Doc strings get the leading space that makes prettyplease print `/// text`.
 
+use crate::markdown::{description_to_markdown, description_to_markdown_line};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-/// Escapes one line of plain text for Markdown.
-pub fn escape_line(line: &str) -> String {
-    let mut out = String::with_capacity(line.len() + 8);
-    let mut rest = line;
-    while !rest.is_empty() {
-        if let Some(url_len) = url_at(rest) {
-            out.push('<');
-            out.push_str(&rest[..url_len]);
-            out.push('>');
-            rest = &rest[url_len..];
-            continue;
-        }
-        let Some(c) = rest.chars().next() else { break };
-        if matches!(c, '[' | ']' | '<' | '>' | '*' | '`' | '\\')
-            || (c == '#' && out.trim().is_empty())
-        {
-            out.push('\\');
-        }
-        out.push(c);
-        rest = &rest[c.len_utf8()..];
-    }
-    out
-}
-
-/// The length of an `http(s)://` URL at the start of `s`, if there is one.
-fn url_at(s: &str) -> Option<usize> {
-    if !(s.starts_with("http://") || s.starts_with("https://")) {
-        return None;
-    }
-    let len = s
-        .find(|c: char| c.is_whitespace() || !c.is_ascii() || matches!(c, '<' | '>' | '"' | '\''))
-        .unwrap_or(s.len());
-    let url = s[..len].trim_end_matches(['.', ',', ';', ')', ']']);
-    Some(url.len())
-}
-
-/// Splits text into Markdown lines: `<br>` variants and newlines break lines.
+/// A description as Markdown lines (blank lines separate paragraphs; none at either end).
 pub fn lines(text: &str) -> Vec<String> {
-    let text = text
-        .replace("<br/>", "\n")
-        .replace("<br />", "\n")
-        .replace("<br>", "\n")
-        .replace("\r\n", "\n");
-    text.lines().map(|l| escape_line(l.trim())).collect()
+    description_to_markdown(text)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A description as Markdown on one line, for text that continues a line.
+pub fn line(text: &str) -> String {
+    description_to_markdown_line(text)
 }
 
 /// Doc attributes for lines that are already Markdown.
@@ -72,29 +40,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn escapes_markdown_and_html() {
-        assert_eq!(escape_line("List<String>"), "List\\<String\\>");
-        assert_eq!(escape_line("[a] *b* `c`"), "\\[a\\] \\*b\\* \\`c\\`");
-        assert_eq!(escape_line("# not a heading"), "\\# not a heading");
-        assert_eq!(escape_line("a # b"), "a # b");
-        assert_eq!(escape_line("m_request_id"), "m_request_id");
+    fn descriptions_become_markdown_lines() {
+        assert_eq!(lines("List<String>"), vec!["List\\<String>"]);
+        assert_eq!(lines("[a] *b* `c`"), vec!["\\[a\\] \\*b\\* \\`c\\`"]);
+        assert_eq!(lines("# not a heading"), vec!["\\# not a heading"]);
+        assert_eq!(lines("m_request_id"), vec!["m_request_id"]);
+        assert_eq!(lines("a<br/>b<br>c"), vec!["a\\", "b\\", "c"]);
+        assert_eq!(lines("a<p>b"), vec!["a", "", "b"]);
+        assert!(lines(" <br/> ").is_empty());
     }
 
     #[test]
-    fn wraps_bare_urls() {
+    fn titles_stay_on_one_line() {
+        assert_eq!(line("标题<br/>第二行"), "标题 第二行");
         assert_eq!(
-            escape_line("see https://open.taobao.com/doc.htm?id=1. Thanks"),
-            "see <https://open.taobao.com/doc.htm?id=1>. Thanks"
+            line("见 https://open.taobao.com"),
+            "见 <https://open.taobao.com>"
         );
-        assert_eq!(
-            escape_line("链接http://a.b/c，好"),
-            "链接<http://a.b/c>，好"
-        );
-    }
-
-    #[test]
-    fn br_breaks_lines() {
-        assert_eq!(lines("a<br/>b<br>c"), vec!["a", "b", "c"]);
     }
 
     #[test]

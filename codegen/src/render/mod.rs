@@ -13,11 +13,11 @@ use quote::quote;
 /// The items of one API's module: request, response, object types, and the tests of the
 /// spec's reply examples.
 pub fn api_items(api: &Api, crate_path: Option<&str>) -> TokenStream {
-    let title = api.title.as_deref().unwrap_or("");
+    let title = api.title.as_deref().map(docs::line).unwrap_or_default();
     let head = if title.is_empty() {
         format!(" TOP API `{}`.", api.method)
     } else {
-        format!(" TOP API `{}`: {}", api.method, docs::escape_line(title))
+        format!(" TOP API `{}`: {title}", api.method)
     };
     let module_docs = quote!(#![doc = #head]);
     let example = example::example(api, crate_path);

@@ -98,10 +98,7 @@ pub fn request(api: &Api, example: TokenStream) -> TokenStream {
     }
     let mut docs_lines: Vec<String> = Vec::new();
     for p in &head {
-        let ls: Vec<String> = docs::lines(p)
-            .into_iter()
-            .filter(|l| !l.is_empty())
-            .collect();
+        let ls = docs::lines(p);
         if !ls.is_empty() {
             if !docs_lines.is_empty() {
                 docs_lines.push(String::new());

@@ -54,14 +54,9 @@ pub fn top_ty(api: &Api, ty: &Ty) -> String {
     }
 }
 
-/// Doc attributes: a plain-text description (escaped), then a line that is already Markdown.
+/// Doc attributes: a description (converted to Markdown), then a line that is already Markdown.
 pub fn described(description: Option<&str>, markdown: &str) -> TokenStream {
-    let mut lines: Vec<String> = description
-        .map(docs::lines)
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|l| !l.is_empty())
-        .collect();
+    let mut lines: Vec<String> = description.map(docs::lines).unwrap_or_default();
     if !lines.is_empty() {
         lines.push(String::new());
     }
