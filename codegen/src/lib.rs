@@ -23,8 +23,8 @@ pub mod spec;
 
 pub use error::Error;
 pub use generate::{
-    Options, default_runtime_path, generate_crate, generate_module, generate_single_file,
-    generate_to_file, load_apis,
+    Options, crate_files, default_runtime_path, generate_crate, generate_module,
+    generate_single_file, generate_to_file, load_apis, load_apis_lenient,
 };
 pub use load::load_spec;
 
