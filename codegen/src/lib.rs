@@ -6,10 +6,12 @@
 //! changed, remove stale files).
 //!
 //! Use [`generate_crate`] + [`output::Files::write`] for a crate folder, or
-//! [`generate_to_file`] from a `build.rs`.
+//! [`generate_to_file`] from a `build.rs`. [`import`] turns TOP's documentation into specs;
+//! [`check_catalog`] proves the importer and the generator on a whole catalog.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod check_catalog;
 pub mod error;
 pub mod format;
 mod generate;
