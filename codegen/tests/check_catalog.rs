@@ -364,6 +364,10 @@ fn counts_on_a_tiny_catalog() {
         "{stdout}"
     );
     assert!(stdout.contains("2 failure(s):"), "{stdout}");
+    assert!(
+        stdout.ends_with("\ncheck-catalog: 2 passed, 2 failed\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("  broken.json: import: "), "{stdout}");
     assert!(
         stdout.contains("  taobao.empty..word: generate: ") && stdout.contains("invalid API name"),

@@ -185,9 +185,10 @@ impl fmt::Display for Report {
         let total: Duration = self.times.iter().map(|(_, d)| *d).sum();
         writeln!(f, "total time: {:.1} s", total.as_secs_f64())?;
         if self.failures.is_empty() {
-            return writeln!(f, "no failures");
+            writeln!(f, "no failures")?;
+        } else {
+            writeln!(f, "{} failure(s):", self.failures.len())?;
         }
-        writeln!(f, "{} failure(s):", self.failures.len())?;
         for failure in &self.failures {
             let mut lines = failure.reason.lines();
             writeln!(
@@ -205,7 +206,14 @@ impl fmt::Display for Report {
                 writeln!(f, "      … ({} more lines)", rest.len() - 8)?;
             }
         }
-        Ok(())
+        // The closing line CI reads: APIs that passed every phase, and catalog files that did
+        // not.
+        let passed = self.documented.unwrap_or(self.compiled);
+        writeln!(
+            f,
+            "check-catalog: {passed} passed, {} failed",
+            self.inputs.saturating_sub(passed)
+        )
     }
 }
 
