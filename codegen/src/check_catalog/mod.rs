@@ -26,7 +26,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-/// The default number of APIs per generated crate.
+/// The default number of APIs per generated crate. Measured on the 400-API sample: `cargo
+/// check` costs about the same CPU for crates of 25 to 200 APIs (0.3 s an API), but a `rustc`
+/// needs some 10 MB an API (2.3 GB at 200) and a whole catalog in one crate does not finish;
+/// 50 keeps each `rustc` near 1 GB and gives the full catalog 85 crates to spread over the
+/// cores.
 pub const DEFAULT_CHUNK: usize = 50;
 
 /// How many times a crate is checked again after its failing APIs were taken out.
