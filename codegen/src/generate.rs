@@ -42,6 +42,18 @@ pub fn default_runtime_path() -> PathBuf {
 /// Loads and resolves every spec of a folder. All specs are checked; every error is reported
 /// (as [`Error::Many`] when there are several). APIs come back sorted by method name.
 pub fn load_apis(specs_dir: &Path) -> Result<Vec<Api>, Error> {
+    let (apis, mut errors) = load_apis_lenient(specs_dir)?;
+    match errors.len() {
+        0 => Ok(apis),
+        1 => Err(errors.remove(0)),
+        _ => Err(Error::Many(errors)),
+    }
+}
+
+/// [`load_apis`] that keeps going: the APIs that resolved (sorted by method name) and an error
+/// for each spec that did not. Of two specs whose module or request type names clash, the one
+/// whose file sorts later is an error and left out. Fails only when the folder cannot be read.
+pub fn load_apis_lenient(specs_dir: &Path) -> Result<(Vec<Api>, Vec<Error>), Error> {
     let mut apis: Vec<Api> = Vec::new();
     let mut errors = Vec::new();
     let mut origin: BTreeMap<String, PathBuf> = BTreeMap::new();
@@ -59,32 +71,31 @@ pub fn load_apis(specs_dir: &Path) -> Result<Vec<Api>, Error> {
         match api {
             Ok(api) => {
                 // Module and request names must be unique across the crate.
-                for key in [api.module.clone(), api.request_name.clone()] {
-                    if let Some(first) = origin.insert(key.clone(), path.clone()) {
-                        errors.push(Error::Invalid {
-                            path: path.clone(),
-                            field: "name".to_owned(),
-                            message: format!(
-                                "API {:?} becomes `{key}`, which {} already becomes; expected distinct API names",
-                                api.method,
-                                first.display()
-                            ),
-                        });
-                    }
+                let clash = [&api.module, &api.request_name]
+                    .into_iter()
+                    .find_map(|key| origin.get(key).map(|first| (key, first)));
+                if let Some((key, first)) = clash {
+                    errors.push(Error::Invalid {
+                        path: path.clone(),
+                        field: "name".to_owned(),
+                        message: format!(
+                            "API {:?} becomes `{key}`, which {} already becomes; expected distinct API names",
+                            api.method,
+                            first.display()
+                        ),
+                    });
+                    continue;
+                }
+                for key in [&api.module, &api.request_name] {
+                    origin.insert(key.clone(), path.clone());
                 }
                 apis.push(api);
             }
             Err(e) => errors.push(e),
         }
     }
-    match errors.len() {
-        0 => {
-            apis.sort_by(|a, b| a.method.cmp(&b.method));
-            Ok(apis)
-        }
-        1 => Err(errors.remove(0)),
-        _ => Err(Error::Many(errors)),
-    }
+    apis.sort_by(|a, b| a.method.cmp(&b.method));
+    Ok((apis, errors))
 }
 
 fn header(source: Option<&str>) -> String {
@@ -102,18 +113,47 @@ fn lib_name(crate_name: &str) -> String {
 /// Nothing is written here: a spec error means no file changes.
 pub fn generate_crate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<Files, Error> {
     let apis = load_apis(specs_dir)?;
+    let (files, failed) = crate_files(&apis, out_dir, options)?;
+    let mut errors: Vec<Error> = failed.into_iter().map(|(_, e)| e).collect();
+    match errors.len() {
+        0 => Ok(files),
+        1 => Err(errors.remove(0)),
+        _ => Err(Error::Many(errors)),
+    }
+}
+
+/// The files of a client crate for APIs already resolved (sorted by method, with distinct
+/// module and request names, as [`load_apis`] returns them), to be written to `out_dir`. An API
+/// whose module cannot be rendered is left out of the crate and returned (by its index in
+/// `apis`) with its error, so that one bad API does not hide the others.
+pub fn crate_files(
+    apis: &[Api],
+    out_dir: &Path,
+    options: &Options,
+) -> Result<(Files, Vec<(usize, Error)>), Error> {
     let lib = lib_name(&options.crate_name);
-    let modules: Vec<(String, String)> = apis
+    // Rendered in parallel, collected in the APIs' order: the output does not depend on
+    // scheduling.
+    let results: Vec<Result<String, Error>> = apis
         .par_iter()
         .map(|api| {
             let tokens = render::api_items(api, Some(&lib));
-            let source = Path::new(&api.source);
-            let text = rust_file(tokens, &header(Some(&api.source)), source)?;
-            Ok((format!("src/{}.rs", api.module), text))
+            rust_file(tokens, &header(Some(&api.source)), Path::new(&api.source))
         })
-        .collect::<Result<_, Error>>()?;
-    let mut files: BTreeMap<String, String> = modules.into_iter().collect();
-    files.insert("src/lib.rs".to_owned(), lib_rs(&apis)?);
+        .collect();
+    let mut files = BTreeMap::new();
+    let mut failed = Vec::new();
+    let mut rendered = Vec::with_capacity(apis.len());
+    for (i, (api, result)) in apis.iter().zip(results).enumerate() {
+        match result {
+            Ok(text) => {
+                files.insert(format!("src/{}.rs", api.module), text);
+                rendered.push(api);
+            }
+            Err(e) => failed.push((i, e)),
+        }
+    }
+    files.insert("src/lib.rs".to_owned(), lib_rs(&rendered)?);
     let runtime = options
         .runtime_path
         .clone()
@@ -121,9 +161,9 @@ pub fn generate_crate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Re
     let runtime = relative_path(&absolute(out_dir)?, &absolute(&runtime)?);
     files.insert(
         "Cargo.toml".to_owned(),
-        cargo_toml(&options.crate_name, &runtime, &apis),
+        cargo_toml(&options.crate_name, &runtime, &rendered),
     );
-    Ok(Files { files })
+    Ok((Files { files }, failed))
 }
 
 /// The whole pipeline for one spec given as text, touching no file: parse, check, render and
@@ -139,7 +179,7 @@ pub fn generate_module(path: &Path, text: &str, crate_path: Option<&str>) -> Res
     )
 }
 
-fn lib_rs(apis: &[Api]) -> Result<String, Error> {
+fn lib_rs(apis: &[&Api]) -> Result<String, Error> {
     let mods = apis.iter().map(|api| {
         let m = render_ident(&api.module);
         let req = render_ident(&api.request_name);
@@ -179,7 +219,7 @@ fn render_ident(name: &str) -> proc_macro2::Ident {
     proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
 }
 
-fn cargo_toml(crate_name: &str, runtime: &str, apis: &[Api]) -> String {
+fn cargo_toml(crate_name: &str, runtime: &str, apis: &[&Api]) -> String {
     let mut toml = format!(
         "{HEADER} by topgen codegen. Do not edit.\n\
          [package]\n\

@@ -6,10 +6,12 @@
 //! changed, remove stale files).
 //!
 //! Use [`generate_crate`] + [`output::Files::write`] for a crate folder, or
-//! [`generate_to_file`] from a `build.rs`.
+//! [`generate_to_file`] from a `build.rs`. [`import`] turns TOP's documentation into specs;
+//! [`check_catalog`] proves the importer and the generator on a whole catalog.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod check_catalog;
 pub mod error;
 pub mod examples;
 pub mod format;
@@ -25,8 +27,8 @@ pub mod spec;
 
 pub use error::Error;
 pub use generate::{
-    Options, default_runtime_path, generate_crate, generate_module, generate_single_file,
-    generate_to_file, load_apis,
+    Options, crate_files, default_runtime_path, generate_crate, generate_module,
+    generate_single_file, generate_to_file, load_apis, load_apis_lenient,
 };
 pub use load::load_spec;
 

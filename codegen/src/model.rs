@@ -155,8 +155,13 @@ pub struct Object {
 const TYPE_EXPECTED: &str = "expected String, Number, Boolean, Date, Price, BigDecimal, Json, byte[], a type defined under `types`, or a list of one of these written `X[]`";
 
 /// Names a generated module must not give its types: the request and response types, and the
-/// prelude names the generated code itself uses unqualified.
-const RESERVED_TYPE_NAMES: &[&str] = &["Option", "String", "Vec", "Result", "Default", "Box"];
+/// prelude names the generated code itself uses unqualified (`impl Into<String>` in setters).
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "String", "Vec", "Result", "Default", "Box", "Into",
+];
+
+/// The module name the generated crate's `lib.rs` gives its re-export of the runtime.
+const RUNTIME_REEXPORT: &str = "topgen_runtime";
 
 /// Method names of a request type that a setter must not take.
 const RESERVED_SETTERS: &[&str] = &["new"];
@@ -183,6 +188,15 @@ pub fn resolve(path: &Path, spec: &Spec) -> Result<Api, Error> {
     let request_name = format!("{camel}Request");
     let response_name = format!("{camel}Response");
     let module = sanitize::snake(&spec.name).map_err(|e| invalid("name", e.to_string()))?;
+    if module == RUNTIME_REEXPORT {
+        return Err(invalid(
+            "name",
+            format!(
+                "API {:?} would become module `{module}`, the name under which the generated crate re-exports the runtime; expected another API name",
+                spec.name
+            ),
+        ));
+    }
 
     let mut type_scope = Scope::for_types(RESERVED_TYPE_NAMES);
     type_scope.claim(request_name.clone());
@@ -276,16 +290,30 @@ pub fn response_key(method: &str) -> String {
     format!("{}_response", base.replace('.', "_"))
 }
 
+/// TOP method names: dot-separated words of ASCII letters, digits and `_`; a `-` may join
+/// letters or digits inside a word, as in the dated versions of the aliyuncs APIs
+/// (`account.aliyuncs.com.CreateAliyunAccount.2013-07-01`). TOP and the official SDKs send
+/// the name as it is.
 fn check_method(name: &str) -> Result<(), String> {
-    let ok = !name.is_empty()
-        && name.split('.').all(|part| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-        });
-    if ok {
+    let word_ok = |part: &str| {
+        let bytes = part.as_bytes();
+        !part.is_empty()
+            && bytes
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && bytes.iter().enumerate().all(|(i, &b)| {
+                b != b'-'
+                    || (i > 0
+                        && i + 1 < bytes.len()
+                        && bytes[i - 1].is_ascii_alphanumeric()
+                        && bytes[i + 1].is_ascii_alphanumeric())
+            })
+    };
+    if !name.is_empty() && name.split('.').all(word_ok) {
         Ok(())
     } else {
         Err(format!(
-            "invalid API name {name:?}: expected dot-separated ASCII words such as `taobao.trade.fullinfo.get`"
+            "invalid API name {name:?}: expected dot-separated ASCII words of letters, digits and `_` (a `-` only between letters or digits), such as `taobao.trade.fullinfo.get` or `account.aliyuncs.com.CreateApp.2013-07-01`"
         ))
     }
 }
@@ -520,6 +548,124 @@ mod tests {
             response_key("alibaba.aliqin.fc.sms.num.send"),
             "alibaba_aliqin_fc_sms_num_send_response"
         );
+        // The aliyuncs APIs keep their case and the `-` of their dated version.
+        assert_eq!(
+            response_key("account.aliyuncs.com.CreateAliyunAccount.2013-07-01"),
+            "account_aliyuncs_com_CreateAliyunAccount_2013-07-01_response"
+        );
+    }
+
+    #[test]
+    fn method_names() {
+        for good in [
+            "taobao.trade.fullinfo.get",
+            "alibaba.aliqin.fc.iot.cardInfo",
+            "account.aliyuncs.com.CreateAliyunAccount.2013-07-01",
+            "m-kvstore.aliyuncs.com.DescribeRegions.2015-03-01",
+            "push.aliyuncs.com.push.20150518",
+            "a_b.c",
+        ] {
+            assert_eq!(check_method(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            ".",
+            "taobao..get",
+            "taobao.get.",
+            "taobao.-get",
+            "taobao.get-",
+            "taobao.a--b",
+            "taobao.a_-b",
+            "taobao.a b",
+            "taobao.a/b",
+            "淘宝.get",
+        ] {
+            let e = check_method(bad).unwrap_err();
+            assert!(e.contains("invalid API name"), "{bad}: {e}");
+        }
+    }
+
+    fn dashed_spec() -> Spec {
+        Spec {
+            name: "account.aliyuncs.com.CreateAliyunAccount.2013-07-01".into(),
+            title: None,
+            description: None,
+            needs_session: false,
+            request: Vec::new(),
+            response: Vec::new(),
+            types: Vec::new(),
+            examples: spec::Examples::default(),
+        }
+    }
+
+    #[test]
+    fn runtime_reexport_is_not_a_module_name() {
+        let spec = Spec {
+            name: "topgen.runtime".into(),
+            ..dashed_spec()
+        };
+        let e = resolve(Path::new("a.yaml"), &spec).unwrap_err().to_string();
+        assert!(e.contains("re-exports the runtime"), "{e}");
+    }
+
+    #[test]
+    fn types_named_like_prelude_items_are_renamed() {
+        let field = |name: &str, ty: &str| spec::Field {
+            name: name.into(),
+            ty: ty.into(),
+            required: false,
+            example: None,
+            default: None,
+            description: None,
+            max_length: None,
+            max_value: None,
+            min_value: None,
+            max_list_size: None,
+            sensitive: None,
+        };
+        let def = |f: spec::Field| spec::TypeDef {
+            description: None,
+            fields: vec![f],
+        };
+        let spec = Spec {
+            response: vec![field("a", "Into"), field("b", "Result")],
+            types: vec![
+                ("Into".into(), def(field("x", "String"))),
+                ("Result".into(), def(field("y", "String"))),
+            ],
+            ..dashed_spec()
+        };
+        let api = resolve(Path::new("a.yaml"), &spec).unwrap();
+        let names: Vec<&str> = api.types.iter().map(|o| o.rust.as_str()).collect();
+        assert_eq!(names, ["Into2", "Result2"]);
+    }
+
+    #[test]
+    fn dashed_aliyuncs_names_resolve() {
+        let api = resolve(Path::new("a.yaml"), &dashed_spec()).unwrap();
+        assert_eq!(
+            api.method,
+            "account.aliyuncs.com.CreateAliyunAccount.2013-07-01"
+        );
+        assert_eq!(
+            api.module,
+            "account_aliyuncs_com_create_aliyun_account_2013_07_01"
+        );
+        assert_eq!(
+            api.request_name,
+            "AccountAliyuncsComCreateAliyunAccount20130701Request"
+        );
+        assert_eq!(
+            api.response_name,
+            "AccountAliyuncsComCreateAliyunAccount20130701Response"
+        );
+        assert_eq!(
+            api.response_key,
+            "account_aliyuncs_com_CreateAliyunAccount_2013-07-01_response"
+        );
+        for ident in [&api.module, &api.request_name, &api.response_name] {
+            syn::parse_str::<syn::Ident>(ident).unwrap_or_else(|e| panic!("{ident}: {e}"));
+        }
     }
 
     #[test]

@@ -51,5 +51,10 @@ mod tests {
         );
         assert_eq!(response_key("taobaox.get"), "taobaox_get_response");
         assert_eq!(response_key("taobao.taobao.get"), "taobao_get_response");
+        // Case and the `-` of an aliyuncs API's dated version are kept.
+        assert_eq!(
+            response_key("account.aliyuncs.com.CreateAliyunAccount.2013-07-01"),
+            "account_aliyuncs_com_CreateAliyunAccount_2013-07-01_response"
+        );
     }
 }
