@@ -458,7 +458,12 @@ pub fn run(options: &Options, log: &mut dyn Write) -> Result<Report, Error> {
 /// Creates the scratch folder, or checks that an existing one is this command's.
 fn prepare_scratch(scratch: &Path) -> Result<PathBuf, Error> {
     let scratch = absolute(scratch)?;
-    let occupied = std::fs::read_dir(&scratch).is_ok_and(|mut d| d.next().is_some());
+    // `target/` is where the command builds by default (and where its test shares the build):
+    // a folder holding only that is not someone else's.
+    let occupied = std::fs::read_dir(&scratch).is_ok_and(|d| {
+        d.filter_map(Result::ok)
+            .any(|e| e.file_name() != std::ffi::OsStr::new("target"))
+    });
     if occupied && !scratch.join(MARKER).is_file() {
         return Err(Error::Invalid {
             path: scratch,
@@ -858,6 +863,25 @@ fn is_crate_variable(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scratch_folder_rules() {
+        let dir = tempfile::tempdir().unwrap();
+        // New, or holding only the default build dir (a test may have built there first).
+        let fresh = dir.path().join("fresh");
+        assert!(prepare_scratch(&fresh).is_ok());
+        let built = dir.path().join("built");
+        std::fs::create_dir_all(built.join("target/debug")).unwrap();
+        assert!(prepare_scratch(&built).is_ok());
+        assert!(built.join(MARKER).is_file());
+        // Someone else's folder is never cleared.
+        let other = dir.path().join("other");
+        std::fs::create_dir_all(&other).unwrap();
+        std::fs::write(other.join("notes.txt"), "mine").unwrap();
+        let err = prepare_scratch(&other).unwrap_err().to_string();
+        assert!(err.contains("is not empty"), "{err}");
+        assert!(other.join("notes.txt").is_file());
+    }
 
     fn diag(target: &str, module: Option<&str>, level: Level, text: &str) -> Diagnostic {
         Diagnostic {
