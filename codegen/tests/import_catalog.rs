@@ -337,3 +337,17 @@ fn cli_reports_failures_with_exit_code_1() {
     let written: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
     assert_eq!(written.len(), 1, "failed inputs write nothing");
 }
+
+/// The imported YAML of every catalog fixture and of the dirty entry, as a reviewer sees it:
+/// a change to the importer shows here as a snapshot diff.
+#[test]
+fn snapshots_of_imported_yaml() {
+    let mut files = catalog_files();
+    files.push(fixtures().join("dirty/taobao.topgen.dirty.get.json"));
+    for path in files {
+        let imported = import_file(&path);
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let yaml = to_yaml_with_header(&imported.spec, &name, &imported.warnings);
+        insta::assert_snapshot!(imported.spec.name.clone(), yaml);
+    }
+}

@@ -147,13 +147,14 @@ pub fn to_yaml_with_header(spec: &Spec, source: &str, warnings: &[Warning]) -> S
             "# Importer warnings (guesses and repairs of the source):
 ",
         );
-        for w in general {
+        for w in &general {
             let _ = writeln!(out, "#   - {}", one_line(&w.message));
         }
         if local > 0 {
+            let more = if general.is_empty() { "" } else { " more" };
             let _ = writeln!(
                 out,
-                "#   - {local} more, as `# guess:` comments next to what they are about"
+                "#   - {local}{more}, as `# guess:` comments next to what they are about"
             );
         }
     }
