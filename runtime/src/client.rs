@@ -42,7 +42,7 @@ use crate::error::{Error, ParamError, ParamErrorKind};
 use crate::file::FileItem;
 use crate::format::Format;
 use crate::params::Params;
-use crate::prepare::{Body, CallContext, PreparedRequest, prepare};
+use crate::prepare::{Body, CallContext, PreparedRequest, encode_query, prepare};
 use crate::request::Request;
 use crate::response::decode_reply_in;
 use crate::retry::{RetryPolicy, jitter_sample, random_u64};
@@ -295,11 +295,10 @@ impl Client {
             Ok(prepared) => prepared,
             Err(e) => return failed(e),
         };
-        let sign = prepared.query_param("sign").unwrap_or_default().to_owned();
-        let query = prepared.query_string();
-        let mut url = inner.endpoint.clone();
-        url.set_query(Some(&query));
-        let (content_type, body) = match encode_body(prepared.body) {
+        let PreparedRequest { query, body } = prepared;
+        let query_string = encode_query(&query);
+        let url = call_url(&inner.endpoint, &query_string);
+        let (content_type, body) = match encode_body(body) {
             Ok(encoded) => encoded,
             Err(e) => return failed(e),
         };
@@ -309,7 +308,7 @@ impl Client {
         }
         let limit = inner.max_body_size;
         let http_request = HttpRequest {
-            url: url.to_string(),
+            url,
             content_type,
             body,
             connect_timeout: inner.connect_timeout.min(timeout),
@@ -332,11 +331,14 @@ impl Client {
                         result: Err(Error::BodyTooLarge { limit, status }),
                     },
                     _ => {
+                        // What the error must not quote (rebuilt here: errors are rare).
+                        let url = call_url(&inner.endpoint, &query_string);
+                        let sign = query.iter().find(|(k, _)| *k == "sign").map(|(_, v)| v);
                         let session = options.session.as_ref().map(Secret::expose_secret);
                         let needles = [
                             url.as_str(),
-                            query.as_str(),
-                            sign.as_str(),
+                            query_string.as_str(),
+                            sign.map_or("", String::as_str),
                             session.unwrap_or_default(),
                             inner.secret.expose_secret(),
                         ];
@@ -366,7 +368,12 @@ impl Client {
         }
         Attempt {
             status: Some(status),
-            request_id: find_request_id(&body),
+            // Only the log reports it: looked for only when the log would show it.
+            request_id: if tracing::enabled!(tracing::Level::INFO) {
+                find_request_id(&body)
+            } else {
+                None
+            },
             result: decode_reply_in(format, &body, R::RESPONSE_KEY, status),
         }
     }
@@ -413,6 +420,19 @@ impl Client {
         };
         Ok(prepare(&ctx, &params))
     }
+}
+
+/// The URL of a call: the endpoint with `query` (form-encoded) as its query. The endpoint has
+/// no query or fragment (`parse_endpoint`) and a form-encoded query holds only characters a
+/// URL query keeps as they are, so appending it gives the URL `Url::set_query` would, without
+/// parsing the query once more.
+fn call_url(endpoint: &Url, query: &str) -> String {
+    let endpoint = endpoint.as_str();
+    let mut url = String::with_capacity(endpoint.len() + 1 + query.len());
+    url.push_str(endpoint);
+    url.push('?');
+    url.push_str(query);
+    url
 }
 
 /// TOP's `request_id` from the end of a successful reply (TOP writes it last), for the log:
@@ -854,6 +874,31 @@ impl fmt::Debug for CallOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn call_urls_are_what_set_query_makes() {
+        let values = [
+            "2026-11-28 12:00:00",
+            "机器人 A&B=1+2/é#frag?q",
+            "<>\"'`{}|\\^~!$()*,;:@[]%",
+            "",
+        ];
+        for endpoint in [
+            "https://eco.taobao.com/router/rest",
+            "http://127.0.0.1:8080/router/rest",
+            "http://[::1]:9/router/rest",
+            "http://gw.api.taobao.com",
+            "https://例子.测试/路由/rest%20x",
+        ] {
+            let endpoint = parse_endpoint(endpoint).unwrap();
+            for value in values {
+                let query = crate::prepare::encode_form(&[("method", "x.y"), ("v", value)]);
+                let mut expected = endpoint.clone();
+                expected.set_query(Some(&query));
+                assert_eq!(call_url(&endpoint, &query), expected.as_str());
+            }
+        }
+    }
 
     #[test]
     fn endpoints_are_validated() {

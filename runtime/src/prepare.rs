@@ -9,7 +9,7 @@ use std::fmt;
 use crate::file::FileItem;
 use crate::params::Params;
 use crate::secret::Secret;
-use crate::sign::{SignMethod, is_blank, sign};
+use crate::sign::{SignMethod, is_blank, sign_pairs};
 
 /// The system params and settings of one call.
 #[derive(Clone)]
@@ -65,8 +65,7 @@ pub struct PreparedRequest {
 impl PreparedRequest {
     /// The query, form-urlencoded like the body (`timestamp=2026-11-28+12%3A00%3A00`).
     pub fn query_string(&self) -> String {
-        let pairs: Vec<(&str, &str)> = self.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        encode_form(&pairs)
+        encode_query(&self.query)
     }
 
     /// The value of a system param in [`PreparedRequest::query`].
@@ -162,21 +161,21 @@ pub fn prepare(ctx: &CallContext<'_>, params: &Params) -> PreparedRequest {
         system("simplify", "true");
     }
 
-    let signed: Vec<(&str, &str)> = query
-        .iter()
-        .chain(params.text())
-        .map(|(k, v)| (*k, v.as_str()))
-        .collect();
-    let signature = sign(&signed, None, ctx.secret.expose_secret(), ctx.sign_method);
+    let signature = sign_pairs(
+        query
+            .iter()
+            .chain(params.text())
+            .map(|(k, v)| (*k, v.as_str())),
+        None,
+        ctx.secret.expose_secret(),
+        ctx.sign_method,
+    );
     query.push(("sign", signature));
 
     let body = if params.files().is_empty() {
-        let pairs: Vec<(&str, &str)> = params
-            .text()
-            .iter()
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
-        Body::Form(encode_form(&pairs))
+        Body::Form(encode_pairs(
+            params.text().iter().map(|(k, v)| (*k, v.as_str())),
+        ))
     } else {
         Body::Multipart {
             text: params.text().to_vec(),
@@ -189,14 +188,67 @@ pub fn prepare(ctx: &CallContext<'_>, params: &Params) -> PreparedRequest {
 /// `application/x-www-form-urlencoded` text of `pairs`, in order: UTF-8 percent-encoding,
 /// space as `+`, `*-._` and ASCII alphanumerics kept (as Java's `URLEncoder`).
 pub fn encode_form(pairs: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
+    encode_pairs(pairs.iter().copied())
 }
+
+/// The form-urlencoded text of a [`PreparedRequest::query`].
+pub(crate) fn encode_query(query: &[(&'static str, String)]) -> String {
+    encode_pairs(query.iter().map(|(k, v)| (*k, v.as_str())))
+}
+
+/// [`encode_form`] of any sequence of pairs: `k=v` joined by `&`.
+fn encode_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> String {
+    let len: usize = pairs.clone().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = Vec::with_capacity(len + len / 4);
+    for (i, (k, v)) in pairs.enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        push_encoded(&mut out, k);
+        out.push(b'=');
+        push_encoded(&mut out, v);
+    }
+    // Only ASCII was written.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `text` form-urlencoded: runs of kept bytes copied at once, space as `+`, every
+/// other byte as `%XX` (uppercase hex) — byte for byte what `form_urlencoded` writes.
+fn push_encoded(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if KEPT[usize::from(b)] {
+            continue;
+        }
+        out.extend_from_slice(&bytes[run..i]);
+        run = i + 1;
+        if b == b' ' {
+            out.push(b'+');
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0x0f)]]);
+        }
+    }
+    out.extend_from_slice(&bytes[run..]);
+}
+
+/// The bytes form encoding keeps as they are: ASCII alphanumerics and `*-._`.
+const KEPT: [bool; 256] = {
+    let mut kept = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        kept[b] = c.is_ascii_alphanumeric() || matches!(c, b'*' | b'-' | b'.' | b'_');
+        b += 1;
+    }
+    kept
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::sign;
 
     fn ctx<'a>(secret: &'a Secret, session: Option<&'a Secret>) -> CallContext<'a> {
         CallContext {
@@ -349,5 +401,32 @@ mod tests {
             "robot_sn=%E6%9C%BA%E5%99%A8%E4%BA%BA+A%26B%3D1%2B2%2F%C3%A9&k*-._=%7E%21%27%28%29"
         );
         assert_eq!(encode_form(&[]), "");
+    }
+
+    /// Every byte, and mixed texts, are encoded exactly as the `form_urlencoded` crate does.
+    #[test]
+    fn form_encoding_matches_form_urlencoded() {
+        let reference = |pairs: &[(&str, &str)]| {
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs)
+                .finish()
+        };
+        let every_char: String = (0u32..0x800).filter_map(char::from_u32).collect();
+        let texts = [
+            every_char.as_str(),
+            "",
+            " ",
+            "a b+c",
+            "2026-11-28 12:00:00",
+            "😀 emoji, 中文 and ascii~",
+            "%%%",
+        ];
+        for k in texts {
+            for v in texts {
+                assert_eq!(encode_form(&[(k, v)]), reference(&[(k, v)]), "{k:?}={v:?}");
+            }
+        }
+        let pairs = [("a", "1"), ("", ""), ("b c", "d&e=f")];
+        assert_eq!(encode_form(&pairs), reference(&pairs));
     }
 }

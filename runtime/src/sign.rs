@@ -85,31 +85,48 @@ impl std::error::Error for ParseSignMethodError {}
 /// Whether a param value counts as absent: empty or whitespace-only values are neither signed
 /// nor sent (the official SDK's `StringUtils.isEmpty`).
 pub(crate) fn is_blank(value: &str) -> bool {
+    // Most values start with a visible ASCII character: no need to trim them.
+    let visible = |b: &u8| b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ');
+    if value.as_bytes().first().is_some_and(visible) {
+        return false;
+    }
     value.trim().is_empty()
+}
+
+/// The params that are signed, in signing order: the non-blank ones (except `sign` and an
+/// empty key), sorted by key in byte order. Stable: equal keys keep their order, so the result
+/// is deterministic.
+fn signed_pairs<'a>(params: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(&'a str, &'a str)> {
+    // Sized for every param at once (a filtered iterator would grow the vector step by step).
+    let mut kept: Vec<(&str, &str)> = Vec::with_capacity(params.size_hint().1.unwrap_or(0));
+    kept.extend(params.filter(|(k, v)| !k.is_empty() && *k != "sign" && !is_blank(v)));
+    kept.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    kept
+}
+
+/// Gives `update` the string to sign, part by part: each kept key and value, then `body`.
+fn each_part(kept: &[(&str, &str)], body: Option<&str>, mut update: impl FnMut(&[u8])) {
+    for (k, v) in kept {
+        update(k.as_bytes());
+        update(v.as_bytes());
+    }
+    if let Some(body) = body {
+        update(body.as_bytes());
+    }
 }
 
 /// The string that is hashed, without the md5 method's secret wrapping: the non-blank params
 /// (except `sign`) sorted by key in byte order, as `key1value1key2value2…`, then `body`.
 ///
-/// For diagnosis and tests; [`sign`] is what a call uses.
+/// For diagnosis and tests; [`sign`] is what a call uses (it hashes the same parts without
+/// building this string).
 pub fn string_to_sign(params: &[(&str, &str)], body: Option<&str>) -> String {
-    let mut kept: Vec<(&str, &str)> = params
-        .iter()
-        .copied()
-        .filter(|(k, v)| !k.is_empty() && *k != "sign" && !is_blank(v))
-        .collect();
-    // Stable: equal keys keep their order, so the result is deterministic.
-    kept.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    let kept = signed_pairs(params.iter().copied());
     let len = kept.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>() + body.map_or(0, str::len);
-    let mut s = String::with_capacity(len);
-    for (k, v) in kept {
-        s.push_str(k);
-        s.push_str(v);
-    }
-    if let Some(body) = body {
-        s.push_str(body);
-    }
-    s
+    let mut s = Vec::with_capacity(len);
+    each_part(&kept, body, |part| s.extend_from_slice(part));
+    // Whole `str`s were appended.
+    String::from_utf8(s).unwrap_or_default()
 }
 
 /// Signs a call per PROTOCOL.md: drops empty and whitespace-only values (and any `sign`),
@@ -122,25 +139,36 @@ pub fn sign(
     secret: &str,
     method: SignMethod,
 ) -> String {
-    let s = string_to_sign(params, body);
+    sign_pairs(params.iter().copied(), body, secret, method)
+}
+
+/// [`sign`] of params given one by one (the client's system and business params, without
+/// collecting them first).
+pub(crate) fn sign_pairs<'a>(
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+    body: Option<&str>,
+    secret: &str,
+    method: SignMethod,
+) -> String {
+    let kept = signed_pairs(params);
     match method {
         SignMethod::Md5 => {
             let mut md5 = Md5::new();
             md5.update(secret.as_bytes());
-            md5.update(s.as_bytes());
+            each_part(&kept, body, |part| md5.update(part));
             md5.update(secret.as_bytes());
             upper_hex(&md5.finalize())
         }
         SignMethod::Hmac => {
             let key = block_key::<Md5>(secret.as_bytes());
             let mut mac = <Hmac<Md5> as KeyInit>::new(&key.into());
-            mac.update(s.as_bytes());
+            each_part(&kept, body, |part| mac.update(part));
             upper_hex(&mac.finalize().into_bytes())
         }
         SignMethod::HmacSha256 => {
             let key = block_key::<Sha256>(secret.as_bytes());
             let mut mac = <Hmac<Sha256> as KeyInit>::new(&key.into());
-            mac.update(s.as_bytes());
+            each_part(&kept, body, |part| mac.update(part));
             upper_hex(&mac.finalize().into_bytes())
         }
     }
@@ -170,12 +198,13 @@ fn block_key<D: Digest>(secret: &[u8]) -> [u8; BLOCK] {
 /// Uppercase hexadecimal digits of `bytes`.
 fn upper_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    let mut out = vec![0u8; bytes.len() * 2];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0x0f)];
     }
-    out
+    // Hex digits are ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -212,6 +241,17 @@ mod tests {
             None,
         );
         assert_eq!(s, "a x b2");
+    }
+
+    #[test]
+    fn blank_is_unicode_whitespace_only() {
+        for blank in ["", " ", "\t\n\x0B\x0C\r ", "\u{3000}", " \u{A0}\u{2028}"] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for kept in ["a", " a", "\u{3000}x", "\x1F", "\u{200B}", "é", "0"] {
+            assert!(!is_blank(kept), "{kept:?}");
+            assert_eq!(is_blank(kept), kept.trim().is_empty());
+        }
     }
 
     #[test]
@@ -265,6 +305,37 @@ mod tests {
     /// HMAC of the string `message`, which is what `string_to_sign` gives for a body alone.
     fn hmac_of(secret: &str, method: SignMethod) -> String {
         sign(&[], Some("message"), secret, method)
+    }
+
+    /// Hashing the parts one by one is hashing the string to sign.
+    #[test]
+    fn parts_hash_like_the_whole_string() {
+        let params = [
+            ("timestamp", "2026-11-28 12:00:00"),
+            ("method", "taobao.wdk.iot.wombat.common.gettoken"),
+            ("robot_sn", "机器人 A&B"),
+            ("blank", "  "),
+            ("sign", "OLD"),
+            ("app_key", "12345678"),
+        ];
+        let secret = "helloworld";
+        for body in [None, Some(r#"{"a":1}"#)] {
+            let s = string_to_sign(&params, body);
+            let mut md5 = Md5::new();
+            md5.update(format!("{secret}{s}{secret}").as_bytes());
+            assert_eq!(
+                sign(&params, body, secret, SignMethod::Md5),
+                upper_hex(&md5.finalize())
+            );
+            assert_eq!(
+                sign(&params, body, secret, SignMethod::Hmac),
+                sign(&[], Some(&s), secret, SignMethod::Hmac)
+            );
+            assert_eq!(
+                sign(&params, body, secret, SignMethod::HmacSha256),
+                sign(&[], Some(&s), secret, SignMethod::HmacSha256)
+            );
+        }
     }
 
     #[test]

@@ -37,7 +37,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 
 /// A boxed, `Send` future: what [`Transport`] methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -422,7 +422,7 @@ impl Transport for ReqwestTransport {
                     format!("invalid URL: {e}"),
                 )
             })?;
-            let content_type = HeaderValue::from_str(&request.content_type).map_err(|_| {
+            let content_type = header_value(&request.content_type).map_err(|_| {
                 TransportError::new(
                     TransportErrorKind::InvalidRequest,
                     "invalid Content-Type header value",
@@ -434,10 +434,17 @@ impl Transport for ReqwestTransport {
                 .timeout(request.timeout)
                 .header(CONTENT_TYPE, content_type);
             for (name, value) in &request.headers {
-                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                    TransportError::new(TransportErrorKind::InvalidRequest, "invalid header name")
-                })?;
-                let value = HeaderValue::from_str(value).map_err(|_| {
+                let name = if name.eq_ignore_ascii_case("accept") {
+                    ACCEPT
+                } else {
+                    HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                        TransportError::new(
+                            TransportErrorKind::InvalidRequest,
+                            "invalid header name",
+                        )
+                    })?
+                };
+                let value = header_value(value).map_err(|_| {
                     TransportError::new(
                         TransportErrorKind::InvalidRequest,
                         format!("invalid value for header `{name}`"),
@@ -476,6 +483,21 @@ impl Transport for ReqwestTransport {
             }
             Ok(HttpResponse { status, body })
         })
+    }
+}
+
+/// The header values every call sends, as static values (no copy, no check per call).
+const STATIC_VALUES: [&str; 2] = [
+    "application/x-www-form-urlencoded;charset=UTF-8",
+    "text/xml,text/javascript",
+];
+
+/// `value` as a header value: one of [`STATIC_VALUES`] without copying it, anything else
+/// checked and copied.
+fn header_value(value: &str) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
+    match STATIC_VALUES.iter().find(|v| **v == value) {
+        Some(known) => Ok(HeaderValue::from_static(known)),
+        None => HeaderValue::from_str(value),
     }
 }
 
