@@ -42,7 +42,9 @@ use crate::error::{Error, ParamError, ParamErrorKind};
 use crate::file::FileItem;
 use crate::format::Format;
 use crate::params::Params;
-use crate::prepare::{Body, CallContext, PreparedRequest, encode_query, prepare};
+use crate::prepare::{
+    Body, CallContext, PreparedRequest, SignedQuery, body_of, encode_pairs_after, prepare,
+};
 use crate::request::Request;
 use crate::response::decode_reply_in;
 use crate::retry::{RetryPolicy, jitter_sample, random_u64};
@@ -291,14 +293,15 @@ impl Client {
             result: Err(error),
         };
         let inner = &*self.inner;
-        let prepared = match self.prepare_in(request, options, format, &(inner.clock)()) {
+        let timestamp = (inner.clock)();
+        let (ctx, params) = match self.context_in(request, options, format, &timestamp) {
             Ok(prepared) => prepared,
             Err(e) => return failed(e),
         };
-        let PreparedRequest { query, body } = prepared;
-        let query_string = encode_query(&query);
-        let url = call_url(&inner.endpoint, &query_string);
-        let (content_type, body) = match encode_body(body) {
+        // What `prepare` gives, written straight into the URL and the body.
+        let signed = SignedQuery::new(&ctx, &params);
+        let url = call_url(&inner.endpoint, signed.pairs());
+        let (content_type, body) = match encode_body(body_of(&params)) {
             Ok(encoded) => encoded,
             Err(e) => return failed(e),
         };
@@ -332,13 +335,13 @@ impl Client {
                     },
                     _ => {
                         // What the error must not quote (rebuilt here: errors are rare).
-                        let url = call_url(&inner.endpoint, &query_string);
-                        let sign = query.iter().find(|(k, _)| *k == "sign").map(|(_, v)| v);
+                        let url = call_url(&inner.endpoint, signed.pairs());
+                        let query = url.split_once('?').map_or("", |(_, q)| q);
                         let session = options.session.as_ref().map(Secret::expose_secret);
                         let needles = [
                             url.as_str(),
-                            query_string.as_str(),
-                            sign.map_or("", String::as_str),
+                            query,
+                            signed.sign(),
                             session.unwrap_or_default(),
                             inner.secret.expose_secret(),
                         ];
@@ -397,6 +400,19 @@ impl Client {
         format: Format,
         timestamp: &DateTime,
     ) -> Result<PreparedRequest, Error> {
+        let (ctx, params) = self.context_in(request, options, format, timestamp)?;
+        Ok(prepare(&ctx, &params))
+    }
+
+    /// The checks before anything is sent (session, params), then the call's context and
+    /// business params.
+    fn context_in<'a, R: Request>(
+        &'a self,
+        request: &R,
+        options: &'a CallOptions,
+        format: Format,
+        timestamp: &DateTime,
+    ) -> Result<(CallContext<'a>, Params), Error> {
         let session = options
             .session
             .as_ref()
@@ -418,21 +434,22 @@ impl Client {
             target_app_key: inner.target_app_key.as_deref(),
             format,
         };
-        Ok(prepare(&ctx, &params))
+        Ok((ctx, params))
     }
 }
 
-/// The URL of a call: the endpoint with `query` (form-encoded) as its query. The endpoint has
-/// no query or fragment (`parse_endpoint`) and a form-encoded query holds only characters a
-/// URL query keeps as they are, so appending it gives the URL `Url::set_query` would, without
-/// parsing the query once more.
-fn call_url(endpoint: &Url, query: &str) -> String {
-    let endpoint = endpoint.as_str();
-    let mut url = String::with_capacity(endpoint.len() + 1 + query.len());
-    url.push_str(endpoint);
-    url.push('?');
-    url.push_str(query);
-    url
+/// The URL of a call: the endpoint with the form-encoded `query` params as its query. The
+/// endpoint has no query or fragment (`parse_endpoint`) and a form-encoded query holds only
+/// characters a URL query keeps as they are, so this is the URL `Url::set_query` would give,
+/// written in one go.
+fn call_url<'k, 'v>(
+    endpoint: &Url,
+    query: impl Iterator<Item = (&'k str, &'v str)> + Clone,
+) -> String {
+    let mut prefix = String::with_capacity(endpoint.as_str().len() + 1);
+    prefix.push_str(endpoint.as_str());
+    prefix.push('?');
+    encode_pairs_after(&prefix, query)
 }
 
 /// TOP's `request_id` from the end of a successful reply (TOP writes it last), for the log:
@@ -892,10 +909,14 @@ mod tests {
         ] {
             let endpoint = parse_endpoint(endpoint).unwrap();
             for value in values {
-                let query = crate::prepare::encode_form(&[("method", "x.y"), ("v", value)]);
+                let pairs = [("method", "x.y"), ("v", value)];
+                let query = crate::prepare::encode_form(&pairs);
                 let mut expected = endpoint.clone();
                 expected.set_query(Some(&query));
-                assert_eq!(call_url(&endpoint, &query), expected.as_str());
+                assert_eq!(
+                    call_url(&endpoint, pairs.iter().copied()),
+                    expected.as_str()
+                );
             }
         }
     }

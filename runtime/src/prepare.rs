@@ -65,7 +65,7 @@ pub struct PreparedRequest {
 impl PreparedRequest {
     /// The query, form-urlencoded like the body (`timestamp=2026-11-28+12%3A00%3A00`).
     pub fn query_string(&self) -> String {
-        encode_query(&self.query)
+        encode_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())))
     }
 
     /// The value of a system param in [`PreparedRequest::query`].
@@ -136,43 +136,85 @@ impl fmt::Debug for Body {
 /// Signs and encodes one call: `format=json`, `v=2.0`; every non-blank system and text param
 /// signed (files are not); a call with files becomes [`Body::Multipart`].
 pub fn prepare(ctx: &CallContext<'_>, params: &Params) -> PreparedRequest {
-    let mut query: Vec<(&'static str, String)> = Vec::with_capacity(11);
-    let mut system = |name: &'static str, value: &str| {
-        if !is_blank(value) {
-            query.push((name, value.to_owned()));
+    let signed = SignedQuery::new(ctx, params);
+    PreparedRequest {
+        query: signed.pairs().map(|(k, v)| (k, v.to_owned())).collect(),
+        body: body_of(params),
+    }
+}
+
+/// The most system params a call has: `method, app_key, sign_method, timestamp, v, format,
+/// session, partner_id, target_app_key, simplify`.
+const MAX_SYSTEM_PARAMS: usize = 10;
+
+/// A call's system params, borrowed from its [`CallContext`], and its sign: what
+/// [`PreparedRequest::query`] holds, without a copy of each value. The client writes the URL
+/// from it directly.
+pub(crate) struct SignedQuery<'a> {
+    system: [(&'static str, &'a str); MAX_SYSTEM_PARAMS],
+    len: usize,
+    sign: String,
+}
+
+impl<'a> SignedQuery<'a> {
+    /// The system params of `ctx` that are not blank, in query order, and the sign of them
+    /// and of the text params.
+    pub(crate) fn new(ctx: &'a CallContext<'_>, params: &Params) -> Self {
+        let mut system = [("", ""); MAX_SYSTEM_PARAMS];
+        let mut len = 0;
+        let mut add = |name: &'static str, value: &'a str| {
+            if !is_blank(value) {
+                system[len] = (name, value);
+                len += 1;
+            }
+        };
+        add("method", ctx.method);
+        add("app_key", ctx.app_key);
+        add("sign_method", ctx.sign_method.as_str());
+        add("timestamp", &ctx.timestamp);
+        add("v", "2.0");
+        add("format", ctx.format.wire_format());
+        if let Some(session) = ctx.session {
+            add("session", session.expose_secret());
         }
-    };
-    system("method", ctx.method);
-    system("app_key", ctx.app_key);
-    system("sign_method", ctx.sign_method.as_str());
-    system("timestamp", &ctx.timestamp);
-    system("v", "2.0");
-    system("format", ctx.format.wire_format());
-    if let Some(session) = ctx.session {
-        system("session", session.expose_secret());
-    }
-    if let Some(partner_id) = ctx.partner_id {
-        system("partner_id", partner_id);
-    }
-    if let Some(target_app_key) = ctx.target_app_key {
-        system("target_app_key", target_app_key);
-    }
-    if ctx.format.simplify() {
-        system("simplify", "true");
+        if let Some(partner_id) = ctx.partner_id {
+            add("partner_id", partner_id);
+        }
+        if let Some(target_app_key) = ctx.target_app_key {
+            add("target_app_key", target_app_key);
+        }
+        if ctx.format.simplify() {
+            add("simplify", "true");
+        }
+        let sign = sign_pairs(
+            system[..len]
+                .iter()
+                .copied()
+                .chain(params.text().iter().map(|(k, v)| (*k, v.as_str()))),
+            None,
+            ctx.secret.expose_secret(),
+            ctx.sign_method,
+        );
+        SignedQuery { system, len, sign }
     }
 
-    let signature = sign_pairs(
-        query
+    /// The query's params, `sign` last.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&'static str, &str)> + Clone {
+        self.system[..self.len]
             .iter()
-            .chain(params.text())
-            .map(|(k, v)| (*k, v.as_str())),
-        None,
-        ctx.secret.expose_secret(),
-        ctx.sign_method,
-    );
-    query.push(("sign", signature));
+            .copied()
+            .chain(std::iter::once(("sign", self.sign.as_str())))
+    }
 
-    let body = if params.files().is_empty() {
+    /// The sign.
+    pub(crate) fn sign(&self) -> &str {
+        &self.sign
+    }
+}
+
+/// The body of a call with `params`: a form, or multipart when there is a file.
+pub(crate) fn body_of(params: &Params) -> Body {
+    if params.files().is_empty() {
         Body::Form(encode_pairs(
             params.text().iter().map(|(k, v)| (*k, v.as_str())),
         ))
@@ -181,8 +223,7 @@ pub fn prepare(ctx: &CallContext<'_>, params: &Params) -> PreparedRequest {
             text: params.text().to_vec(),
             files: params.files().to_vec(),
         }
-    };
-    PreparedRequest { query, body }
+    }
 }
 
 /// `application/x-www-form-urlencoded` text of `pairs`, in order: UTF-8 percent-encoding,
@@ -191,15 +232,19 @@ pub fn encode_form(pairs: &[(&str, &str)]) -> String {
     encode_pairs(pairs.iter().copied())
 }
 
-/// The form-urlencoded text of a [`PreparedRequest::query`].
-pub(crate) fn encode_query(query: &[(&'static str, String)]) -> String {
-    encode_pairs(query.iter().map(|(k, v)| (*k, v.as_str())))
+/// [`encode_form`] of any sequence of pairs: `k=v` joined by `&`.
+fn encode_pairs<'k, 'v>(pairs: impl Iterator<Item = (&'k str, &'v str)> + Clone) -> String {
+    encode_pairs_after("", pairs)
 }
 
-/// [`encode_form`] of any sequence of pairs: `k=v` joined by `&`.
-fn encode_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> String {
+/// `prefix`, then [`encode_form`] of `pairs`, in one string.
+pub(crate) fn encode_pairs_after<'k, 'v>(
+    prefix: &str,
+    pairs: impl Iterator<Item = (&'k str, &'v str)> + Clone,
+) -> String {
     let len: usize = pairs.clone().map(|(k, v)| k.len() + v.len() + 2).sum();
-    let mut out = Vec::with_capacity(len + len / 4);
+    let mut out = Vec::with_capacity(prefix.len() + len + len / 4);
+    out.extend_from_slice(prefix.as_bytes());
     for (i, (k, v)) in pairs.enumerate() {
         if i > 0 {
             out.push(b'&');
@@ -208,7 +253,7 @@ fn encode_pairs<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)> + Clone) -> 
         out.push(b'=');
         push_encoded(&mut out, v);
     }
-    // Only ASCII was written.
+    // `prefix` is a `str`, and only ASCII was added to it.
     String::from_utf8(out).unwrap_or_default()
 }
 

@@ -93,16 +93,38 @@ pub(crate) fn is_blank(value: &str) -> bool {
     value.trim().is_empty()
 }
 
-/// The params that are signed, in signing order: the non-blank ones (except `sign` and an
-/// empty key), sorted by key in byte order. Stable: equal keys keep their order, so the result
-/// is deterministic.
-fn signed_pairs<'a>(params: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<(&'a str, &'a str)> {
-    // Sized for every param at once (a filtered iterator would grow the vector step by step).
-    let mut kept: Vec<(&str, &str)> = Vec::with_capacity(params.size_hint().1.unwrap_or(0));
-    kept.extend(params.filter(|(k, v)| !k.is_empty() && *k != "sign" && !is_blank(v)));
+/// Calls `f` with the params that are signed, in signing order: the non-blank ones (except
+/// `sign` and an empty key), sorted by key in byte order. Stable: equal keys keep their order,
+/// so the result is deterministic. Up to [`ON_STACK`] params are sorted without allocating.
+fn with_signed_pairs<'a, T>(
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+    f: impl FnOnce(&[(&'a str, &'a str)]) -> T,
+) -> T {
+    let mut stack = [("", ""); ON_STACK];
+    let mut len = 0;
+    let mut heap: Vec<(&str, &str)> = Vec::new();
+    for pair in params.filter(|(k, v)| !k.is_empty() && *k != "sign" && !is_blank(v)) {
+        if len < ON_STACK {
+            stack[len] = pair;
+            len += 1;
+        } else {
+            if heap.is_empty() {
+                heap.extend_from_slice(&stack);
+            }
+            heap.push(pair);
+        }
+    }
+    let kept: &mut [(&str, &str)] = if heap.is_empty() {
+        &mut stack[..len]
+    } else {
+        &mut heap
+    };
     kept.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    kept
+    f(kept)
 }
+
+/// How many signed params are sorted on the stack (a call has 6 to 10 system params).
+const ON_STACK: usize = 24;
 
 /// Gives `update` the string to sign, part by part: each kept key and value, then `body`.
 fn each_part(kept: &[(&str, &str)], body: Option<&str>, mut update: impl FnMut(&[u8])) {
@@ -121,12 +143,14 @@ fn each_part(kept: &[(&str, &str)], body: Option<&str>, mut update: impl FnMut(&
 /// For diagnosis and tests; [`sign`] is what a call uses (it hashes the same parts without
 /// building this string).
 pub fn string_to_sign(params: &[(&str, &str)], body: Option<&str>) -> String {
-    let kept = signed_pairs(params.iter().copied());
-    let len = kept.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>() + body.map_or(0, str::len);
-    let mut s = Vec::with_capacity(len);
-    each_part(&kept, body, |part| s.extend_from_slice(part));
-    // Whole `str`s were appended.
-    String::from_utf8(s).unwrap_or_default()
+    with_signed_pairs(params.iter().copied(), |kept| {
+        let len =
+            kept.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>() + body.map_or(0, str::len);
+        let mut s = Vec::with_capacity(len);
+        each_part(kept, body, |part| s.extend_from_slice(part));
+        // Whole `str`s were appended.
+        String::from_utf8(s).unwrap_or_default()
+    })
 }
 
 /// Signs a call per PROTOCOL.md: drops empty and whitespace-only values (and any `sign`),
@@ -150,28 +174,27 @@ pub(crate) fn sign_pairs<'a>(
     secret: &str,
     method: SignMethod,
 ) -> String {
-    let kept = signed_pairs(params);
-    match method {
+    with_signed_pairs(params, |kept| match method {
         SignMethod::Md5 => {
             let mut md5 = Md5::new();
             md5.update(secret.as_bytes());
-            each_part(&kept, body, |part| md5.update(part));
+            each_part(kept, body, |part| md5.update(part));
             md5.update(secret.as_bytes());
             upper_hex(&md5.finalize())
         }
         SignMethod::Hmac => {
             let key = block_key::<Md5>(secret.as_bytes());
             let mut mac = <Hmac<Md5> as KeyInit>::new(&key.into());
-            each_part(&kept, body, |part| mac.update(part));
+            each_part(kept, body, |part| mac.update(part));
             upper_hex(&mac.finalize().into_bytes())
         }
         SignMethod::HmacSha256 => {
             let key = block_key::<Sha256>(secret.as_bytes());
             let mut mac = <Hmac<Sha256> as KeyInit>::new(&key.into());
-            each_part(&kept, body, |part| mac.update(part));
+            each_part(kept, body, |part| mac.update(part));
             upper_hex(&mac.finalize().into_bytes())
         }
-    }
+    })
 }
 
 /// The block size of MD5 and SHA-256, in bytes.
@@ -258,6 +281,23 @@ mod tests {
     fn keys_sort_by_bytes_not_by_locale() {
         let s = string_to_sign(&[("é", "1"), ("z", "2"), ("Z", "3"), ("_", "4")], None);
         assert_eq!(s, "Z3_4z2é1");
+    }
+
+    #[test]
+    fn more_params_than_the_stack_holds() {
+        let names: Vec<String> = (0..ON_STACK * 2 + 3)
+            .rev()
+            .map(|i| format!("k{i:03}"))
+            .collect();
+        let params: Vec<(&str, &str)> = names.iter().map(|k| (k.as_str(), "v")).collect();
+        let mut expected = names.clone();
+        expected.sort();
+        let expected: String = expected.iter().map(|k| format!("{k}v")).collect();
+        assert_eq!(string_to_sign(&params, None), expected);
+        // Equal keys keep their order, past the stack too.
+        let mut dup = vec![("a", "1"); ON_STACK];
+        dup.extend([("a", "2"), ("a", "3")]);
+        assert!(string_to_sign(&dup, None).ends_with("a1a2a3"));
     }
 
     #[test]

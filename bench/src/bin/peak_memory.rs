@@ -57,6 +57,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("{}", serde_json::to_string(&measured)?);
         return Ok(());
     }
+    if cfg!(debug_assertions) {
+        println!("note: an unoptimised build; its figures mean nothing (use --release)");
+    }
     if args.mb == 0 {
         return Err("--mb must be at least 1".into());
     }

@@ -114,6 +114,9 @@ struct Sample {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args = Args::parse();
+    if cfg!(debug_assertions) {
+        println!("note: an unoptimised build; its figures mean nothing (use --release)");
+    }
     if !(args.seconds > 0.0 && args.warmup >= 0.0) || args.rounds == 0 || args.concurrency == 0 {
         return Err("--seconds must be > 0, --warmup >= 0, --rounds and --concurrency >= 1".into());
     }
@@ -218,27 +221,47 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 Which::Ours => {
                     let client = ours.clone();
                     let request = Arc::new(gettoken_request());
-                    let call: Call = Arc::new(move || {
+                    let worker: Worker = Arc::new(move |until| {
                         let client = client.clone();
                         let request = Arc::clone(&request);
                         Box::pin(async move {
-                            matches!(
-                                client.execute(&*request).await,
-                                Ok(r) if r.result.as_ref().is_some_and(|r| r.success == Some(true))
-                            )
+                            let (mut ok, mut failed) = (0, 0);
+                            while Instant::now() < until {
+                                match client.execute(&*request).await {
+                                    Ok(r)
+                                        if r.result
+                                            .as_ref()
+                                            .is_some_and(|r| r.success == Some(true)) =>
+                                    {
+                                        ok += 1
+                                    }
+                                    _ => failed += 1,
+                                }
+                            }
+                            (ok, failed)
                         })
                     });
-                    runtime.block_on(measure(&args, call))
+                    runtime.block_on(measure(&args, worker))
                 }
                 Which::Limit => {
                     let client = plain.clone();
                     let prebuilt = Arc::clone(&prebuilt);
-                    let call: Call = Arc::new(move || {
+                    let worker: Worker = Arc::new(move |until| {
                         let client = client.clone();
                         let prebuilt = Arc::clone(&prebuilt);
-                        Box::pin(async move { post_prebuilt(&client, &prebuilt).await })
+                        Box::pin(async move {
+                            let (mut ok, mut failed) = (0, 0);
+                            while Instant::now() < until {
+                                if post_prebuilt(&client, &prebuilt).await {
+                                    ok += 1;
+                                } else {
+                                    failed += 1;
+                                }
+                            }
+                            (ok, failed)
+                        })
                     });
-                    runtime.block_on(measure(&args, call))
+                    runtime.block_on(measure(&args, worker))
                 }
                 Which::Raw => runtime.block_on(measure_raw(&args, addr, Arc::clone(&prebuilt))),
                 Which::Peer => run_peer(&args, &endpoint)?,
@@ -342,30 +365,21 @@ async fn post_prebuilt(client: &reqwest::Client, prebuilt: &Prebuilt) -> bool {
     matches!(response.bytes().await, Ok(b) if b.len() == prebuilt.reply_len)
 }
 
-/// One call of a client: `true` when it was answered as expected.
-type Call = Arc<dyn Fn() -> Pin<Box<dyn Future<Output = bool> + Send>> + Send + Sync>;
+/// One loop of a client: calls one after the other until the deadline, then the counts of
+/// calls answered as expected and of the others. Each loop is one task, boxed once.
+type Worker =
+    Arc<dyn Fn(Instant) -> Pin<Box<dyn Future<Output = (u64, u64)> + Send>> + Send + Sync>;
 
-/// Runs `--concurrency` loops of `call` for the warm-up, then for the measured window.
-async fn measure(args: &Args, call: Call) -> Sample {
+/// Runs `--concurrency` loops of `worker` for the warm-up, then for the measured window.
+async fn measure(args: &Args, worker: Worker) -> Sample {
     let window = |seconds: f64| {
-        let call = Arc::clone(&call);
+        let worker = Arc::clone(&worker);
         let concurrency = args.concurrency;
         async move {
             let until = Instant::now() + Duration::from_secs_f64(seconds);
             let mut tasks = tokio::task::JoinSet::new();
             for _ in 0..concurrency {
-                let call = Arc::clone(&call);
-                tasks.spawn(async move {
-                    let (mut ok, mut failed) = (0u64, 0u64);
-                    while Instant::now() < until {
-                        if call().await {
-                            ok += 1;
-                        } else {
-                            failed += 1;
-                        }
-                    }
-                    (ok, failed)
-                });
+                tasks.spawn(worker(until));
             }
             join_counts(tasks).await
         }
