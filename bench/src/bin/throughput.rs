@@ -629,6 +629,11 @@ fn report(args: &Args, clients: &[Which], samples: &[Vec<(Which, Sample)>]) {
             .sum();
         let gateway = Summary::of(&column(which, &|s| s.gateway_cpu));
         let client = Summary::of(&column(which, &|s| s.client_cpu));
+        // CPU time per call: what a call costs whatever share of the machine it got.
+        let per_call =
+            |cpu: Option<f64>, rate: f64| cpu.filter(|_| rate > 0.0).map(|c| c * 1e6 / rate);
+        let client_us = Summary::of(&column(which, &|s| per_call(s.client_cpu, s.calls_per_s)));
+        let gateway_us = Summary::of(&column(which, &|s| per_call(s.gateway_cpu, s.calls_per_s)));
         let calls: f64 = column(which, &|s| Some(s.calls as f64)).iter().sum();
         print!(
             "  {:<6} {}  ({} calls, {errors} errors",
@@ -643,6 +648,13 @@ fn report(args: &Args, clients: &[Which], samples: &[Vec<(Which, Sample)>]) {
             print!("; client CPU {:.0}%", c.median * 100.0);
         }
         println!(")");
+        if let Some(c) = client_us {
+            print!("         CPU per call: client {c:.1} µs");
+            if let Some(g) = gateway_us {
+                print!(", gateway thread {g:.1} µs");
+            }
+            println!();
+        }
     }
     let ratio = |num: Which, den: Which| -> Option<Summary> {
         let per_round: Vec<f64> = samples
@@ -661,6 +673,24 @@ fn report(args: &Args, clients: &[Which], samples: &[Vec<(Which, Sample)>]) {
             "  limit / ours = {r:.3}  (target <= 1.15: {})",
             met(r.median <= 1.15)
         );
+    }
+    let cpu_ratio = |num: Which, den: Which| -> Option<Summary> {
+        let per_call = |row: &Vec<(Which, Sample)>, w: Which| {
+            let s = row.iter().find(|(x, _)| *x == w)?.1;
+            let cpu = s.client_cpu?;
+            (s.calls_per_s > 0.0).then(|| cpu / s.calls_per_s)
+        };
+        let per_round: Vec<f64> = samples
+            .iter()
+            .filter_map(|row| Some(per_call(row, num)? / per_call(row, den)?))
+            .collect();
+        Summary::of(&per_round)
+    };
+    if let Some(r) = cpu_ratio(Which::Ours, Which::Limit) {
+        println!("  client CPU per call, ours / limit = {r:.3}");
+    }
+    if let Some(r) = cpu_ratio(Which::Peer, Which::Ours) {
+        println!("  client CPU per call, peer / ours  = {r:.2}");
     }
     if let Some(r) = ratio(Which::Raw, Which::Limit) {
         println!("  raw / limit  = {r:.3}  (the gateway's headroom over reqwest)");
