@@ -42,7 +42,9 @@ use crate::error::{Error, ParamError, ParamErrorKind};
 use crate::file::FileItem;
 use crate::format::Format;
 use crate::params::Params;
-use crate::prepare::{Body, CallContext, PreparedRequest, prepare};
+use crate::prepare::{
+    Body, CallContext, PreparedRequest, SignedQuery, body_of, encode_pairs_after, prepare,
+};
 use crate::request::Request;
 use crate::response::decode_reply_in;
 use crate::retry::{RetryPolicy, jitter_sample, random_u64};
@@ -291,15 +293,15 @@ impl Client {
             result: Err(error),
         };
         let inner = &*self.inner;
-        let prepared = match self.prepare_in(request, options, format, &(inner.clock)()) {
+        let timestamp = (inner.clock)();
+        let (ctx, params) = match self.context_in(request, options, format, &timestamp) {
             Ok(prepared) => prepared,
             Err(e) => return failed(e),
         };
-        let sign = prepared.query_param("sign").unwrap_or_default().to_owned();
-        let query = prepared.query_string();
-        let mut url = inner.endpoint.clone();
-        url.set_query(Some(&query));
-        let (content_type, body) = match encode_body(prepared.body) {
+        // What `prepare` gives, written straight into the URL and the body.
+        let signed = SignedQuery::new(&ctx, &params);
+        let url = call_url(&inner.endpoint, signed.pairs());
+        let (content_type, body) = match encode_body(body_of(&params)) {
             Ok(encoded) => encoded,
             Err(e) => return failed(e),
         };
@@ -309,7 +311,7 @@ impl Client {
         }
         let limit = inner.max_body_size;
         let http_request = HttpRequest {
-            url: url.to_string(),
+            url,
             content_type,
             body,
             connect_timeout: inner.connect_timeout.min(timeout),
@@ -332,11 +334,14 @@ impl Client {
                         result: Err(Error::BodyTooLarge { limit, status }),
                     },
                     _ => {
+                        // What the error must not quote (rebuilt here: errors are rare).
+                        let url = call_url(&inner.endpoint, signed.pairs());
+                        let query = url.split_once('?').map_or("", |(_, q)| q);
                         let session = options.session.as_ref().map(Secret::expose_secret);
                         let needles = [
                             url.as_str(),
-                            query.as_str(),
-                            sign.as_str(),
+                            query,
+                            signed.sign(),
                             session.unwrap_or_default(),
                             inner.secret.expose_secret(),
                         ];
@@ -366,7 +371,12 @@ impl Client {
         }
         Attempt {
             status: Some(status),
-            request_id: find_request_id(&body),
+            // Only the log reports it: looked for only when the log would show it.
+            request_id: if tracing::enabled!(tracing::Level::INFO) {
+                find_request_id(&body)
+            } else {
+                None
+            },
             result: decode_reply_in(format, &body, R::RESPONSE_KEY, status),
         }
     }
@@ -390,6 +400,19 @@ impl Client {
         format: Format,
         timestamp: &DateTime,
     ) -> Result<PreparedRequest, Error> {
+        let (ctx, params) = self.context_in(request, options, format, timestamp)?;
+        Ok(prepare(&ctx, &params))
+    }
+
+    /// The checks before anything is sent (session, params), then the call's context and
+    /// business params.
+    fn context_in<'a, R: Request>(
+        &'a self,
+        request: &R,
+        options: &'a CallOptions,
+        format: Format,
+        timestamp: &DateTime,
+    ) -> Result<(CallContext<'a>, Params), Error> {
         let session = options
             .session
             .as_ref()
@@ -411,8 +434,22 @@ impl Client {
             target_app_key: inner.target_app_key.as_deref(),
             format,
         };
-        Ok(prepare(&ctx, &params))
+        Ok((ctx, params))
     }
+}
+
+/// The URL of a call: the endpoint with the form-encoded `query` params as its query. The
+/// endpoint has no query or fragment (`parse_endpoint`) and a form-encoded query holds only
+/// characters a URL query keeps as they are, so this is the URL `Url::set_query` would give,
+/// written in one go.
+fn call_url<'k, 'v>(
+    endpoint: &Url,
+    query: impl Iterator<Item = (&'k str, &'v str)> + Clone,
+) -> String {
+    let mut prefix = String::with_capacity(endpoint.as_str().len() + 1);
+    prefix.push_str(endpoint.as_str());
+    prefix.push('?');
+    encode_pairs_after(&prefix, query)
 }
 
 /// TOP's `request_id` from the end of a successful reply (TOP writes it last), for the log:
@@ -854,6 +891,35 @@ impl fmt::Debug for CallOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn call_urls_are_what_set_query_makes() {
+        let values = [
+            "2026-11-28 12:00:00",
+            "机器人 A&B=1+2/é#frag?q",
+            "<>\"'`{}|\\^~!$()*,;:@[]%",
+            "",
+        ];
+        for endpoint in [
+            "https://eco.taobao.com/router/rest",
+            "http://127.0.0.1:8080/router/rest",
+            "http://[::1]:9/router/rest",
+            "http://gw.api.taobao.com",
+            "https://例子.测试/路由/rest%20x",
+        ] {
+            let endpoint = parse_endpoint(endpoint).unwrap();
+            for value in values {
+                let pairs = [("method", "x.y"), ("v", value)];
+                let query = crate::prepare::encode_form(&pairs);
+                let mut expected = endpoint.clone();
+                expected.set_query(Some(&query));
+                assert_eq!(
+                    call_url(&endpoint, pairs.iter().copied()),
+                    expected.as_str()
+                );
+            }
+        }
+    }
 
     #[test]
     fn endpoints_are_validated() {

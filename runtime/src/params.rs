@@ -190,8 +190,24 @@ impl ParamValue for String {
 
 impl ParamValue for i64 {
     fn write_param(&self, out: &mut String) {
-        // Writing to a String cannot fail.
-        let _ = write!(out, "{self}");
+        // Decimal digits without the formatting machinery (a call writes several numbers).
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = self.unsigned_abs();
+        loop {
+            at -= 1;
+            // A digit: `n % 10` is below 10.
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        if *self < 0 {
+            out.push('-');
+        }
+        // ASCII digits only.
+        out.push_str(std::str::from_utf8(&digits[at..]).unwrap_or_default());
     }
 }
 
@@ -204,7 +220,7 @@ impl ParamValue for bool {
 impl ParamValue for DateTime {
     /// `yyyy-MM-dd HH:mm:ss`, converted to GMT+8.
     fn write_param(&self, out: &mut String) {
-        out.push_str(&time::format(self));
+        time::format_into(self, out);
     }
 }
 
@@ -268,6 +284,9 @@ mod tests {
         p.push("s", "abc");
         p.push("owned", &"x".to_owned());
         p.push("n", &-520_000_000_001_i64);
+        p.push("zero", &0_i64);
+        p.push("min", &i64::MIN);
+        p.push("max", &i64::MAX);
         p.push("yes", &true);
         p.push("no", &false);
         let utc = chrono::DateTime::parse_from_rfc3339("2026-11-28T04:00:00Z").unwrap();
@@ -285,6 +304,9 @@ mod tests {
                 ("s", "abc"),
                 ("owned", "x"),
                 ("n", "-520000000001"),
+                ("zero", "0"),
+                ("min", "-9223372036854775808"),
+                ("max", "9223372036854775807"),
                 ("yes", "true"),
                 ("no", "false"),
                 ("date", "2026-11-28 12:00:00"),

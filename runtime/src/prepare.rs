@@ -9,7 +9,7 @@ use std::fmt;
 use crate::file::FileItem;
 use crate::params::Params;
 use crate::secret::Secret;
-use crate::sign::{SignMethod, is_blank, sign};
+use crate::sign::{SignMethod, is_blank, sign_pairs};
 
 /// The system params and settings of one call.
 #[derive(Clone)]
@@ -65,8 +65,7 @@ pub struct PreparedRequest {
 impl PreparedRequest {
     /// The query, form-urlencoded like the body (`timestamp=2026-11-28+12%3A00%3A00`).
     pub fn query_string(&self) -> String {
-        let pairs: Vec<(&str, &str)> = self.query.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        encode_form(&pairs)
+        encode_pairs(self.query.iter().map(|(k, v)| (*k, v.as_str())))
     }
 
     /// The value of a system param in [`PreparedRequest::query`].
@@ -137,66 +136,164 @@ impl fmt::Debug for Body {
 /// Signs and encodes one call: `format=json`, `v=2.0`; every non-blank system and text param
 /// signed (files are not); a call with files becomes [`Body::Multipart`].
 pub fn prepare(ctx: &CallContext<'_>, params: &Params) -> PreparedRequest {
-    let mut query: Vec<(&'static str, String)> = Vec::with_capacity(11);
-    let mut system = |name: &'static str, value: &str| {
-        if !is_blank(value) {
-            query.push((name, value.to_owned()));
+    let signed = SignedQuery::new(ctx, params);
+    PreparedRequest {
+        query: signed.pairs().map(|(k, v)| (k, v.to_owned())).collect(),
+        body: body_of(params),
+    }
+}
+
+/// The most system params a call has: `method, app_key, sign_method, timestamp, v, format,
+/// session, partner_id, target_app_key, simplify`.
+const MAX_SYSTEM_PARAMS: usize = 10;
+
+/// A call's system params, borrowed from its [`CallContext`], and its sign: what
+/// [`PreparedRequest::query`] holds, without a copy of each value. The client writes the URL
+/// from it directly.
+pub(crate) struct SignedQuery<'a> {
+    system: [(&'static str, &'a str); MAX_SYSTEM_PARAMS],
+    len: usize,
+    sign: String,
+}
+
+impl<'a> SignedQuery<'a> {
+    /// The system params of `ctx` that are not blank, in query order, and the sign of them
+    /// and of the text params.
+    pub(crate) fn new(ctx: &'a CallContext<'_>, params: &Params) -> Self {
+        let mut system = [("", ""); MAX_SYSTEM_PARAMS];
+        let mut len = 0;
+        let mut add = |name: &'static str, value: &'a str| {
+            if !is_blank(value) {
+                system[len] = (name, value);
+                len += 1;
+            }
+        };
+        add("method", ctx.method);
+        add("app_key", ctx.app_key);
+        add("sign_method", ctx.sign_method.as_str());
+        add("timestamp", &ctx.timestamp);
+        add("v", "2.0");
+        add("format", ctx.format.wire_format());
+        if let Some(session) = ctx.session {
+            add("session", session.expose_secret());
         }
-    };
-    system("method", ctx.method);
-    system("app_key", ctx.app_key);
-    system("sign_method", ctx.sign_method.as_str());
-    system("timestamp", &ctx.timestamp);
-    system("v", "2.0");
-    system("format", ctx.format.wire_format());
-    if let Some(session) = ctx.session {
-        system("session", session.expose_secret());
-    }
-    if let Some(partner_id) = ctx.partner_id {
-        system("partner_id", partner_id);
-    }
-    if let Some(target_app_key) = ctx.target_app_key {
-        system("target_app_key", target_app_key);
-    }
-    if ctx.format.simplify() {
-        system("simplify", "true");
+        if let Some(partner_id) = ctx.partner_id {
+            add("partner_id", partner_id);
+        }
+        if let Some(target_app_key) = ctx.target_app_key {
+            add("target_app_key", target_app_key);
+        }
+        if ctx.format.simplify() {
+            add("simplify", "true");
+        }
+        let sign = sign_pairs(
+            system[..len]
+                .iter()
+                .copied()
+                .chain(params.text().iter().map(|(k, v)| (*k, v.as_str()))),
+            None,
+            ctx.secret.expose_secret(),
+            ctx.sign_method,
+        );
+        SignedQuery { system, len, sign }
     }
 
-    let signed: Vec<(&str, &str)> = query
-        .iter()
-        .chain(params.text())
-        .map(|(k, v)| (*k, v.as_str()))
-        .collect();
-    let signature = sign(&signed, None, ctx.secret.expose_secret(), ctx.sign_method);
-    query.push(("sign", signature));
-
-    let body = if params.files().is_empty() {
-        let pairs: Vec<(&str, &str)> = params
-            .text()
+    /// The query's params, `sign` last.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&'static str, &str)> + Clone {
+        self.system[..self.len]
             .iter()
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
-        Body::Form(encode_form(&pairs))
+            .copied()
+            .chain(std::iter::once(("sign", self.sign.as_str())))
+    }
+
+    /// The sign.
+    pub(crate) fn sign(&self) -> &str {
+        &self.sign
+    }
+}
+
+/// The body of a call with `params`: a form, or multipart when there is a file.
+pub(crate) fn body_of(params: &Params) -> Body {
+    if params.files().is_empty() {
+        Body::Form(encode_pairs(
+            params.text().iter().map(|(k, v)| (*k, v.as_str())),
+        ))
     } else {
         Body::Multipart {
             text: params.text().to_vec(),
             files: params.files().to_vec(),
         }
-    };
-    PreparedRequest { query, body }
+    }
 }
 
 /// `application/x-www-form-urlencoded` text of `pairs`, in order: UTF-8 percent-encoding,
 /// space as `+`, `*-._` and ASCII alphanumerics kept (as Java's `URLEncoder`).
 pub fn encode_form(pairs: &[(&str, &str)]) -> String {
-    form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish()
+    encode_pairs(pairs.iter().copied())
 }
+
+/// [`encode_form`] of any sequence of pairs: `k=v` joined by `&`.
+fn encode_pairs<'k, 'v>(pairs: impl Iterator<Item = (&'k str, &'v str)> + Clone) -> String {
+    encode_pairs_after("", pairs)
+}
+
+/// `prefix`, then [`encode_form`] of `pairs`, in one string.
+pub(crate) fn encode_pairs_after<'k, 'v>(
+    prefix: &str,
+    pairs: impl Iterator<Item = (&'k str, &'v str)> + Clone,
+) -> String {
+    let len: usize = pairs.clone().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = Vec::with_capacity(prefix.len() + len + len / 4);
+    out.extend_from_slice(prefix.as_bytes());
+    for (i, (k, v)) in pairs.enumerate() {
+        if i > 0 {
+            out.push(b'&');
+        }
+        push_encoded(&mut out, k);
+        out.push(b'=');
+        push_encoded(&mut out, v);
+    }
+    // `prefix` is a `str`, and only ASCII was added to it.
+    String::from_utf8(out).unwrap_or_default()
+}
+
+/// Appends `text` form-urlencoded: runs of kept bytes copied at once, space as `+`, every
+/// other byte as `%XX` (uppercase hex) — byte for byte what `form_urlencoded` writes.
+fn push_encoded(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = text.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if KEPT[usize::from(b)] {
+            continue;
+        }
+        out.extend_from_slice(&bytes[run..i]);
+        run = i + 1;
+        if b == b' ' {
+            out.push(b'+');
+        } else {
+            out.extend_from_slice(&[b'%', HEX[usize::from(b >> 4)], HEX[usize::from(b & 0x0f)]]);
+        }
+    }
+    out.extend_from_slice(&bytes[run..]);
+}
+
+/// The bytes form encoding keeps as they are: ASCII alphanumerics and `*-._`.
+const KEPT: [bool; 256] = {
+    let mut kept = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        kept[b] = c.is_ascii_alphanumeric() || matches!(c, b'*' | b'-' | b'.' | b'_');
+        b += 1;
+    }
+    kept
+};
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sign::sign;
 
     fn ctx<'a>(secret: &'a Secret, session: Option<&'a Secret>) -> CallContext<'a> {
         CallContext {
@@ -349,5 +446,32 @@ mod tests {
             "robot_sn=%E6%9C%BA%E5%99%A8%E4%BA%BA+A%26B%3D1%2B2%2F%C3%A9&k*-._=%7E%21%27%28%29"
         );
         assert_eq!(encode_form(&[]), "");
+    }
+
+    /// Every byte, and mixed texts, are encoded exactly as the `form_urlencoded` crate does.
+    #[test]
+    fn form_encoding_matches_form_urlencoded() {
+        let reference = |pairs: &[(&str, &str)]| {
+            form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(pairs)
+                .finish()
+        };
+        let every_char: String = (0u32..0x800).filter_map(char::from_u32).collect();
+        let texts = [
+            every_char.as_str(),
+            "",
+            " ",
+            "a b+c",
+            "2026-11-28 12:00:00",
+            "😀 emoji, 中文 and ascii~",
+            "%%%",
+        ];
+        for k in texts {
+            for v in texts {
+                assert_eq!(encode_form(&[(k, v)]), reference(&[(k, v)]), "{k:?}={v:?}");
+            }
+        }
+        let pairs = [("a", "1"), ("", ""), ("b c", "d&e=f")];
+        assert_eq!(encode_form(&pairs), reference(&pairs));
     }
 }

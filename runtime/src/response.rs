@@ -11,14 +11,15 @@
 //! an [`Error::Decode`] whose message says what the body looks like, with the HTTP status and
 //! a short, redacted prefix of the body.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::Deserializer;
-use serde::de::value::{MapAccessDeserializer, StringDeserializer};
+use serde::de::value::{BorrowedStrDeserializer, MapAccessDeserializer, StringDeserializer};
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
+use serde::{Deserialize, Deserializer};
 
 use crate::error::{Error, TopError};
 use crate::format::Format;
@@ -145,10 +146,15 @@ impl Shape {
         let Some(first) = t.chars().next() else {
             return Shape::Blank;
         };
-        let head: String = t.chars().take(16).collect::<String>().to_ascii_lowercase();
+        // ASCII prefixes, compared without case.
+        let head = t.as_bytes();
+        let starts = |p: &str| {
+            head.get(..p.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(p.as_bytes()))
+        };
         if ["<!doctype html", "<html", "<head", "<body"]
             .iter()
-            .any(|p| head.starts_with(p))
+            .any(|p| starts(p))
         {
             Shape::Html
         } else if first == '<' {
@@ -230,24 +236,33 @@ fn decode_json_text<T: DeserializeOwned>(
 }
 
 /// Whether arrays and objects nest more than `max` levels deep in `json` (brackets inside
-/// strings do not count).
+/// strings do not count; a backslash in a string escapes the byte after it).
 fn json_nesting_exceeds(json: &[u8], max: usize) -> bool {
+    // Nothing can nest deeper than there are opening brackets, which a vectorised count
+    // finds at once: most replies need no scan.
+    if opening_brackets(json) <= max {
+        return false;
+    }
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in json {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut i = 0;
+    while let Some(&b) = json.get(i) {
         match b {
-            b'"' => in_string = true,
+            b'"' => {
+                // Skip the string: jump from quote or backslash to the next one.
+                i += 1;
+                loop {
+                    let Some(at) = json.get(i..).and_then(find_quote_or_backslash) else {
+                        // An unterminated string: nothing nests after it.
+                        return false;
+                    };
+                    i += at;
+                    if json[i] == b'\\' {
+                        i += 2;
+                    } else {
+                        break;
+                    }
+                }
+            }
             b'[' | b'{' => {
                 depth += 1;
                 if depth > max {
@@ -257,8 +272,51 @@ fn json_nesting_exceeds(json: &[u8], max: usize) -> bool {
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        i += 1;
     }
     false
+}
+
+/// How many `[` and `{` bytes `json` holds, counted in a way the compiler vectorises: per
+/// chunk of 255 bytes into a byte-sized counter (`b | 0x20 == b'{'` is true for `[` and `{`
+/// only).
+fn opening_brackets(json: &[u8]) -> usize {
+    json.chunks(255)
+        .map(|chunk| {
+            let n = chunk
+                .iter()
+                .fold(0u8, |n, &b| n.wrapping_add(u8::from(b | 0x20 == b'{')));
+            usize::from(n)
+        })
+        .sum()
+}
+
+/// The first `"` or `\\` in `text`, eight bytes at a time (a byte equal to either is found
+/// with the "has a zero byte" bit trick on `chunk ^ pattern`).
+fn find_quote_or_backslash(text: &[u8]) -> Option<usize> {
+    const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HIGHS: u64 = u64::from_ne_bytes([0x80; 8]);
+    const QUOTES: u64 = u64::from_ne_bytes([b'"'; 8]);
+    const BACKSLASHES: u64 = u64::from_ne_bytes([b'\\'; 8]);
+    let zero_bytes = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let mut chunks = text.chunks_exact(8);
+    let mut at = 0;
+    for chunk in chunks.by_ref() {
+        let mut bytes = [0u8; 8];
+        bytes.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(bytes);
+        let found = zero_bytes(word ^ QUOTES) | zero_bytes(word ^ BACKSLASHES);
+        if found != 0 {
+            // The lowest flagged byte is exact (false flags only appear above a true one).
+            return Some(at + (found.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\')
+        .map(|i| at + i)
 }
 
 /// Errors for a JSON body that is not an object.
@@ -355,6 +413,37 @@ impl fmt::Display for KeyList {
     }
 }
 
+/// A map key: borrowed from the body when it has no escapes, so reading it allocates nothing.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a string")
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(v)))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v.to_owned())))
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v)))
+    }
+}
+
 /// Reads the top-level map, keeping the response key's value as `T` and `error_response` as
 /// a [`TopError`].
 struct Envelope<'k, T> {
@@ -387,7 +476,7 @@ impl<'de, T: DeserializeOwned> Visitor<'de> for Envelope<'_, T> {
         let mut response = None;
         let mut error = None;
         let mut keys = KeyList::default();
-        while let Some(key) = map.next_key::<String>()? {
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             if key == "error_response" && error.is_none() {
                 error = Some(map.next_value::<TopError>()?);
             } else if key == self.response_key && response.is_none() {
@@ -466,15 +555,19 @@ impl<'de, A: MapAccess<'de>, T: DeserializeOwned> MapAccess<'de> for Intercept<'
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        while let Some(key) = self.map.next_key::<String>()? {
+        while let Some(Key(key)) = self.map.next_key::<Key<'de>>()? {
             if key == "error_response" && self.error.is_none() {
                 *self.error = Some(self.map.next_value()?);
             } else if key == self.response_key && self.wrapped.is_none() {
                 *self.wrapped = Some(self.map.next_value()?);
             } else {
-                return seed
-                    .deserialize(StringDeserializer::<A::Error>::new(key))
-                    .map(Some);
+                return match key {
+                    Cow::Borrowed(key) => {
+                        seed.deserialize(BorrowedStrDeserializer::<A::Error>::new(key))
+                    }
+                    Cow::Owned(key) => seed.deserialize(StringDeserializer::<A::Error>::new(key)),
+                }
+                .map(Some);
             }
         }
         Ok(None)
@@ -632,6 +725,94 @@ mod tests {
         assert!(!json_nesting_exceeds(br#"{"a":"[[[{\"[["}"#, 1));
         assert!(json_nesting_exceeds(br#"{"a":"\\",[]}"#, 1));
         assert!(!json_nesting_exceeds(b"]]]]{", 1));
+        // Strings longer than the plain look, escapes across it, unterminated strings.
+        let long = format!(r#"{{"a":"{}\"[[[","b":[[1]]}}"#, "x".repeat(100));
+        assert!(!json_nesting_exceeds(long.as_bytes(), 3));
+        assert!(json_nesting_exceeds(long.as_bytes(), 2));
+        assert!(!json_nesting_exceeds(br#"{"a":"[[[[["#, 1));
+        assert!(!json_nesting_exceeds(b"{\"\\", 1));
+    }
+
+    #[test]
+    fn opening_brackets_are_counted() {
+        assert_eq!(opening_brackets(b""), 0);
+        assert_eq!(opening_brackets(b"[{;:[]}{\x7b\x5b\xfb\xdb"), 6);
+        let big = "[{a}]".repeat(1000);
+        assert_eq!(opening_brackets(big.as_bytes()), 2000);
+        let all: Vec<u8> = (0..=255).collect();
+        assert_eq!(opening_brackets(&all), 2);
+    }
+
+    #[test]
+    fn quotes_and_backslashes_are_found() {
+        assert_eq!(find_quote_or_backslash(b""), None);
+        assert_eq!(find_quote_or_backslash(b"abc"), None);
+        assert_eq!(find_quote_or_backslash(&[b'a'; 100]), None);
+        for len in 0..40 {
+            for (i, c) in [(0, b'"'), (len / 2, b'\\'), (len, b'"')] {
+                let mut text = vec![b'x'; len + 1];
+                text[i] = c;
+                // Bytes close to the targets (0x21, 0x5B, 0xA2, 0xDC) are not matches.
+                for (j, b) in text.iter_mut().enumerate() {
+                    if j != i && j % 3 == 0 {
+                        *b = [0x21, 0x5B, 0xA2, 0xDC][j % 4];
+                    }
+                }
+                assert_eq!(find_quote_or_backslash(&text), Some(i), "{len} {i}");
+            }
+        }
+    }
+
+    /// The scan agrees with a byte-by-byte reference on generated texts.
+    #[test]
+    fn json_nesting_scan_matches_a_plain_scan() {
+        fn reference(json: &[u8], max: usize) -> bool {
+            let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+            for &b in json {
+                if in_string {
+                    if escaped {
+                        escaped = false;
+                    } else if b == b'\\' {
+                        escaped = true;
+                    } else if b == b'"' {
+                        in_string = false;
+                    }
+                    continue;
+                }
+                match b {
+                    b'"' => in_string = true,
+                    b'[' | b'{' => {
+                        depth += 1;
+                        if depth > max {
+                            return true;
+                        }
+                    }
+                    b']' | b'}' => depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            false
+        }
+        let alphabet = b"\"\\[]{}ab ";
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for len in [0, 1, 5, 30, 80, 300] {
+            for _ in 0..400 {
+                let text: Vec<u8> = (0..len)
+                    .map(|_| {
+                        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                        alphabet[(seed >> 33) as usize % alphabet.len()]
+                    })
+                    .collect();
+                for max in [0, 1, 2, 4] {
+                    assert_eq!(
+                        json_nesting_exceeds(&text, max),
+                        reference(&text, max),
+                        "{:?} {max}",
+                        String::from_utf8_lossy(&text)
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -85,31 +85,72 @@ impl std::error::Error for ParseSignMethodError {}
 /// Whether a param value counts as absent: empty or whitespace-only values are neither signed
 /// nor sent (the official SDK's `StringUtils.isEmpty`).
 pub(crate) fn is_blank(value: &str) -> bool {
+    // Most values start with a visible ASCII character: no need to trim them.
+    let visible = |b: &u8| b.is_ascii() && !matches!(b, b'\t'..=b'\r' | b' ');
+    if value.as_bytes().first().is_some_and(visible) {
+        return false;
+    }
     value.trim().is_empty()
+}
+
+/// Calls `f` with the params that are signed, in signing order: the non-blank ones (except
+/// `sign` and an empty key), sorted by key in byte order. Stable: equal keys keep their order,
+/// so the result is deterministic. Up to [`ON_STACK`] params are sorted without allocating.
+fn with_signed_pairs<'a, T>(
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+    f: impl FnOnce(&[(&'a str, &'a str)]) -> T,
+) -> T {
+    let mut stack = [("", ""); ON_STACK];
+    let mut len = 0;
+    let mut heap: Vec<(&str, &str)> = Vec::new();
+    for pair in params.filter(|(k, v)| !k.is_empty() && *k != "sign" && !is_blank(v)) {
+        if len < ON_STACK {
+            stack[len] = pair;
+            len += 1;
+        } else {
+            if heap.is_empty() {
+                heap.extend_from_slice(&stack);
+            }
+            heap.push(pair);
+        }
+    }
+    let kept: &mut [(&str, &str)] = if heap.is_empty() {
+        &mut stack[..len]
+    } else {
+        &mut heap
+    };
+    kept.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    f(kept)
+}
+
+/// How many signed params are sorted on the stack (a call has 6 to 10 system params).
+const ON_STACK: usize = 24;
+
+/// Gives `update` the string to sign, part by part: each kept key and value, then `body`.
+fn each_part(kept: &[(&str, &str)], body: Option<&str>, mut update: impl FnMut(&[u8])) {
+    for (k, v) in kept {
+        update(k.as_bytes());
+        update(v.as_bytes());
+    }
+    if let Some(body) = body {
+        update(body.as_bytes());
+    }
 }
 
 /// The string that is hashed, without the md5 method's secret wrapping: the non-blank params
 /// (except `sign`) sorted by key in byte order, as `key1value1key2value2…`, then `body`.
 ///
-/// For diagnosis and tests; [`sign`] is what a call uses.
+/// For diagnosis and tests; [`sign`] is what a call uses (it hashes the same parts without
+/// building this string).
 pub fn string_to_sign(params: &[(&str, &str)], body: Option<&str>) -> String {
-    let mut kept: Vec<(&str, &str)> = params
-        .iter()
-        .copied()
-        .filter(|(k, v)| !k.is_empty() && *k != "sign" && !is_blank(v))
-        .collect();
-    // Stable: equal keys keep their order, so the result is deterministic.
-    kept.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-    let len = kept.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>() + body.map_or(0, str::len);
-    let mut s = String::with_capacity(len);
-    for (k, v) in kept {
-        s.push_str(k);
-        s.push_str(v);
-    }
-    if let Some(body) = body {
-        s.push_str(body);
-    }
-    s
+    with_signed_pairs(params.iter().copied(), |kept| {
+        let len =
+            kept.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>() + body.map_or(0, str::len);
+        let mut s = Vec::with_capacity(len);
+        each_part(kept, body, |part| s.extend_from_slice(part));
+        // Whole `str`s were appended.
+        String::from_utf8(s).unwrap_or_default()
+    })
 }
 
 /// Signs a call per PROTOCOL.md: drops empty and whitespace-only values (and any `sign`),
@@ -122,28 +163,38 @@ pub fn sign(
     secret: &str,
     method: SignMethod,
 ) -> String {
-    let s = string_to_sign(params, body);
-    match method {
+    sign_pairs(params.iter().copied(), body, secret, method)
+}
+
+/// [`sign`] of params given one by one (the client's system and business params, without
+/// collecting them first).
+pub(crate) fn sign_pairs<'a>(
+    params: impl Iterator<Item = (&'a str, &'a str)>,
+    body: Option<&str>,
+    secret: &str,
+    method: SignMethod,
+) -> String {
+    with_signed_pairs(params, |kept| match method {
         SignMethod::Md5 => {
             let mut md5 = Md5::new();
             md5.update(secret.as_bytes());
-            md5.update(s.as_bytes());
+            each_part(kept, body, |part| md5.update(part));
             md5.update(secret.as_bytes());
             upper_hex(&md5.finalize())
         }
         SignMethod::Hmac => {
             let key = block_key::<Md5>(secret.as_bytes());
             let mut mac = <Hmac<Md5> as KeyInit>::new(&key.into());
-            mac.update(s.as_bytes());
+            each_part(kept, body, |part| mac.update(part));
             upper_hex(&mac.finalize().into_bytes())
         }
         SignMethod::HmacSha256 => {
             let key = block_key::<Sha256>(secret.as_bytes());
             let mut mac = <Hmac<Sha256> as KeyInit>::new(&key.into());
-            mac.update(s.as_bytes());
+            each_part(kept, body, |part| mac.update(part));
             upper_hex(&mac.finalize().into_bytes())
         }
-    }
+    })
 }
 
 /// The block size of MD5 and SHA-256, in bytes.
@@ -170,12 +221,13 @@ fn block_key<D: Digest>(secret: &[u8]) -> [u8; BLOCK] {
 /// Uppercase hexadecimal digits of `bytes`.
 fn upper_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    let mut out = vec![0u8; bytes.len() * 2];
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = DIGITS[usize::from(b >> 4)];
+        pair[1] = DIGITS[usize::from(b & 0x0f)];
     }
-    out
+    // Hex digits are ASCII.
+    String::from_utf8(out).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -215,9 +267,37 @@ mod tests {
     }
 
     #[test]
+    fn blank_is_unicode_whitespace_only() {
+        for blank in ["", " ", "\t\n\x0B\x0C\r ", "\u{3000}", " \u{A0}\u{2028}"] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for kept in ["a", " a", "\u{3000}x", "\x1F", "\u{200B}", "é", "0"] {
+            assert!(!is_blank(kept), "{kept:?}");
+            assert_eq!(is_blank(kept), kept.trim().is_empty());
+        }
+    }
+
+    #[test]
     fn keys_sort_by_bytes_not_by_locale() {
         let s = string_to_sign(&[("é", "1"), ("z", "2"), ("Z", "3"), ("_", "4")], None);
         assert_eq!(s, "Z3_4z2é1");
+    }
+
+    #[test]
+    fn more_params_than_the_stack_holds() {
+        let names: Vec<String> = (0..ON_STACK * 2 + 3)
+            .rev()
+            .map(|i| format!("k{i:03}"))
+            .collect();
+        let params: Vec<(&str, &str)> = names.iter().map(|k| (k.as_str(), "v")).collect();
+        let mut expected = names.clone();
+        expected.sort();
+        let expected: String = expected.iter().map(|k| format!("{k}v")).collect();
+        assert_eq!(string_to_sign(&params, None), expected);
+        // Equal keys keep their order, past the stack too.
+        let mut dup = vec![("a", "1"); ON_STACK];
+        dup.extend([("a", "2"), ("a", "3")]);
+        assert!(string_to_sign(&dup, None).ends_with("a1a2a3"));
     }
 
     #[test]
@@ -265,6 +345,37 @@ mod tests {
     /// HMAC of the string `message`, which is what `string_to_sign` gives for a body alone.
     fn hmac_of(secret: &str, method: SignMethod) -> String {
         sign(&[], Some("message"), secret, method)
+    }
+
+    /// Hashing the parts one by one is hashing the string to sign.
+    #[test]
+    fn parts_hash_like_the_whole_string() {
+        let params = [
+            ("timestamp", "2026-11-28 12:00:00"),
+            ("method", "taobao.wdk.iot.wombat.common.gettoken"),
+            ("robot_sn", "机器人 A&B"),
+            ("blank", "  "),
+            ("sign", "OLD"),
+            ("app_key", "12345678"),
+        ];
+        let secret = "helloworld";
+        for body in [None, Some(r#"{"a":1}"#)] {
+            let s = string_to_sign(&params, body);
+            let mut md5 = Md5::new();
+            md5.update(format!("{secret}{s}{secret}").as_bytes());
+            assert_eq!(
+                sign(&params, body, secret, SignMethod::Md5),
+                upper_hex(&md5.finalize())
+            );
+            assert_eq!(
+                sign(&params, body, secret, SignMethod::Hmac),
+                sign(&[], Some(&s), secret, SignMethod::Hmac)
+            );
+            assert_eq!(
+                sign(&params, body, secret, SignMethod::HmacSha256),
+                sign(&[], Some(&s), secret, SignMethod::HmacSha256)
+            );
+        }
     }
 
     #[test]

@@ -37,7 +37,7 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, HeaderName, HeaderValue};
+use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 
 /// A boxed, `Send` future: what [`Transport`] methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -422,7 +422,7 @@ impl Transport for ReqwestTransport {
                     format!("invalid URL: {e}"),
                 )
             })?;
-            let content_type = HeaderValue::from_str(&request.content_type).map_err(|_| {
+            let content_type = header_value(&request.content_type).map_err(|_| {
                 TransportError::new(
                     TransportErrorKind::InvalidRequest,
                     "invalid Content-Type header value",
@@ -434,10 +434,17 @@ impl Transport for ReqwestTransport {
                 .timeout(request.timeout)
                 .header(CONTENT_TYPE, content_type);
             for (name, value) in &request.headers {
-                let name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
-                    TransportError::new(TransportErrorKind::InvalidRequest, "invalid header name")
-                })?;
-                let value = HeaderValue::from_str(value).map_err(|_| {
+                let name = if name.eq_ignore_ascii_case("accept") {
+                    ACCEPT
+                } else {
+                    HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+                        TransportError::new(
+                            TransportErrorKind::InvalidRequest,
+                            "invalid header name",
+                        )
+                    })?
+                };
+                let value = header_value(value).map_err(|_| {
                     TransportError::new(
                         TransportErrorKind::InvalidRequest,
                         format!("invalid value for header `{name}`"),
@@ -477,6 +484,30 @@ impl Transport for ReqwestTransport {
             Ok(HttpResponse { status, body })
         })
     }
+}
+
+/// The header values every call sends, built once (at compile time) rather than checked and
+/// copied on every call.
+const STATIC_VALUES: [(&str, HeaderValue); 2] = [
+    (
+        "application/x-www-form-urlencoded;charset=UTF-8",
+        HeaderValue::from_static("application/x-www-form-urlencoded;charset=UTF-8"),
+    ),
+    (
+        "text/xml,text/javascript",
+        HeaderValue::from_static("text/xml,text/javascript"),
+    ),
+];
+
+/// `value` as a header value: one of [`STATIC_VALUES`] as it is, anything else checked and
+/// copied.
+fn header_value(value: &str) -> Result<HeaderValue, reqwest::header::InvalidHeaderValue> {
+    for (text, header) in STATIC_VALUES {
+        if text == value {
+            return Ok(header);
+        }
+    }
+    HeaderValue::from_str(value)
 }
 
 /// The default timer: tokio's inside a tokio runtime, else a helper thread.
@@ -580,6 +611,22 @@ pub(crate) async fn with_timeout<T>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn static_header_values_are_the_checked_ones() {
+        for value in [
+            "application/x-www-form-urlencoded;charset=UTF-8",
+            "text/xml,text/javascript",
+            "multipart/form-data;charset=UTF-8;boundary=0123abcd",
+            "text/plain",
+        ] {
+            assert_eq!(
+                header_value(value).unwrap(),
+                HeaderValue::from_str(value).unwrap()
+            );
+        }
+        assert!(header_value("a\r\nInjected: 1").is_err());
+    }
 
     #[test]
     fn kinds_say_whether_the_server_may_have_the_call() {

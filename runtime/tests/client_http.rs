@@ -766,3 +766,74 @@ fn clients_and_futures_can_cross_threads() {
     let future = client.execute(&request);
     send(&future);
 }
+
+// ---------------------------------------------------------------------------------------
+// What an attempt sends is what `Client::prepare` gives at the same time.
+
+/// Keeps the requests it is given and answers `SUCCESS`.
+#[derive(Clone, Default)]
+struct Capture(Arc<Mutex<Vec<topgen_runtime::HttpRequest>>>);
+
+impl topgen_runtime::Transport for Capture {
+    fn send<'a>(
+        &'a self,
+        request: topgen_runtime::HttpRequest,
+    ) -> topgen_runtime::transport::BoxFuture<
+        'a,
+        Result<topgen_runtime::HttpResponse, topgen_runtime::TransportError>,
+    > {
+        self.0.lock().expect("lock").push(request);
+        Box::pin(async { Ok(topgen_runtime::HttpResponse::new(200, SUCCESS)) })
+    }
+}
+
+#[tokio::test]
+async fn an_attempt_sends_what_prepare_gives() {
+    use topgen_runtime::Format;
+    use topgen_runtime::prepare::Body;
+    let at = time::parse("2026-11-28 12:00:00").expect("date");
+    for method in SignMethod::ALL {
+        for format in Format::ALL {
+            for session in [None, Some(SESSION), Some("  ")] {
+                let capture = Capture::default();
+                let mut builder = Client::builder(APP_KEY, APP_SECRET)
+                    .endpoint("https://gw.example.test:8443/router/rest")
+                    .sign_method(method)
+                    .format(format)
+                    .clock(move || at)
+                    .transport(capture.clone());
+                if session.is_some() {
+                    builder = builder.partner_id("p 1").target_app_key("t&2");
+                }
+                let client = builder.build().expect("client");
+                let mut options = CallOptions::new();
+                if let Some(session) = session {
+                    options = options.session(session);
+                }
+                let request = GetToken::new("机器人 A&B=1+2");
+                client
+                    .execute_with(&request, &options)
+                    .await
+                    .expect("the canned reply decodes");
+                let prepared = client.prepare(&request, &options, &at).expect("prepared");
+                let sent = capture.0.lock().expect("lock").pop().expect("one request");
+                assert_eq!(
+                    sent.url,
+                    format!(
+                        "https://gw.example.test:8443/router/rest?{}",
+                        prepared.query_string()
+                    ),
+                    "{method} {format} {session:?}"
+                );
+                let Body::Form(form) = &prepared.body else {
+                    panic!("a form body");
+                };
+                assert_eq!(sent.body, form.as_bytes());
+                assert_eq!(
+                    sent.content_type,
+                    "application/x-www-form-urlencoded;charset=UTF-8"
+                );
+            }
+        }
+    }
+}
