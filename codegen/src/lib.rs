@@ -11,6 +11,8 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod bench;
+pub mod cache;
 pub mod check_catalog;
 pub mod error;
 pub mod examples;
@@ -27,8 +29,8 @@ pub mod spec;
 
 pub use error::Error;
 pub use generate::{
-    Options, crate_files, default_runtime_path, generate_crate, generate_module,
-    generate_single_file, generate_to_file, load_apis, load_apis_lenient,
+    Generated, Options, crate_files, default_runtime_path, generate, generate_crate,
+    generate_module, generate_single_file, generate_to_file, load_apis, load_apis_lenient,
 };
 pub use load::load_spec;
 

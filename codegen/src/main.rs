@@ -117,21 +117,21 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
         crate_name: args.crate_name,
         runtime_path: args.runtime_path,
     };
-    let files = codegen::generate_crate(&specs, &out, &options)?;
+    let generated = codegen::generate(&specs, &out, &options)?;
     // Generation does not fail on them: their round-trip tests are generated `#[ignore]`d.
-    for (path, misfit) in codegen::examples::check_dir(&specs)? {
+    for (path, misfit) in &generated.misfits {
         eprintln!(
             "warning: {}: {misfit} (its generated test is ignored)",
             path.display()
         );
     }
     if args.check {
-        let stale = files.check(&out)?;
+        let stale = generated.check(&out)?;
         if stale.is_empty() {
             println!(
                 "{}: up to date ({} files)",
                 out.display(),
-                files.files.len()
+                generated.files.files.len()
             );
             return Ok(ExitCode::SUCCESS);
         }
@@ -144,13 +144,15 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
         }
         return Ok(ExitCode::FAILURE);
     }
-    let report = files.write(&out)?;
+    let report = generated.write(&out)?;
     println!(
-        "{}: {} written, {} removed, {} unchanged",
+        "{}: {} written, {} removed, {} unchanged; {} of {} APIs rendered, the others unchanged since the last run",
         out.display(),
         report.written.len(),
         report.removed.len(),
-        report.unchanged
+        report.unchanged,
+        generated.rendered,
+        generated.rendered + generated.reused
     );
     for f in report.written.iter() {
         println!("  wrote {f}");
@@ -161,91 +163,15 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The files an input names: itself, or a folder's `*.json`, `*.txt` and `*.html` files sorted by
-/// name (a folder's README and other files are not inputs).
-fn import_inputs(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
-    let mut out = Vec::new();
-    for input in inputs {
-        if !input.is_dir() {
-            out.push(Ok(input.clone()));
-            continue;
-        }
-        match std::fs::read_dir(input) {
-            Ok(entries) => {
-                let mut files: Vec<PathBuf> = entries
-                    .filter_map(|e| e.ok().map(|e| e.path()))
-                    .filter(|p| {
-                        p.is_file()
-                            && p.extension().is_some_and(|e| {
-                                ["json", "txt", "html", "htm"]
-                                    .iter()
-                                    .any(|x| e.eq_ignore_ascii_case(x))
-                            })
-                    })
-                    .collect();
-                files.sort();
-                if files.is_empty() {
-                    out.push(Err((
-                        input.clone(),
-                        "no *.json, *.txt or *.html files in this folder".into(),
-                    )));
-                }
-                out.extend(files.into_iter().map(Ok));
-            }
-            Err(e) => out.push(Err((input.clone(), e.to_string()))),
-        }
-    }
-    out
-}
-
-/// Imports one file and writes its spec if it changed; the warnings on success.
-fn import_one(path: &Path, out: &Path) -> Result<Vec<codegen::import::Warning>, String> {
-    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let imported = codegen::import::import_file(path, &bytes).map_err(|e| {
-        // The error names the file; the report line already does.
-        let text = e.to_string();
-        let prefix = format!("{}: ", path.display());
-        text.strip_prefix(&prefix)
-            .map(str::to_owned)
-            .unwrap_or(text)
-    })?;
-    let spec = &imported.spec;
-    let file = out.join(format!("{}.yaml", spec.name));
-    let yaml = codegen::import::to_yaml_with_header(
-        spec,
-        &path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        &imported.warnings,
-    );
-    // What is written must read back as the same spec and pass the model's checks.
-    let back = codegen::load::parse_spec(&file, &yaml).map_err(|e| e.to_string())?;
-    if back != *spec {
-        return Err("internal error: the written YAML does not read back as the same spec".into());
-    }
-    codegen::model::resolve(&file, spec).map_err(|e| e.to_string())?;
-    if std::fs::read(&file).ok().as_deref() != Some(yaml.as_bytes()) {
-        std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
-        std::fs::write(&file, yaml).map_err(|e| format!("{}: {e}", file.display()))?;
-    }
-    Ok(imported.warnings)
-}
-
 fn import(args: ImportArgs) -> ExitCode {
     let out = args.out.unwrap_or_else(|| workspace_root().join("specs"));
     let mut failed = 0usize;
     // `writeln!`, not `println!`: a closed pipe (`| head`) must not panic; the exit code still
     // tells.
     let mut stdout = std::io::stdout().lock();
-    for input in import_inputs(&args.inputs) {
-        let result = match input {
-            Ok(path) => {
-                let r = import_one(&path, &out);
-                (path, r)
-            }
-            Err((path, why)) => (path, Err(why)),
-        };
+    let inputs = codegen::import::input_files(&args.inputs);
+    for outcome in codegen::import::import_into(&inputs, &out) {
+        let result = (outcome.input, outcome.result.map(|w| w.warnings));
         match result {
             (path, Ok(warnings)) if warnings.is_empty() => {
                 let _ = writeln!(stdout, "{}: imported", path.display());

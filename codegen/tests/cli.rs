@@ -56,15 +56,16 @@ fn regenerating_gives_identical_bytes_and_touches_nothing() {
     let before = snapshot(&out);
     assert_eq!(
         before.len(),
-        7,
-        "Cargo.toml, lib.rs and one module per fixture spec"
+        8,
+        "Cargo.toml, lib.rs, one module per fixture spec and the cache manifest"
     );
+    assert!(out.join(codegen::cache::CACHE_FILE).is_file());
     std::thread::sleep(std::time::Duration::from_millis(20));
     let second = generate(&fixture_specs(), &out, &[]);
     assert!(second.status.success());
     let stdout = String::from_utf8_lossy(&second.stdout);
     assert!(
-        stdout.contains("0 written, 0 removed, 7 unchanged"),
+        stdout.contains("0 written, 0 removed, 7 unchanged; 0 of 5 APIs rendered"),
         "{stdout}"
     );
     assert_eq!(snapshot(&out), before, "same bytes and same mtimes");
@@ -75,6 +76,114 @@ fn regenerating_gives_identical_bytes_and_touches_nothing() {
             codegen::generate_crate(&fixture_specs(), &out, &codegen::Options::default()).unwrap();
         assert_eq!(a, b);
     }
+}
+
+/// The fixture specs copied into a new folder of `dir`.
+fn copy_fixture_specs(dir: &Path) -> PathBuf {
+    let specs = dir.join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    for e in std::fs::read_dir(fixture_specs()).unwrap() {
+        let p = e.unwrap().path();
+        std::fs::copy(&p, specs.join(p.file_name().unwrap())).unwrap();
+    }
+    specs
+}
+
+/// The summary line of a generate run.
+fn summary(run: &Output) -> String {
+    assert!(run.status.success(), "{run:?}");
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    stdout.lines().next().unwrap_or_default().to_owned()
+}
+
+#[test]
+fn regenerating_renders_only_what_changed_and_the_cache_hides_no_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = copy_fixture_specs(dir.path());
+    let out = dir.path().join("client");
+    let first = summary(&generate(&specs, &out, &[]));
+    assert!(first.ends_with("7 written, 0 removed, 0 unchanged; 5 of 5 APIs rendered, the others unchanged since the last run"), "{first}");
+    let full = snapshot(&out);
+
+    // A spec whose bytes changed is rendered again; the same output is not written again.
+    let spec = specs.join("topgen.fixture.keywords.get.yaml");
+    let text = std::fs::read_to_string(&spec).unwrap();
+    std::fs::write(&spec, format!("{text}# a comment\n")).unwrap();
+    let run = summary(&generate(&specs, &out, &[]));
+    assert!(
+        run.contains("0 written, 0 removed, 7 unchanged; 1 of 5 APIs rendered"),
+        "{run}"
+    );
+
+    // A real change is written, and only there.
+    std::fs::write(
+        &spec,
+        text.replace("title: 关键字", "title: 关键字 changed"),
+    )
+    .unwrap();
+    let run = summary(&generate(&specs, &out, &[]));
+    assert!(
+        run.contains("1 written, 0 removed, 6 unchanged; 1 of 5 APIs rendered"),
+        "{run}"
+    );
+    let module = std::fs::read_to_string(out.join("src/topgen_fixture_keywords_get.rs")).unwrap();
+    assert!(module.contains("关键字 changed"), "{module}");
+    std::fs::write(&spec, &text).unwrap();
+    assert!(summary(&generate(&specs, &out, &[])).contains("1 written, 0 removed, 6 unchanged"));
+
+    // Another crate name renders everything again (doc examples name the crate).
+    let run = summary(&generate(&specs, &out, &["--crate-name", "other-client"]));
+    assert!(run.contains("5 of 5 APIs rendered"), "{run}");
+    assert!(summary(&generate(&specs, &out, &[])).contains("5 of 5 APIs rendered"));
+
+    // A manifest that cannot be read, or a lying one, costs time but never output.
+    let manifest = out.join(codegen::cache::CACHE_FILE);
+    std::fs::write(&manifest, "not json").unwrap();
+    let run = summary(&generate(&specs, &out, &[]));
+    assert!(
+        run.contains("0 written, 0 removed, 7 unchanged; 5 of 5 APIs rendered"),
+        "{run}"
+    );
+    let good = std::fs::read_to_string(&manifest).unwrap();
+    assert_ne!(good, "not json", "the manifest is written again");
+    let module_hash = |m: &str| {
+        let entry = good.lines().find(|l| l.contains(m)).unwrap();
+        let at = entry.find("\"output\":\"").unwrap() + 10;
+        entry[at..at + 64].to_owned()
+    };
+    let lying = good.replace(&module_hash("topgen_fixture_objects_get"), &"0".repeat(64));
+    std::fs::write(&manifest, lying).unwrap();
+    let run = summary(&generate(&specs, &out, &[]));
+    assert!(
+        run.contains("0 written, 0 removed, 7 unchanged; 1 of 5 APIs rendered"),
+        "{run}"
+    );
+    let again = snapshot(&out);
+    let crate_files = |s: &[(PathBuf, Vec<u8>, SystemTime)]| {
+        s.iter()
+            .filter(|(p, ..)| !p.ends_with(codegen::cache::CACHE_FILE))
+            .map(|(p, b, _)| (p.clone(), b.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(crate_files(&again), crate_files(&full));
+
+    // In the library too: a cached run gives exactly the files of a full one.
+    let options = codegen::Options::default();
+    let lib_out = dir.path().join("lib-client");
+    let first = codegen::generate(&specs, &lib_out, &options).unwrap();
+    assert_eq!((first.rendered, first.reused), (5, 0));
+    first.write(&lib_out).unwrap();
+    let second = codegen::generate(&specs, &lib_out, &options).unwrap();
+    assert_eq!((second.rendered, second.reused), (0, 5));
+    assert_eq!(second.misfits, first.misfits);
+    assert!(
+        !second.misfits.is_empty(),
+        "the misfit fixture's misfits come from the cache"
+    );
+    assert_eq!(
+        second.files,
+        codegen::generate_crate(&specs, &lib_out, &options).unwrap()
+    );
 }
 
 #[test]

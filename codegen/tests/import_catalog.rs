@@ -351,3 +351,25 @@ fn snapshots_of_imported_yaml() {
         insta::assert_snapshot!(imported.spec.name.clone(), yaml);
     }
 }
+
+#[test]
+fn cli_two_inputs_of_one_api_fail_the_later_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fixtures().join("taobao.openim.tribelogs.get.json");
+    let copy = dir.path().join("copy.json");
+    std::fs::copy(&good, &copy).unwrap();
+    let out = dir.path().join("out");
+    let output = run_import(&[&good, &copy, Path::new("--out"), &out]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("taobao.openim.tribelogs.get.json: imported\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("copy.json: failed: ")
+            && stdout.contains("taobao.openim.tribelogs.get.yaml was already imported from"),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+}

@@ -29,11 +29,11 @@ pub use super::{Imported, Place, Warning};
 #[derive(Deserialize)]
 struct RawApi {
     #[serde(default)]
-    name: Option<yaml_serde::Value>,
+    name: Option<serde_json::Value>,
     #[serde(default, rename = "apiChineseName")]
-    title: Option<yaml_serde::Value>,
+    title: Option<serde_json::Value>,
     #[serde(default)]
-    description: Option<yaml_serde::Value>,
+    description: Option<serde_json::Value>,
     #[serde(default, rename = "requestParams")]
     request: Option<Vec<RawParam>>,
     #[serde(default, rename = "responseParams")]
@@ -43,21 +43,21 @@ struct RawApi {
 #[derive(Deserialize)]
 struct RawParam {
     #[serde(default)]
-    name: Option<yaml_serde::Value>,
+    name: Option<serde_json::Value>,
     #[serde(default, rename = "type")]
-    ty: Option<yaml_serde::Value>,
+    ty: Option<serde_json::Value>,
     #[serde(default)]
-    description: Option<yaml_serde::Value>,
+    description: Option<serde_json::Value>,
     #[serde(default)]
-    required: Option<yaml_serde::Value>,
+    required: Option<serde_json::Value>,
     #[serde(default, rename = "maxLength")]
-    max_length: Option<yaml_serde::Value>,
+    max_length: Option<serde_json::Value>,
     #[serde(default, rename = "maxListSize")]
-    max_list_size: Option<yaml_serde::Value>,
+    max_list_size: Option<serde_json::Value>,
     #[serde(default, rename = "maxValue")]
-    max_value: Option<yaml_serde::Value>,
+    max_value: Option<serde_json::Value>,
     #[serde(default, rename = "minValue")]
-    min_value: Option<yaml_serde::Value>,
+    min_value: Option<serde_json::Value>,
     #[serde(default, rename = "subParams")]
     sub_params: Option<Vec<RawParam>>,
 }
@@ -79,18 +79,24 @@ pub fn import(path: &Path, text: &str) -> Result<Imported, Error> {
             "not a TOP metadata JSON file; expected a JSON object starting with `{`",
         ));
     }
-    // JSON is YAML; yaml_serde parses it and keeps line:column for errors.
-    let de = yaml_serde::Deserializer::from_str(text);
-    let raw: RawApi = serde_path_to_error::deserialize(de).map_err(|e| {
-        let field = e.path().to_string();
-        let inner = e.into_inner();
+    let syntax = |field: String, e: serde_json::Error| {
+        let location = (e.line() > 0).then(|| (e.line(), e.column()));
         Error::Syntax {
             path: path.to_owned(),
-            location: inner.location().map(|l| (l.line(), l.column())),
+            location,
             field,
-            message: inner.to_string(),
+            message: strip_location(&e.to_string()),
         }
+    };
+    // A byte order mark is no part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(text);
+    let raw: RawApi = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        syntax(field, e.into_inner())
     })?;
+    // Text after the object is an error, as in any JSON reader.
+    de.end().map_err(|e| syntax(String::new(), e))?;
     let name = text_of(raw.name.as_ref())
         .map(|n| n.trim().to_owned())
         .unwrap_or_default();
@@ -465,7 +471,7 @@ impl Importer {
     /// Copies the param's limits that apply to the field's type; warns about the rest.
     fn limits(&mut self, p: &RawParam, f: &mut Field, here: &At) {
         let ty = f.ty.as_str();
-        let take_u = |this: &mut Self, key: &str, v: Option<&yaml_serde::Value>, applies: bool| {
+        let take_u = |this: &mut Self, key: &str, v: Option<&serde_json::Value>, applies: bool| {
             let v = v?;
             let Some(n) = v.as_u64().or_else(|| text_of(Some(v))?.trim().parse().ok()) else {
                 this.warn(
@@ -495,7 +501,7 @@ impl Importer {
             p.max_list_size.as_ref(),
             limit_applies(Limit::ListSize, ty),
         );
-        let take_i = |this: &mut Self, key: &str, v: Option<&yaml_serde::Value>| {
+        let take_i = |this: &mut Self, key: &str, v: Option<&serde_json::Value>| {
             let v = v?;
             let Some(n) = v.as_i64().or_else(|| text_of(Some(v))?.trim().parse().ok()) else {
                 this.warn(
@@ -703,25 +709,34 @@ pub(crate) fn derived_name(field: &str) -> String {
     }
 }
 
+/// serde_json ends its messages with " at line L column C"; the error prints the location up
+/// front.
+fn strip_location(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(i) if message[i..].contains(" column ") => message[..i].to_owned(),
+        _ => message.to_owned(),
+    }
+}
+
 /// A scalar value as text (`"x"`, `1`, `true`); `None` for null, sequences and mappings.
-fn text_of(v: Option<&yaml_serde::Value>) -> Option<String> {
+fn text_of(v: Option<&serde_json::Value>) -> Option<String> {
     match v? {
-        yaml_serde::Value::String(s) => Some(s.clone()),
-        yaml_serde::Value::Number(n) => Some(n.to_string()),
-        yaml_serde::Value::Bool(b) => Some(b.to_string()),
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::Bool(b) => Some(b.to_string()),
         _ => None,
     }
 }
 
-fn show(v: &yaml_serde::Value) -> String {
+fn show(v: &serde_json::Value) -> String {
     text_of(Some(v)).map_or_else(|| "(not a scalar)".to_owned(), |t| format!("{t:?}"))
 }
 
-fn flag(v: Option<&yaml_serde::Value>) -> bool {
+fn flag(v: Option<&serde_json::Value>) -> bool {
     match v {
-        Some(yaml_serde::Value::Bool(b)) => *b,
-        Some(yaml_serde::Value::String(s)) => s.trim().eq_ignore_ascii_case("true"),
-        Some(yaml_serde::Value::Number(n)) => n.as_i64() == Some(1),
+        Some(serde_json::Value::Bool(b)) => *b,
+        Some(serde_json::Value::String(s)) => s.trim().eq_ignore_ascii_case("true"),
+        Some(serde_json::Value::Number(n)) => n.as_i64() == Some(1),
         _ => false,
     }
 }

@@ -12,7 +12,7 @@ pub mod page;
 use crate::error::Error;
 use crate::spec::{Examples, Field, Spec, TypeDef};
 use std::fmt::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Imports one file, whatever it holds: a TOP metadata JSON entry (content starting with
 /// `{`) goes to [`catalog::import`], a doc page saved as HTML (content starting with a
@@ -73,6 +73,181 @@ pub fn import_file(path: &Path, bytes: &[u8]) -> Result<Imported, Error> {
         Err(_) if is_json_name => catalog::import(path, text),
         Err(e) => Err(e),
     }
+}
+
+/// The files that `inputs` name: a file itself, or a folder's `*.json`, `*.txt` and `*.html`
+/// (`*.htm`) files sorted by name (a folder's README and other files are not inputs). A folder
+/// that cannot be read or holds no such file is an error naming it.
+pub fn input_files(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    let mut out = Vec::new();
+    for input in inputs {
+        if !input.is_dir() {
+            out.push(Ok(input.clone()));
+            continue;
+        }
+        match std::fs::read_dir(input) {
+            Ok(entries) => {
+                let mut files: Vec<PathBuf> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| {
+                        p.is_file()
+                            && p.extension().is_some_and(|e| {
+                                ["json", "txt", "html", "htm"]
+                                    .iter()
+                                    .any(|x| e.eq_ignore_ascii_case(x))
+                            })
+                    })
+                    .collect();
+                files.sort();
+                if files.is_empty() {
+                    out.push(Err((
+                        input.clone(),
+                        "no *.json, *.txt or *.html files in this folder".into(),
+                    )));
+                }
+                out.extend(files.into_iter().map(Ok));
+            }
+            Err(e) => out.push(Err((input.clone(), e.to_string()))),
+        }
+    }
+    out
+}
+
+/// What [`import_into`] did with one input.
+#[derive(Debug)]
+pub struct Outcome {
+    /// The input file (or folder, for an error about the folder).
+    pub input: PathBuf,
+    /// The spec file and the importer's warnings, or why the input failed (without the
+    /// input's name, which [`Outcome::input`] gives).
+    pub result: Result<Written, String>,
+}
+
+/// A spec that [`import_into`] wrote or found already up to date.
+#[derive(Debug)]
+pub struct Written {
+    /// `<out>/<api.name>.yaml`.
+    pub spec_file: PathBuf,
+    /// Whether the file was written (it was new or its bytes changed).
+    pub written: bool,
+    /// The importer's repairs and guesses.
+    pub warnings: Vec<Warning>,
+}
+
+/// One input imported into its YAML text, not yet written.
+struct Pending {
+    file: PathBuf,
+    yaml: String,
+    warnings: Vec<Warning>,
+    /// The file already holds exactly `yaml`.
+    current: bool,
+}
+
+/// Imports every input (as [`input_files`] lists them) into `out/<api.name>.yaml`, in
+/// parallel, and writes each spec only when its bytes changed, so an import of unchanged
+/// inputs writes nothing. The outcomes come back in the order of `inputs`. What is written
+/// reads back as the same spec and passes the model's checks; two inputs of one API are an
+/// error for the later one. Nothing is written for an input that failed.
+pub fn import_into(inputs: &[Result<PathBuf, (PathBuf, String)>], out: &Path) -> Vec<Outcome> {
+    use rayon::prelude::*;
+    let pending: Vec<(PathBuf, Result<Pending, String>)> = inputs
+        .par_iter()
+        .map(|input| match input {
+            Ok(path) => (path.clone(), import_one(path, out)),
+            Err((path, why)) => (path.clone(), Err(why.clone())),
+        })
+        .collect();
+    // Two inputs of one API: the first one wins, in input order, whatever the scheduling.
+    let mut first: std::collections::HashMap<PathBuf, PathBuf> = Default::default();
+    let pending: Vec<(PathBuf, Result<Pending, String>)> = pending
+        .into_iter()
+        .map(|(input, result)| {
+            let result = result.and_then(|p| match first.get(&p.file) {
+                Some(earlier) => Err(format!(
+                    "{} was already imported from {}; expected one input per API",
+                    p.file.display(),
+                    earlier.display()
+                )),
+                None => {
+                    first.insert(p.file.clone(), input.clone());
+                    Ok(p)
+                }
+            });
+            (input, result)
+        })
+        .collect();
+    if pending
+        .iter()
+        .any(|(_, p)| p.as_ref().is_ok_and(|p| !p.current))
+        && let Err(e) = std::fs::create_dir_all(out)
+    {
+        let why = format!("{}: {e}", out.display());
+        return pending
+            .into_iter()
+            .map(|(input, _)| Outcome {
+                input,
+                result: Err(why.clone()),
+            })
+            .collect();
+    }
+    pending
+        .into_par_iter()
+        .map(|(input, result)| {
+            let result = result.and_then(|p| {
+                if !p.current {
+                    std::fs::write(&p.file, &p.yaml)
+                        .map_err(|e| format!("{}: {e}", p.file.display()))?;
+                }
+                Ok(Written {
+                    spec_file: p.file,
+                    written: !p.current,
+                    warnings: p.warnings,
+                })
+            });
+            Outcome { input, result }
+        })
+        .collect()
+}
+
+/// Imports one file into its spec's YAML; the error without the file's name.
+fn import_one(path: &Path, out: &Path) -> Result<Pending, String> {
+    let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    let imported = import_file(path, &bytes).map_err(|e| {
+        // The error names the file; the caller's report does already.
+        let text = e.to_string();
+        let prefix = format!("{}: ", path.display());
+        text.strip_prefix(&prefix)
+            .map(str::to_owned)
+            .unwrap_or(text)
+    })?;
+    let spec = &imported.spec;
+    let file = out.join(format!("{}.yaml", spec.name));
+    let yaml = to_yaml_with_header(
+        spec,
+        &path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        &imported.warnings,
+    );
+    crate::model::resolve(&file, spec).map_err(|e| e.to_string())?;
+    let current = std::fs::read(&file).ok().as_deref() == Some(yaml.as_bytes());
+    // What is written must read back as the same spec. A file that already holds these bytes
+    // was checked when it was written.
+    if !current {
+        let back = crate::load::parse_spec(&file, &yaml).map_err(|e| e.to_string())?;
+        if back != *spec {
+            return Err(
+                "internal error: the written YAML does not read back as the same spec".into(),
+            );
+        }
+    }
+    Ok(Pending {
+        file,
+        yaml,
+        warnings: imported.warnings,
+        current,
+    })
 }
 
 /// A spec imported from a source, with what the importer had to repair or guess.
