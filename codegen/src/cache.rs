@@ -145,7 +145,7 @@ impl Manifest {
             if i > 0 {
                 out.push(',');
             }
-            out.push_str("\n");
+            out.push('\n');
             out.push_str(&serde_json::Value::from(file.as_str()).to_string());
             out.push(':');
             out.push_str(&serde_json::to_string(entry).unwrap_or_default());
