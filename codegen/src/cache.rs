@@ -107,7 +107,7 @@ impl Entry {
 /// The manifest of a crate folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Manifest {
-    /// The format ([`VERSION`]).
+    /// The format (the module's `VERSION`).
     pub version: u32,
     /// The generator's [`fingerprint`] when it was written.
     pub fingerprint: String,
