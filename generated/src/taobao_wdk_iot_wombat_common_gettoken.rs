@@ -105,169 +105,254 @@ impl ::topgen_runtime::Request for WdkIotWombatCommonGettokenRequest {
 }
 
 /// The reply of `taobao.wdk.iot.wombat.common.gettoken`: the fields inside `wdk_iot_wombat_common_gettoken_response`.
-#[derive(
-    Debug,
-    Clone,
-    Default,
-    PartialEq,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WdkIotWombatCommonGettokenResponse {
     /// 结果DTO
     ///
     /// TOP type `IotResult`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub result: Option<IotResult>,
     /// TOP's id of this call, for support requests.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_id: Option<String>,
+}
+
+impl ::topgen_runtime::de::Struct for WdkIotWombatCommonGettokenResponse {
+    const NAME: &'static str = "WdkIotWombatCommonGettokenResponse";
+    const FIELDS: &'static [&'static str] = &["result", "request_id"];
+    fn decode_field<'de, S: ::topgen_runtime::de::Source<'de>>(
+        &mut self,
+        index: usize,
+        source: &mut S,
+    ) -> Result<(), S::Error> {
+        match index {
+            0 => self.result = source.value()?,
+            1 => self.request_id = source.value()?,
+            _ => {}
+        }
+
+        Ok(())
+    }
+}
+
+impl<'de> ::topgen_runtime::serde::Deserialize<'de>
+for WdkIotWombatCommonGettokenResponse {
+    fn deserialize<D: ::topgen_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::topgen_runtime::de::decode_struct(d)
+    }
+}
+
+impl ::topgen_runtime::serde::Serialize for WdkIotWombatCommonGettokenResponse {
+    fn serialize<S: ::topgen_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut w = ::topgen_runtime::ser::StructWriter::begin(
+            s,
+            "WdkIotWombatCommonGettokenResponse",
+            &[self.result.is_some(), self.request_id.is_some()],
+        )?;
+        w.field("result", &self.result)?;
+        w.field("request_id", &self.request_id)?;
+        w.end()
+    }
 }
 
 /// 结果DTO
 ///
 /// TOP type `IotResult`.
-#[derive(
-    Debug,
-    Clone,
-    Default,
-    PartialEq,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IotResult {
     /// 结果DTO
     ///
     /// TOP type `OssTokenDto`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data: Option<OssTokenDto>,
     /// 成功
     ///
     /// TOP type `Boolean`; example `true`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub success: Option<bool>,
     /// 调用描述
     ///
     /// TOP type `String`; example `success`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub msg_info: Option<String>,
     /// 调用code
     ///
     /// TOP type `String`; example `success`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub msg_code: Option<String>,
 }
 
 impl ::topgen_runtime::de::Object for IotResult {}
+impl ::topgen_runtime::de::Struct for IotResult {
+    const NAME: &'static str = "IotResult";
+    const FIELDS: &'static [&'static str] = &["data", "success", "msg_info", "msg_code"];
+    fn decode_field<'de, S: ::topgen_runtime::de::Source<'de>>(
+        &mut self,
+        index: usize,
+        source: &mut S,
+    ) -> Result<(), S::Error> {
+        match index {
+            0 => self.data = source.value()?,
+            1 => self.success = source.value()?,
+            2 => self.msg_info = source.value()?,
+            3 => self.msg_code = source.value()?,
+            _ => {}
+        }
+
+        Ok(())
+    }
+}
+
+impl<'de> ::topgen_runtime::serde::Deserialize<'de> for IotResult {
+    fn deserialize<D: ::topgen_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::topgen_runtime::de::decode_struct(d)
+    }
+}
+
+impl ::topgen_runtime::serde::Serialize for IotResult {
+    fn serialize<S: ::topgen_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut w = ::topgen_runtime::ser::StructWriter::begin(
+            s,
+            "IotResult",
+            &[
+                self.data.is_some(),
+                self.success.is_some(),
+                self.msg_info.is_some(),
+                self.msg_code.is_some(),
+            ],
+        )?;
+        w.field("data", &self.data)?;
+        w.field("success", &self.success)?;
+        w.field("msg_info", &self.msg_info)?;
+        w.field("msg_code", &self.msg_code)?;
+        w.end()
+    }
+}
+
 /// 结果DTO
 ///
 /// TOP type `OssTokenDto`.
-#[derive(
-    Debug,
-    Clone,
-    Default,
-    PartialEq,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OssTokenDto {
     /// 密钥id
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub access_key_id: Option<String>,
     /// 密钥
     ///
     /// TOP type `String`; secret: never printed by `Debug`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub access_key_secret: Option<::topgen_runtime::Secret>,
     /// 分组名称
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_name: Option<String>,
     /// 过期时间
     ///
     /// TOP type `Date`; example `2021-08-04 00:00:00`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        serialize_with = "::topgen_runtime::ser::opt_date",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration_time: Option<::topgen_runtime::DateTime>,
     /// 请求id
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub m_request_id: Option<String>,
     /// 场景
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scene: Option<String>,
     /// 临时token
     ///
     /// TOP type `String`; secret: never printed by `Debug`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub security_token: Option<::topgen_runtime::Secret>,
     /// endpoint
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint: Option<String>,
     /// oss目录
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub dir: Option<String>,
 }
 
 impl ::topgen_runtime::de::Object for OssTokenDto {}
+impl ::topgen_runtime::de::Struct for OssTokenDto {
+    const NAME: &'static str = "OssTokenDto";
+    const FIELDS: &'static [&'static str] = &[
+        "access_key_id",
+        "access_key_secret",
+        "bucket_name",
+        "expiration_time",
+        "m_request_id",
+        "scene",
+        "security_token",
+        "endpoint",
+        "dir",
+    ];
+    fn decode_field<'de, S: ::topgen_runtime::de::Source<'de>>(
+        &mut self,
+        index: usize,
+        source: &mut S,
+    ) -> Result<(), S::Error> {
+        match index {
+            0 => self.access_key_id = source.value()?,
+            1 => self.access_key_secret = source.value()?,
+            2 => self.bucket_name = source.value()?,
+            3 => self.expiration_time = source.value()?,
+            4 => self.m_request_id = source.value()?,
+            5 => self.scene = source.value()?,
+            6 => self.security_token = source.value()?,
+            7 => self.endpoint = source.value()?,
+            8 => self.dir = source.value()?,
+            _ => {}
+        }
+
+        Ok(())
+    }
+}
+
+impl<'de> ::topgen_runtime::serde::Deserialize<'de> for OssTokenDto {
+    fn deserialize<D: ::topgen_runtime::serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<Self, D::Error> {
+        ::topgen_runtime::de::decode_struct(d)
+    }
+}
+
+impl ::topgen_runtime::serde::Serialize for OssTokenDto {
+    fn serialize<S: ::topgen_runtime::serde::Serializer>(
+        &self,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        let mut w = ::topgen_runtime::ser::StructWriter::begin(
+            s,
+            "OssTokenDto",
+            &[
+                self.access_key_id.is_some(),
+                self.access_key_secret.is_some(),
+                self.bucket_name.is_some(),
+                self.expiration_time.is_some(),
+                self.m_request_id.is_some(),
+                self.scene.is_some(),
+                self.security_token.is_some(),
+                self.endpoint.is_some(),
+                self.dir.is_some(),
+            ],
+        )?;
+        w.field("access_key_id", &self.access_key_id)?;
+        w.field("access_key_secret", &self.access_key_secret)?;
+        w.field("bucket_name", &self.bucket_name)?;
+        w.date("expiration_time", &self.expiration_time)?;
+        w.field("m_request_id", &self.m_request_id)?;
+        w.field("scene", &self.scene)?;
+        w.field("security_token", &self.security_token)?;
+        w.field("endpoint", &self.endpoint)?;
+        w.field("dir", &self.dir)?;
+        w.end()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     //! The spec's reply examples, decoded like real replies: the typed value, written back out,
