@@ -115,48 +115,10 @@ pub struct WdkIotWombatCommonGettokenResponse {
     pub request_id: Option<String>,
 }
 
-impl ::topgen_runtime::de::Struct for WdkIotWombatCommonGettokenResponse {
-    const NAME: &'static str = "WdkIotWombatCommonGettokenResponse";
-    const FIELDS: &'static [&'static str] = &["result", "request_id"];
-    fn decode_field<'de, S: ::topgen_runtime::de::Source<'de>>(
-        &mut self,
-        index: usize,
-        source: &mut S,
-    ) -> Result<(), S::Error> {
-        match index {
-            0 => self.result = source.value()?,
-            1 => self.request_id = source.value()?,
-            _ => {}
-        }
-
-        Ok(())
-    }
-}
-
-impl<'de> ::topgen_runtime::serde::Deserialize<'de>
-for WdkIotWombatCommonGettokenResponse {
-    fn deserialize<D: ::topgen_runtime::serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<Self, D::Error> {
-        ::topgen_runtime::de::decode_struct(d)
-    }
-}
-
-impl ::topgen_runtime::serde::Serialize for WdkIotWombatCommonGettokenResponse {
-    fn serialize<S: ::topgen_runtime::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut w = ::topgen_runtime::ser::StructWriter::begin(
-            s,
-            "WdkIotWombatCommonGettokenResponse",
-            &[self.result.is_some(), self.request_id.is_some()],
-        )?;
-        w.field("result", &self.result)?;
-        w.field("request_id", &self.request_id)?;
-        w.end()
-    }
-}
+::topgen_runtime::decoded_struct!(WdkIotWombatCommonGettokenResponse {
+    result: (0, "result", field),
+    request_id: (1, "request_id", field),
+});
 
 /// 结果DTO
 ///
@@ -182,56 +144,13 @@ pub struct IotResult {
 }
 
 impl ::topgen_runtime::de::Object for IotResult {}
-impl ::topgen_runtime::de::Struct for IotResult {
-    const NAME: &'static str = "IotResult";
-    const FIELDS: &'static [&'static str] = &["data", "success", "msg_info", "msg_code"];
-    fn decode_field<'de, S: ::topgen_runtime::de::Source<'de>>(
-        &mut self,
-        index: usize,
-        source: &mut S,
-    ) -> Result<(), S::Error> {
-        match index {
-            0 => self.data = source.value()?,
-            1 => self.success = source.value()?,
-            2 => self.msg_info = source.value()?,
-            3 => self.msg_code = source.value()?,
-            _ => {}
-        }
 
-        Ok(())
-    }
-}
-
-impl<'de> ::topgen_runtime::serde::Deserialize<'de> for IotResult {
-    fn deserialize<D: ::topgen_runtime::serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<Self, D::Error> {
-        ::topgen_runtime::de::decode_struct(d)
-    }
-}
-
-impl ::topgen_runtime::serde::Serialize for IotResult {
-    fn serialize<S: ::topgen_runtime::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut w = ::topgen_runtime::ser::StructWriter::begin(
-            s,
-            "IotResult",
-            &[
-                self.data.is_some(),
-                self.success.is_some(),
-                self.msg_info.is_some(),
-                self.msg_code.is_some(),
-            ],
-        )?;
-        w.field("data", &self.data)?;
-        w.field("success", &self.success)?;
-        w.field("msg_info", &self.msg_info)?;
-        w.field("msg_code", &self.msg_code)?;
-        w.end()
-    }
-}
+::topgen_runtime::decoded_struct!(IotResult {
+    data: (0, "data", field),
+    success: (1, "success", field),
+    msg_info: (2, "msg_info", field),
+    msg_code: (3, "msg_code", field),
+});
 
 /// 结果DTO
 ///
@@ -277,81 +196,18 @@ pub struct OssTokenDto {
 }
 
 impl ::topgen_runtime::de::Object for OssTokenDto {}
-impl ::topgen_runtime::de::Struct for OssTokenDto {
-    const NAME: &'static str = "OssTokenDto";
-    const FIELDS: &'static [&'static str] = &[
-        "access_key_id",
-        "access_key_secret",
-        "bucket_name",
-        "expiration_time",
-        "m_request_id",
-        "scene",
-        "security_token",
-        "endpoint",
-        "dir",
-    ];
-    fn decode_field<'de, S: ::topgen_runtime::de::Source<'de>>(
-        &mut self,
-        index: usize,
-        source: &mut S,
-    ) -> Result<(), S::Error> {
-        match index {
-            0 => self.access_key_id = source.value()?,
-            1 => self.access_key_secret = source.value()?,
-            2 => self.bucket_name = source.value()?,
-            3 => self.expiration_time = source.value()?,
-            4 => self.m_request_id = source.value()?,
-            5 => self.scene = source.value()?,
-            6 => self.security_token = source.value()?,
-            7 => self.endpoint = source.value()?,
-            8 => self.dir = source.value()?,
-            _ => {}
-        }
 
-        Ok(())
-    }
-}
-
-impl<'de> ::topgen_runtime::serde::Deserialize<'de> for OssTokenDto {
-    fn deserialize<D: ::topgen_runtime::serde::Deserializer<'de>>(
-        d: D,
-    ) -> Result<Self, D::Error> {
-        ::topgen_runtime::de::decode_struct(d)
-    }
-}
-
-impl ::topgen_runtime::serde::Serialize for OssTokenDto {
-    fn serialize<S: ::topgen_runtime::serde::Serializer>(
-        &self,
-        s: S,
-    ) -> Result<S::Ok, S::Error> {
-        let mut w = ::topgen_runtime::ser::StructWriter::begin(
-            s,
-            "OssTokenDto",
-            &[
-                self.access_key_id.is_some(),
-                self.access_key_secret.is_some(),
-                self.bucket_name.is_some(),
-                self.expiration_time.is_some(),
-                self.m_request_id.is_some(),
-                self.scene.is_some(),
-                self.security_token.is_some(),
-                self.endpoint.is_some(),
-                self.dir.is_some(),
-            ],
-        )?;
-        w.field("access_key_id", &self.access_key_id)?;
-        w.field("access_key_secret", &self.access_key_secret)?;
-        w.field("bucket_name", &self.bucket_name)?;
-        w.date("expiration_time", &self.expiration_time)?;
-        w.field("m_request_id", &self.m_request_id)?;
-        w.field("scene", &self.scene)?;
-        w.field("security_token", &self.security_token)?;
-        w.field("endpoint", &self.endpoint)?;
-        w.field("dir", &self.dir)?;
-        w.end()
-    }
-}
+::topgen_runtime::decoded_struct!(OssTokenDto {
+    access_key_id: (0, "access_key_id", field),
+    access_key_secret: (1, "access_key_secret", field),
+    bucket_name: (2, "bucket_name", field),
+    expiration_time: (3, "expiration_time", date),
+    m_request_id: (4, "m_request_id", field),
+    scene: (5, "scene", field),
+    security_token: (6, "security_token", field),
+    endpoint: (7, "endpoint", field),
+    dir: (8, "dir", field),
+});
 
 #[cfg(test)]
 mod tests {

@@ -213,6 +213,80 @@ pub trait Struct: Default {
     ) -> Result<(), S::Error>;
 }
 
+/// Implements [`Struct`] (with [`decode_struct`] as `Deserialize`) and `Serialize` (with
+/// [`StructWriter`](crate::ser::StructWriter)) for a generated struct whose fields are all
+/// `Option`s: one line per field, `rust_name: (index, "wire_name", writer)`, where `writer`
+/// is `field`, or `date` / `dates` for `Date` and `Date[]` fields (the shape of a struct
+/// expression, so that formatters lay it out as one). Generated code calls it for
+/// every object type and response, so that the impls are written once, here.
+///
+/// ```
+/// use topgen_runtime::{DateTime, time};
+///
+/// #[derive(Debug, Default, PartialEq)]
+/// pub struct Token {
+///     pub type_: Option<String>,
+///     pub expires: Option<DateTime>,
+/// }
+///
+/// topgen_runtime::decoded_struct!(Token {
+///     type_: (0, "type", field),
+///     expires: (1, "expires", date),
+/// });
+///
+/// let t: Token = serde_json::from_str(r#"{"type": 1, "expires": "2021-08-04 00:00:00"}"#)?;
+/// assert_eq!(t.type_.as_deref(), Some("1"));
+/// assert_eq!(serde_json::to_string(&t)?, r#"{"type":"1","expires":"2021-08-04 00:00:00"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[macro_export]
+macro_rules! decoded_struct {
+    ($name:ident { $($field:ident: ($index:literal, $wire:literal, $write:ident)),* $(,)? }) => {
+        impl $crate::de::Struct for $name {
+            const NAME: &'static str = ::core::stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+
+            fn decode_field<'de, S: $crate::de::Source<'de>>(
+                &mut self,
+                index: usize,
+                source: &mut S,
+            ) -> ::core::result::Result<(), S::Error> {
+                match index {
+                    $($index => self.$field = source.value()?,)*
+                    _ => {
+                        let _ = source;
+                    }
+                }
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::de::decode_struct(d)
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                #[allow(unused_mut)]
+                let mut w = $crate::ser::StructWriter::begin(
+                    s,
+                    ::core::stringify!($name),
+                    &[$(self.$field.is_some()),*],
+                )?;
+                $(w.$write($wire, &self.$field)?;)*
+                w.end()
+            }
+        }
+    };
+}
+
 /// Where [`Struct::decode_field`] reads a field's value: the value of a map entry, or the
 /// next element of a sequence.
 pub trait Source<'de> {

@@ -97,6 +97,11 @@ pub struct Options {
     pub modes: Vec<Mode>,
     /// Scratch folder: specs, crates, the workspace and its target dir.
     pub work: PathBuf,
+    /// Cargo's target dir (default: `target/` in `work`).
+    pub target_dir: Option<PathBuf>,
+    /// The API to enable alone (its method); default: the smallest crate's API whose catalog
+    /// file has the median size.
+    pub one: Option<String>,
     /// The runtime crate (the workspace's `runtime/`).
     pub runtime: PathBuf,
     /// The workspace's `Cargo.lock`, so that nothing is resolved anew.
@@ -178,27 +183,26 @@ pub fn run(options: &Options, log: &mut dyn std::io::Write) -> Result<Report, Er
             .iter()
             .filter(|(p, _)| p.starts_with("src/") && *p != "src/lib.rs")
             .collect();
-        // The API enabled alone: of the smallest crate, the one with the median module size
-        // (every smaller selection is part of the larger ones, so all crates have it).
-        let one_method = match &one {
-            Some(m) => m.clone(),
-            None => {
-                let mut by_size: Vec<(usize, &String)> =
-                    modules.iter().map(|(p, t)| (t.len(), *p)).collect();
-                by_size.sort();
-                let module = by_size
-                    .get(by_size.len() / 2)
-                    .map(|(_, p)| {
-                        p.trim_start_matches("src/")
-                            .trim_end_matches(".rs")
-                            .to_owned()
-                    })
-                    .unwrap_or_default();
-                let method = method_of_module(&generated.files, &module).unwrap_or_default();
+        let one_method = match (&options.one, &one) {
+            (Some(m), _) | (None, Some(m)) => m.clone(),
+            (None, None) => {
+                let method = median_api(&spread(&files, n))?;
                 one = Some(method.clone());
                 method
             }
         };
+        if !modules
+            .iter()
+            .any(|(_, text)| method_of_text(text).as_deref() == Some(one_method.as_str()))
+        {
+            return Err(Error::Invalid {
+                path: options.catalog.clone(),
+                field: "--one".into(),
+                message: format!(
+                    "{one_method:?} is not one of the {n} APIs of crate {package}; expected one of them"
+                ),
+            });
+        }
         let text: usize = generated
             .files
             .files
@@ -245,7 +249,10 @@ pub fn run(options: &Options, log: &mut dyn std::io::Write) -> Result<Report, Er
     let cargo = Cargo {
         program: options.cargo.clone(),
         dir: work.clone(),
-        target: work.join("target"),
+        target: match &options.target_dir {
+            Some(dir) => absolute(dir)?,
+            None => work.join("target"),
+        },
     };
     // Warm-up: the runtime's dependencies, for each mode.
     for &mode in &options.modes {
@@ -311,13 +318,31 @@ pub fn run(options: &Options, log: &mut dyn std::io::Write) -> Result<Report, Er
     Ok(report)
 }
 
-/// The method (feature) of the module `module` in a generated crate's `Cargo.toml`-less
-/// files: read from the module's first doc line (`//! TOP API `method`…`).
-fn method_of_module(files: &crate::output::Files, module: &str) -> Option<String> {
-    let text = files.files.get(&format!("src/{module}.rs"))?;
+/// The method of a generated module, from its first doc line (`//! TOP API `method`…`).
+fn method_of_text(text: &str) -> Option<String> {
     let line = text.lines().find(|l| l.starts_with("//! TOP API `"))?;
     let rest = line.strip_prefix("//! TOP API `")?;
     Some(rest[..rest.find('`')?].to_owned())
+}
+
+/// The API enabled alone by default: of the smallest crate's catalog files, the one of
+/// median size (what the generator makes of it does not change the choice).
+fn median_api(files: &[PathBuf]) -> Result<String, Error> {
+    let mut by_size = Vec::new();
+    for f in files {
+        let len = std::fs::metadata(f).map_err(|e| Error::io(f, e))?.len();
+        by_size.push((len, f));
+    }
+    by_size.sort();
+    let Some((_, file)) = by_size.get(by_size.len() / 2) else {
+        return Err(Error::Invalid {
+            path: PathBuf::new(),
+            field: "--sizes".into(),
+            message: "no API to enable alone; expected sizes above 0".into(),
+        });
+    };
+    let bytes = std::fs::read(file).map_err(|e| Error::io(*file, e))?;
+    Ok(crate::import::import_file(file, &bytes)?.spec.name)
 }
 
 /// Creates the scratch folder, or checks that an existing one is this bench's.

@@ -34,6 +34,14 @@ struct Cli {
     /// `runtime/`]; the `Cargo.lock` beside its workspace is used.
     #[arg(long)]
     runtime: Option<PathBuf>,
+    /// Cargo's target dir [default: `target/` in the scratch folder]. One whose dependencies
+    /// are already built (checked) saves the warm-up, e.g. `check-catalog`'s in CI.
+    #[arg(long)]
+    target_dir: Option<PathBuf>,
+    /// The API to enable alone (its method) [default: of the smallest crate's APIs, the one
+    /// whose catalog file has the median size].
+    #[arg(long)]
+    one: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -78,6 +86,8 @@ fn main() -> ExitCode {
         modes,
         work,
         runtime,
+        target_dir: cli.target_dir,
+        one: cli.one,
         lockfile: lockfile.is_file().then_some(lockfile),
         cargo: std::env::var_os("CARGO")
             .map(PathBuf::from)

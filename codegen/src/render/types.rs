@@ -149,68 +149,18 @@ impl<'a> Decoded<'a> {
     }
 }
 
-/// The impls that decode and write a generated struct, through the runtime's shared code
-/// (`de::Struct` + `de::decode_struct`, `ser::StructWriter`) rather than serde's derives: a
-/// line per field instead of a visitor, a field enum and wrapper types per struct, which is
-/// most of what compiling a generated crate costs.
+/// The impls that decode and write a generated struct: one call of the runtime's
+/// `decoded_struct!` with a line per field, rather than serde's derives (a visitor, a field
+/// enum and wrapper types per struct, most of what compiling a generated crate cost) or the
+/// impls spelled out here (three times the tokens to render and format).
 fn serde_impls(name: &Ident, fields: &[Decoded]) -> TokenStream {
-    let type_name = name.to_string();
-    let wires = fields.iter().map(|f| f.wire);
-    let decode = if fields.is_empty() {
-        quote! {
-            fn decode_field<'de, S: ::topgen_runtime::de::Source<'de>>(&mut self, _index: usize, _source: &mut S) -> Result<(), S::Error> {
-                Ok(())
-            }
-        }
-    } else {
-        let arms = fields.iter().enumerate().map(|(i, f)| {
-            let i = Literal::usize_unsuffixed(i);
-            let rust = &f.rust;
-            quote!(#i => self.#rust = source.value()?,)
-        });
-        quote! {
-            fn decode_field<'de, S: ::topgen_runtime::de::Source<'de>>(&mut self, index: usize, source: &mut S) -> Result<(), S::Error> {
-                match index {
-                    #(#arms)*
-                    _ => {}
-                }
-                Ok(())
-            }
-        }
-    };
-    let present = fields.iter().map(|f| {
-        let rust = &f.rust;
-        quote!(self.#rust.is_some())
-    });
-    let writes = fields.iter().map(|f| {
+    let lines = fields.iter().enumerate().map(|(i, f)| {
+        let i = Literal::usize_unsuffixed(i);
         let (rust, wire, writer) = (&f.rust, f.wire, &f.writer);
-        quote!(w.#writer(#wire, &self.#rust)?;)
+        quote!(#rust: (#i, #wire, #writer))
     });
-    let w = if fields.is_empty() {
-        quote!(w)
-    } else {
-        quote!(mut w)
-    };
     quote! {
-        impl ::topgen_runtime::de::Struct for #name {
-            const NAME: &'static str = #type_name;
-            const FIELDS: &'static [&'static str] = &[#(#wires),*];
-            #decode
-        }
-
-        impl<'de> ::topgen_runtime::serde::Deserialize<'de> for #name {
-            fn deserialize<D: ::topgen_runtime::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                ::topgen_runtime::de::decode_struct(d)
-            }
-        }
-
-        impl ::topgen_runtime::serde::Serialize for #name {
-            fn serialize<S: ::topgen_runtime::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-                let #w = ::topgen_runtime::ser::StructWriter::begin(s, #type_name, &[#(#present),*])?;
-                #(#writes)*
-                w.end()
-            }
-        }
+        ::topgen_runtime::decoded_struct!(#name { #(#lines),* });
     }
 }
 
