@@ -4,6 +4,61 @@ use crate::error::Error;
 use proc_macro2::TokenStream;
 use std::path::Path;
 
+/// Starts the placeholder doc string of a block of doc lines (a private-use character, then
+/// the block's index): see [`rust_file_with_docs`].
+pub const DOC_MARK: &str = "\u{e000}topgen-doc-";
+
+/// [`rust_file`] for tokens whose doc blocks are placeholders (`#[doc = "<DOC_MARK>N"]`, as
+/// `render` makes them): each placeholder's `///` line is replaced by the lines of block N at
+/// its indentation, exactly as prettyplease prints doc lines (`///` + the line, trailing
+/// spaces trimmed). Every block must be placed once.
+pub fn rust_file_with_docs(
+    tokens: TokenStream,
+    header: &str,
+    source: &Path,
+    docs: &[Vec<String>],
+) -> Result<String, Error> {
+    let text = rust_file(tokens, header, source)?;
+    if docs.is_empty() {
+        return Ok(text);
+    }
+    let marker = format!("///{DOC_MARK}");
+    let mut out = String::with_capacity(
+        text.len() + docs.iter().flatten().map(|l| l.len() + 8).sum::<usize>(),
+    );
+    let mut placed = vec![false; docs.len()];
+    for line in text.lines() {
+        let trimmed = line.trim_start();
+        let block = trimmed
+            .strip_prefix(&marker)
+            .and_then(|n| n.parse::<usize>().ok())
+            .filter(|&n| n < docs.len() && !placed[n]);
+        match block {
+            Some(n) => {
+                placed[n] = true;
+                let indent = &line[..line.len() - trimmed.len()];
+                for doc in &docs[n] {
+                    out.push_str(indent);
+                    out.push_str("///");
+                    out.push_str(doc.trim_end_matches(' '));
+                    out.push('\n');
+                }
+            }
+            None => {
+                out.push_str(line);
+                out.push('\n');
+            }
+        }
+    }
+    if let Some(n) = placed.iter().position(|p| !p) {
+        return Err(Error::Internal {
+            path: source.to_owned(),
+            message: format!("doc block {n} was not placed in the formatted file"),
+        });
+    }
+    Ok(out)
+}
+
 /// Parses `tokens` as a file and pretty-prints it under `header` (comment lines, which
 /// prettyplease would drop, so they are added after formatting).
 pub fn rust_file(tokens: TokenStream, header: &str, source: &Path) -> Result<String, Error> {
@@ -129,7 +184,8 @@ fn space_items(text: &str) -> String {
         let Some(next) = lines.peek() else { break };
         let indent = line.len() - line.trim_start().len();
         // `}` ends an item, and so does an item with an empty body (`impl Object for X {}`).
-        let closes_item = (line.trim() == "}" || (indent == 0 && line.ends_with(" {}")))
+        let closes_item = (line.trim() == "}"
+            || (indent == 0 && line.ends_with(" {}") && !line.starts_with("//")))
             && !next.trim_start().starts_with(['}', ')', ']']);
         let next_indent = next.len() - next.trim_start().len();
         let ends_docs = line.starts_with("//!") && !next.starts_with("//!");
