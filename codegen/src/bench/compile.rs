@@ -108,6 +108,9 @@ pub struct Options {
     pub lockfile: Option<PathBuf>,
     /// The cargo program.
     pub cargo: PathBuf,
+    /// A program that acts as `RUSTC_WRAPPER` when [`RUSTC_TIMES_VAR`] is set
+    /// ([`wrap_rustc`]), to time each rustc apart from cargo; `None`: wall times only.
+    pub wrapper: Option<PathBuf>,
 }
 
 /// A generated crate of the bench.
@@ -125,15 +128,65 @@ pub struct Crate {
     pub bytes: usize,
 }
 
-/// What a bench found: times in ms by (size, mode, variant); the runtime's under size 0.
+/// One timed cargo run.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Sample {
+    /// Wall time of the cargo command, ms (cargo's own work included).
+    pub wall: f64,
+    /// Wall time of the `rustc` that compiled the runtime in it, ms (0 if it did not).
+    pub runtime: f64,
+    /// Wall time of the `rustc` that compiled the generated crate in it, ms (0 if it did
+    /// not).
+    pub generated: f64,
+}
+
+/// What a bench found: samples by (size, mode, variant); the runtime's under size 0.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     /// The generated crates, by size.
     pub crates: BTreeMap<usize, Crate>,
-    /// Wall times, ms.
-    pub times: BTreeMap<(usize, Mode, Variant), Vec<f64>>,
+    /// The measurements.
+    pub times: BTreeMap<(usize, Mode, Variant), Vec<Sample>>,
     /// A cargo run that has nothing to do, ms (cargo's own cost in every figure).
     pub noop: BTreeMap<Mode, Vec<f64>>,
+}
+
+/// The environment variable that makes `bench-compile` a `RUSTC_WRAPPER`: it names the file
+/// the wrapper appends `<crate name>\t<ms>` to for each crate it compiles.
+pub const RUSTC_TIMES_VAR: &str = "TOPGEN_BENCH_RUSTC_TIMES";
+
+/// The `RUSTC_WRAPPER` side of `bench-compile`: runs `rustc` with `args` (the wrapper's
+/// arguments after its own name: the rustc program, then rustc's arguments), and appends the
+/// crate it compiled and the wall time to `times`. Returns rustc's exit code.
+pub fn wrap_rustc(args: &[std::ffi::OsString], times: &Path) -> i32 {
+    let Some((rustc, rest)) = args.split_first() else {
+        return 2;
+    };
+    let started = Instant::now();
+    let status = Command::new(rustc).args(rest).status();
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let crate_name = rest
+        .iter()
+        .position(|a| a == "--crate-name")
+        .and_then(|i| rest.get(i + 1))
+        .map(|n| n.to_string_lossy().into_owned());
+    if let Some(name) = crate_name {
+        use std::io::Write as _;
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(times)
+        {
+            let _ = writeln!(f, "{name}\t{ms:.3}");
+        }
+    }
+    match status {
+        Ok(s) => s.code().unwrap_or(1),
+        Err(e) => {
+            eprintln!("bench-compile: cannot run {}: {e}", rustc.to_string_lossy());
+            2
+        }
+    }
 }
 
 /// Runs the bench, printing progress to `log`.
@@ -248,6 +301,10 @@ pub fn run(options: &Options, log: &mut dyn std::io::Write) -> Result<Report, Er
     }
     let cargo = Cargo {
         program: options.cargo.clone(),
+        wrapper: options
+            .wrapper
+            .clone()
+            .map(|program| (program, work.join("rustc-times.txt"))),
         dir: work.clone(),
         target: match &options.target_dir {
             Some(dir) => absolute(dir)?,
@@ -260,25 +317,31 @@ pub fn run(options: &Options, log: &mut dyn std::io::Write) -> Result<Report, Er
         cargo.run(&[mode.name(), "-p", RUNTIME])?;
     }
     let rounds = (0..sizes.len()).map(reps).max().unwrap_or(1);
+    let runtime_target = RUNTIME.replace('-', "_");
     for round in 1..=rounds {
         for &mode in &options.modes {
             let m = mode.name();
             cargo.run(&["clean", "-p", RUNTIME])?;
-            let t = cargo.time(&[m, "-p", RUNTIME])?;
-            let _ = writeln!(log, "  round {round}: {m} runtime: {t:.0} ms");
+            let t = cargo.time(&[m, "-p", RUNTIME], &runtime_target, "")?;
+            let _ = writeln!(
+                log,
+                "  round {round}: {m} runtime: {:.0} ms (rustc {:.0})",
+                t.wall, t.runtime
+            );
             report
                 .times
                 .entry((0, mode, Variant::Runtime))
                 .or_default()
                 .push(t);
-            let t = cargo.time(&[m, "-p", RUNTIME])?;
-            report.noop.entry(mode).or_default().push(t);
+            let t = cargo.time(&[m, "-p", RUNTIME], &runtime_target, "")?;
+            report.noop.entry(mode).or_default().push(t.wall);
             for (i, &n) in sizes.iter().enumerate() {
                 if round > reps(i) {
                     continue;
                 }
                 let c = &report.crates[&n];
                 let (package, one) = (c.package.clone(), c.one.clone());
+                let target = package.replace('-', "_");
                 let one_args = [
                     m,
                     "-p",
@@ -287,31 +350,26 @@ pub fn run(options: &Options, log: &mut dyn std::io::Write) -> Result<Report, Er
                     "--features",
                     &one,
                 ];
-                cargo.run(&["clean", "-p", RUNTIME])?;
-                cargo.run(&["clean", "-p", &package])?;
-                let t = cargo.time(&one_args)?;
-                let _ = writeln!(log, "  round {round}: {m} runtime + one of {n}: {t:.0} ms");
-                report
-                    .times
-                    .entry((n, mode, Variant::RuntimeAndOne))
-                    .or_default()
-                    .push(t);
-                cargo.run(&["clean", "-p", &package])?;
-                let t = cargo.time(&one_args)?;
-                let _ = writeln!(log, "  round {round}: {m} one of {n}: {t:.0} ms");
-                report
-                    .times
-                    .entry((n, mode, Variant::One))
-                    .or_default()
-                    .push(t);
-                cargo.run(&["clean", "-p", &package])?;
-                let t = cargo.time(&[m, "-p", &package])?;
-                let _ = writeln!(log, "  round {round}: {m} all {n}: {t:.0} ms");
-                report
-                    .times
-                    .entry((n, mode, Variant::All))
-                    .or_default()
-                    .push(t);
+                let mut measure = |variant: Variant, args: &[&str], clean_runtime: bool| {
+                    if clean_runtime {
+                        cargo.run(&["clean", "-p", RUNTIME])?;
+                    }
+                    cargo.run(&["clean", "-p", &package])?;
+                    let t = cargo.time(args, &runtime_target, &target)?;
+                    let _ = writeln!(
+                        log,
+                        "  round {round}: {m} {n} APIs, {}: {:.0} ms (rustc: runtime {:.0}, generated {:.0})",
+                        variant.label(),
+                        t.wall,
+                        t.runtime,
+                        t.generated
+                    );
+                    report.times.entry((n, mode, variant)).or_default().push(t);
+                    Ok::<(), Error>(())
+                };
+                measure(Variant::RuntimeAndOne, &one_args, true)?;
+                measure(Variant::One, &one_args, false)?;
+                measure(Variant::All, &[m, "-p", &package], false)?;
             }
         }
     }
@@ -371,6 +429,8 @@ struct Cargo {
     program: PathBuf,
     dir: PathBuf,
     target: PathBuf,
+    /// `RUSTC_WRAPPER` (this program) and the file it writes rustc times to.
+    wrapper: Option<(PathBuf, PathBuf)>,
 }
 
 impl Cargo {
@@ -384,6 +444,10 @@ impl Cargo {
             if crate::check_catalog::is_crate_variable(&key) {
                 cmd.env_remove(&*key);
             }
+        }
+        if let Some((program, times)) = &self.wrapper {
+            cmd.env("RUSTC_WRAPPER", program)
+                .env(RUSTC_TIMES_VAR, times);
         }
         cmd.current_dir(&self.dir)
             .env("CARGO_TARGET_DIR", &self.target)
@@ -416,25 +480,46 @@ impl Cargo {
         })
     }
 
-    /// The wall time of a cargo run, ms.
-    fn time(&self, args: &[&str]) -> Result<f64, Error> {
+    /// Times a cargo run: its wall time, and the wall time of the rustc of the crates whose
+    /// targets are `runtime` and `generated` (from the wrapper's file).
+    fn time(&self, args: &[&str], runtime: &str, generated: &str) -> Result<Sample, Error> {
+        if let Some((_, times)) = &self.wrapper {
+            std::fs::write(times, "").map_err(|e| Error::io(times, e))?;
+        }
         let started = Instant::now();
         self.run(args)?;
-        Ok(started.elapsed().as_secs_f64() * 1000.0)
+        let wall = started.elapsed().as_secs_f64() * 1000.0;
+        let mut sample = Sample {
+            wall,
+            ..Sample::default()
+        };
+        if let Some((_, times)) = &self.wrapper {
+            let text = std::fs::read_to_string(times).map_err(|e| Error::io(times, e))?;
+            for line in text.lines() {
+                let Some((name, ms)) = line.split_once('\t') else {
+                    continue;
+                };
+                let ms: f64 = ms.parse().unwrap_or(0.0);
+                if name == runtime {
+                    sample.runtime += ms;
+                } else if name == generated {
+                    sample.generated += ms;
+                }
+            }
+        }
+        Ok(sample)
     }
 }
 
 impl std::fmt::Display for Report {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let stats = |v: Option<&Vec<f64>>| v.and_then(|v| Stats::of(v));
+        let stats = |v: Vec<f64>| Stats::of(&v);
         let show = |s: Option<Stats>| s.map_or_else(|| "–".into(), |s| s.show(0));
-        let modes: Vec<Mode> = {
-            let mut m: Vec<Mode> = self.times.keys().map(|(_, m, _)| *m).collect();
-            m.dedup();
-            m.sort();
-            m.dedup();
-            m
-        };
+        let samples =
+            |key: (usize, Mode, Variant)| self.times.get(&key).cloned().unwrap_or_default();
+        let mut modes: Vec<Mode> = self.times.keys().map(|(_, m, _)| *m).collect();
+        modes.sort();
+        modes.dedup();
         writeln!(f, "generated crates:")?;
         let rows: Vec<Vec<String>> = self
             .crates
@@ -455,55 +540,79 @@ impl std::fmt::Display for Report {
         ))?;
         writeln!(
             f,
-            "\nwall ms, median (min–max); dependencies prebuilt, only the crates named rebuilt:"
+            "\nms, median (min–max); dependencies prebuilt, only the crates named rebuilt. `cargo`: the\n\
+             command's wall time; `rustc`: the compiler's on the runtime / on the generated crate:"
         )?;
         let mut rows = Vec::new();
         for &mode in &modes {
+            let runtime = samples((0, mode, Variant::Runtime));
             rows.push(vec![
                 mode.name().into(),
                 "runtime alone".into(),
-                show(stats(self.times.get(&(0, mode, Variant::Runtime)))),
+                show(stats(runtime.iter().map(|s| s.wall).collect())),
+                show(stats(runtime.iter().map(|s| s.runtime).collect())),
                 String::new(),
                 String::new(),
             ]);
             rows.push(vec![
                 mode.name().into(),
-                "cargo with nothing to do".into(),
-                show(stats(self.noop.get(&mode))),
+                "nothing to do".into(),
+                show(stats(self.noop.get(&mode).cloned().unwrap_or_default())),
+                String::new(),
                 String::new(),
                 String::new(),
             ]);
-            let runtime = stats(self.times.get(&(0, mode, Variant::Runtime)));
             for &n in self.crates.keys() {
                 for variant in [Variant::RuntimeAndOne, Variant::One, Variant::All] {
-                    let s = stats(self.times.get(&(n, mode, variant)));
-                    let extra = match (variant, s, runtime) {
-                        (Variant::RuntimeAndOne, Some(s), Some(r)) => {
-                            format!(
-                                "{:+.1} % vs runtime alone",
-                                (s.median / r.median - 1.0) * 100.0
-                            )
-                        }
-                        (Variant::All, Some(s), _) => {
-                            let one = stats(self.times.get(&(n, mode, Variant::One)));
-                            let marginal = one
-                                .filter(|_| n > 1)
-                                .map(|o| (s.median - o.median) / (n - 1) as f64);
-                            format!(
-                                "{:.1} ms/API{}",
-                                s.median / n as f64,
-                                marginal.map_or_else(String::new, |m| format!(
-                                    " ({m:.1} ms/API over one)"
-                                ))
-                            )
+                    let v = samples((n, mode, variant));
+                    if v.is_empty() {
+                        continue;
+                    }
+                    let wall = stats(v.iter().map(|s| s.wall).collect());
+                    let note = match variant {
+                        Variant::RuntimeAndOne => stats(
+                            v.iter()
+                                .filter(|s| s.runtime > 0.0)
+                                .map(|s| s.generated / s.runtime * 100.0)
+                                .collect(),
+                        )
+                        .map_or_else(String::new, |s| {
+                            format!("+{} % of the runtime's rustc", s.show(1))
+                        }),
+                        Variant::All => {
+                            let all = stats(v.iter().map(|s| s.generated).collect());
+                            let one = stats(
+                                samples((n, mode, Variant::One))
+                                    .iter()
+                                    .map(|s| s.generated)
+                                    .collect(),
+                            );
+                            match (all, one) {
+                                (Some(a), Some(o)) if n > 1 => format!(
+                                    "{:.1} ms/API ({:.1} over one)",
+                                    a.median / n as f64,
+                                    (a.median - o.median) / (n - 1) as f64
+                                ),
+                                (Some(a), _) => format!("{:.1} ms/API", a.median / n as f64),
+                                _ => String::new(),
+                            }
                         }
                         _ => String::new(),
+                    };
+                    let rustc = match variant {
+                        Variant::RuntimeAndOne => format!(
+                            "{} + {}",
+                            show(stats(v.iter().map(|s| s.runtime).collect())),
+                            show(stats(v.iter().map(|s| s.generated).collect()))
+                        ),
+                        _ => show(stats(v.iter().map(|s| s.generated).collect())),
                     };
                     rows.push(vec![
                         mode.name().into(),
                         format!("{n} APIs: {}", variant.label()),
-                        show(s),
-                        extra,
+                        show(wall),
+                        rustc,
+                        note,
                         String::new(),
                     ]);
                 }
@@ -512,10 +621,13 @@ impl std::fmt::Display for Report {
         let rows: Vec<Vec<String>> = rows
             .into_iter()
             .map(|mut r| {
-                r.truncate(4);
+                r.truncate(5);
                 r
             })
             .collect();
-        f.write_str(&table(&["cargo", "what is built", "ms", "note"], &rows))
+        f.write_str(&table(
+            &["", "what is built", "cargo", "rustc", "note"],
+            &rows,
+        ))
     }
 }

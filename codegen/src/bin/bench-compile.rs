@@ -45,6 +45,12 @@ struct Cli {
 }
 
 fn main() -> ExitCode {
+    // Run by cargo as `RUSTC_WRAPPER` during a measurement: time one rustc.
+    if let Some(times) = std::env::var_os(compile::RUSTC_TIMES_VAR) {
+        let args: Vec<std::ffi::OsString> = std::env::args_os().skip(1).collect();
+        let code = compile::wrap_rustc(&args, std::path::Path::new(&times));
+        return ExitCode::from(u8::try_from(code).unwrap_or(1));
+    }
     let cli = Cli::parse();
     let sizes = match bench::parse_sizes(&cli.sizes) {
         Ok(s) => s,
@@ -89,6 +95,7 @@ fn main() -> ExitCode {
         target_dir: cli.target_dir,
         one: cli.one,
         lockfile: lockfile.is_file().then_some(lockfile),
+        wrapper: std::env::current_exe().ok(),
         cargo: std::env::var_os("CARGO")
             .map(PathBuf::from)
             .unwrap_or_else(|| "cargo".into()),
