@@ -631,3 +631,72 @@ impl std::fmt::Display for Report {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_wrapper_times_rustc_and_passes_its_exit_code_on() {
+        let dir = tempfile::tempdir().unwrap();
+        let times = dir.path().join("times.txt");
+        let args: Vec<std::ffi::OsString> = ["sh", "-c", "exit 3", "--crate-name", "my_crate"]
+            .iter()
+            .map(Into::into)
+            .collect();
+        assert_eq!(wrap_rustc(&args, &times), 3);
+        let text = std::fs::read_to_string(&times).unwrap();
+        let (name, ms) = text.trim().split_once('\t').unwrap();
+        assert_eq!(name, "my_crate");
+        assert!(ms.parse::<f64>().unwrap() >= 0.0);
+        // A query without a crate (`rustc -vV`) is run but not recorded.
+        let args: Vec<std::ffi::OsString> = ["true", "-vV"].iter().map(Into::into).collect();
+        assert_eq!(wrap_rustc(&args, &times), 0);
+        assert_eq!(std::fs::read_to_string(&times).unwrap().lines().count(), 1);
+        assert_eq!(wrap_rustc(&[], &times), 2);
+    }
+
+    #[test]
+    fn the_report_compares_within_each_run() {
+        let mut report = Report::default();
+        report.crates.insert(
+            10,
+            Crate {
+                package: "bench-n10".into(),
+                apis: 10,
+                one: "taobao.a.b".into(),
+                lines: 100,
+                bytes: 4096,
+            },
+        );
+        let s = |wall, runtime, generated| Sample {
+            wall,
+            runtime,
+            generated,
+        };
+        let m = Mode::Build;
+        report
+            .times
+            .insert((0, m, Variant::Runtime), vec![s(3000.0, 2500.0, 0.0)]);
+        report.times.insert(
+            (10, m, Variant::RuntimeAndOne),
+            vec![s(3300.0, 2000.0, 200.0), s(3400.0, 3000.0, 150.0)],
+        );
+        report
+            .times
+            .insert((10, m, Variant::One), vec![s(400.0, 0.0, 100.0)]);
+        report
+            .times
+            .insert((10, m, Variant::All), vec![s(1200.0, 0.0, 1000.0)]);
+        report.noop.insert(m, vec![200.0]);
+        let text = report.to_string();
+        // 200/2000 = 10 %, 150/3000 = 5 %: the median of the per-run shares.
+        assert!(
+            text.contains("+7.5 (5.0–10.0) % of the runtime's rustc"),
+            "{text}"
+        );
+        // 1000 ms for 10 APIs; (1000 - 100) / 9 over one.
+        assert!(text.contains("100.0 ms/API (100.0 over one)"), "{text}");
+        assert!(text.contains("bench-n10"), "{text}");
+    }
+}
