@@ -4,7 +4,7 @@ use crate::HEADER_MARK;
 use crate::cache::{self, CACHE_FILE, Entry, Manifest};
 use crate::error::Error;
 use crate::examples::Misfit;
-use crate::format::rust_file;
+use crate::format::{rust_file, rust_file_with_docs};
 use crate::load::{load_spec, spec_files};
 use crate::model::{self, Api};
 use crate::output::{Files, Stale, WriteReport, absolute, relative_path, write_if_changed};
@@ -139,8 +139,13 @@ pub fn crate_files(
     let results: Vec<Result<String, Error>> = apis
         .par_iter()
         .map(|api| {
-            let tokens = render::api_items(api, Some(&lib));
-            rust_file(tokens, &header(Some(&api.source)), Path::new(&api.source))
+            let (tokens, docs) = render::api_items_with_docs(api, Some(&lib));
+            rust_file_with_docs(
+                tokens,
+                &header(Some(&api.source)),
+                Path::new(&api.source),
+                &docs,
+            )
         })
         .collect();
     let mut failed = Vec::new();
@@ -392,10 +397,12 @@ fn unit(
     })?;
     let spec = crate::load::parse_spec(path, &text)?;
     let api = model::resolve(path, &spec)?;
-    let module = rust_file(
-        render::api_items(&api, Some(lib)),
+    let (tokens, docs) = render::api_items_with_docs(&api, Some(lib));
+    let module = rust_file_with_docs(
+        tokens,
         &header(Some(&api.source)),
         Path::new(&api.source),
+        &docs,
     );
     Ok(Unit {
         file,
@@ -413,11 +420,8 @@ fn unit(
 pub fn generate_module(path: &Path, text: &str, crate_path: Option<&str>) -> Result<String, Error> {
     let spec = crate::load::parse_spec(path, text)?;
     let api = model::resolve(path, &spec)?;
-    rust_file(
-        render::api_items(&api, crate_path),
-        &header(Some(&api.source)),
-        path,
-    )
+    let (tokens, docs) = render::api_items_with_docs(&api, crate_path);
+    rust_file_with_docs(tokens, &header(Some(&api.source)), path, &docs)
 }
 
 /// The names of an API that `lib.rs` and `Cargo.toml` use.
@@ -515,16 +519,20 @@ fn cargo_toml(crate_name: &str, runtime: &str, apis: &[&Names]) -> String {
 /// name is not known here.
 pub fn generate_single_file(specs_dir: &Path) -> Result<String, Error> {
     let apis = load_apis(specs_dir)?;
-    let mods = apis.iter().map(|api| {
-        let m = render_ident(&api.module);
-        let items = render::api_items(api, None);
-        quote! {
-            pub mod #m {
-                #items
-            }
-        }
+    let (mods, docs) = render::docs_collected(|| {
+        apis.iter()
+            .map(|api| {
+                let m = render_ident(&api.module);
+                let items = render::api_items(api, None);
+                quote! {
+                    pub mod #m {
+                        #items
+                    }
+                }
+            })
+            .collect::<Vec<_>>()
     });
-    rust_file(quote!(#(#mods)*), &header(None), specs_dir)
+    rust_file_with_docs(quote!(#(#mods)*), &header(None), specs_dir, &docs)
 }
 
 /// [`generate_single_file`], written to `out_file` only if its bytes changed (so cargo does not

@@ -145,7 +145,10 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
         return Ok(ExitCode::FAILURE);
     }
     let report = generated.write(&out)?;
-    println!(
+    // `writeln!`, not `println!`: a closed pipe (`| head`) must not panic.
+    let mut stdout = std::io::stdout().lock();
+    let _ = writeln!(
+        stdout,
         "{}: {} written, {} removed, {} unchanged; {} of {} APIs rendered, the others unchanged since the last run",
         out.display(),
         report.written.len(),
@@ -155,10 +158,10 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
         generated.rendered + generated.reused
     );
     for f in report.written.iter() {
-        println!("  wrote {f}");
+        let _ = writeln!(stdout, "  wrote {f}");
     }
     for f in report.removed.iter() {
-        println!("  removed {f}");
+        let _ = writeln!(stdout, "  removed {f}");
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -105,169 +105,110 @@ impl ::topgen_runtime::Request for WdkIotWombatCommonGettokenRequest {
 }
 
 /// The reply of `taobao.wdk.iot.wombat.common.gettoken`: the fields inside `wdk_iot_wombat_common_gettoken_response`.
-#[derive(
-    Debug,
-    Clone,
-    Default,
-    PartialEq,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct WdkIotWombatCommonGettokenResponse {
     /// 结果DTO
     ///
     /// TOP type `IotResult`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub result: Option<IotResult>,
     /// TOP's id of this call, for support requests.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub request_id: Option<String>,
 }
+
+::topgen_runtime::decoded_struct!(WdkIotWombatCommonGettokenResponse {
+    result: (0, "result", field),
+    request_id: (1, "request_id", field),
+});
 
 /// 结果DTO
 ///
 /// TOP type `IotResult`.
-#[derive(
-    Debug,
-    Clone,
-    Default,
-    PartialEq,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct IotResult {
     /// 结果DTO
     ///
     /// TOP type `OssTokenDto`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub data: Option<OssTokenDto>,
     /// 成功
     ///
     /// TOP type `Boolean`; example `true`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub success: Option<bool>,
     /// 调用描述
     ///
     /// TOP type `String`; example `success`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub msg_info: Option<String>,
     /// 调用code
     ///
     /// TOP type `String`; example `success`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub msg_code: Option<String>,
 }
 
 impl ::topgen_runtime::de::Object for IotResult {}
+
+::topgen_runtime::decoded_struct!(IotResult {
+    data: (0, "data", field),
+    success: (1, "success", field),
+    msg_info: (2, "msg_info", field),
+    msg_code: (3, "msg_code", field),
+});
+
 /// 结果DTO
 ///
 /// TOP type `OssTokenDto`.
-#[derive(
-    Debug,
-    Clone,
-    Default,
-    PartialEq,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct OssTokenDto {
     /// 密钥id
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub access_key_id: Option<String>,
     /// 密钥
     ///
     /// TOP type `String`; secret: never printed by `Debug`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub access_key_secret: Option<::topgen_runtime::Secret>,
     /// 分组名称
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub bucket_name: Option<String>,
     /// 过期时间
     ///
     /// TOP type `Date`; example `2021-08-04 00:00:00`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        serialize_with = "::topgen_runtime::ser::opt_date",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub expiration_time: Option<::topgen_runtime::DateTime>,
     /// 请求id
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub m_request_id: Option<String>,
     /// 场景
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub scene: Option<String>,
     /// 临时token
     ///
     /// TOP type `String`; secret: never printed by `Debug`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub security_token: Option<::topgen_runtime::Secret>,
     /// endpoint
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub endpoint: Option<String>,
     /// oss目录
     ///
     /// TOP type `String`; example `abc`.
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     pub dir: Option<String>,
 }
 
 impl ::topgen_runtime::de::Object for OssTokenDto {}
+
+::topgen_runtime::decoded_struct!(OssTokenDto {
+    access_key_id: (0, "access_key_id", field),
+    access_key_secret: (1, "access_key_secret", field),
+    bucket_name: (2, "bucket_name", field),
+    expiration_time: (3, "expiration_time", date),
+    m_request_id: (4, "m_request_id", field),
+    scene: (5, "scene", field),
+    security_token: (6, "security_token", field),
+    endpoint: (7, "endpoint", field),
+    dir: (8, "dir", field),
+});
+
 #[cfg(test)]
 mod tests {
     //! The spec's reply examples, decoded like real replies: the typed value, written back out,

@@ -158,6 +158,280 @@ impl<T: Object + DeserializeOwned> Lenient for T {
     }
 }
 
+/// A struct decoded field by field: generated object types and responses implement it, and
+/// their `Deserialize` is [`decode_struct`]. It decodes what `#[derive(Deserialize)]` with
+/// `#[serde(default)]` on the struct and `deserialize_with = "de::opt"` on every field
+/// decodes, the same way — a map (a JSON object, an XML element's children) whose known keys
+/// fill their fields through [`Lenient`], unknown keys skipped, absent fields left `None`, a
+/// key given twice an error; or a sequence holding the fields in order — with a fraction of
+/// the code per struct: one `match` arm per field instead of a visitor, a field enum and a
+/// wrapper type per field, all shared here.
+///
+/// ```
+/// use topgen_runtime::de::{self, Source, Struct};
+///
+/// #[derive(Debug, Default, PartialEq)]
+/// struct Token {
+///     total: Option<i64>,
+///     names: Option<Vec<String>>,
+/// }
+///
+/// impl Struct for Token {
+///     const NAME: &'static str = "Token";
+///     const FIELDS: &'static [&'static str] = &["total", "names"];
+///     fn decode_field<'de, S: Source<'de>>(&mut self, index: usize, s: &mut S) -> Result<(), S::Error> {
+///         match index {
+///             0 => self.total = s.value()?,
+///             _ => self.names = s.value()?,
+///         }
+///         Ok(())
+///     }
+/// }
+///
+/// impl<'de> serde::Deserialize<'de> for Token {
+///     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+///         de::decode_struct(d)
+///     }
+/// }
+///
+/// let t: Token = serde_json::from_str(r#"{"total": "2", "names": {"string": ["a"]}, "x": 1}"#)?;
+/// assert_eq!(t, Token { total: Some(2), names: Some(vec!["a".into()]) });
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+pub trait Struct: Default {
+    /// The type's name, for errors (`invalid type: string, expected struct Token`).
+    const NAME: &'static str;
+    /// The wire names of the fields, in order.
+    const FIELDS: &'static [&'static str];
+
+    /// Decodes the value of the field `index` (of [`FIELDS`](Struct::FIELDS)) from `source`
+    /// into its field, usually with [`Source::value`].
+    fn decode_field<'de, S: Source<'de>>(
+        &mut self,
+        index: usize,
+        source: &mut S,
+    ) -> Result<(), S::Error>;
+}
+
+/// Implements [`Struct`] (with [`decode_struct`] as `Deserialize`) and `Serialize` (with
+/// [`StructWriter`](crate::ser::StructWriter)) for a generated struct whose fields are all
+/// `Option`s: one line per field, `rust_name: (index, "wire_name", writer)`, where `writer`
+/// is `field`, or `date` / `dates` for `Date` and `Date[]` fields (the shape of a struct
+/// expression, so that formatters lay it out as one). Generated code calls it for
+/// every object type and response, so that the impls are written once, here.
+///
+/// ```
+/// use topgen_runtime::{DateTime, time};
+///
+/// #[derive(Debug, Default, PartialEq)]
+/// pub struct Token {
+///     pub type_: Option<String>,
+///     pub expires: Option<DateTime>,
+/// }
+///
+/// topgen_runtime::decoded_struct!(Token {
+///     type_: (0, "type", field),
+///     expires: (1, "expires", date),
+/// });
+///
+/// let t: Token = serde_json::from_str(r#"{"type": 1, "expires": "2021-08-04 00:00:00"}"#)?;
+/// assert_eq!(t.type_.as_deref(), Some("1"));
+/// assert_eq!(serde_json::to_string(&t)?, r#"{"type":"1","expires":"2021-08-04 00:00:00"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[macro_export]
+macro_rules! decoded_struct {
+    ($name:ident { $($field:ident: ($index:literal, $wire:literal, $write:ident)),* $(,)? }) => {
+        impl $crate::de::Struct for $name {
+            const NAME: &'static str = ::core::stringify!($name);
+            const FIELDS: &'static [&'static str] = &[$($wire),*];
+
+            fn decode_field<'de, S: $crate::de::Source<'de>>(
+                &mut self,
+                index: usize,
+                source: &mut S,
+            ) -> ::core::result::Result<(), S::Error> {
+                match index {
+                    $($index => self.$field = source.value()?,)*
+                    _ => {
+                        let _ = source;
+                    }
+                }
+                ::core::result::Result::Ok(())
+            }
+        }
+
+        impl<'de> $crate::serde::Deserialize<'de> for $name {
+            fn deserialize<D: $crate::serde::Deserializer<'de>>(
+                d: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::de::decode_struct(d)
+            }
+        }
+
+        impl $crate::serde::Serialize for $name {
+            fn serialize<S: $crate::serde::Serializer>(
+                &self,
+                s: S,
+            ) -> ::core::result::Result<S::Ok, S::Error> {
+                #[allow(unused_mut)]
+                let mut w = $crate::ser::StructWriter::begin(
+                    s,
+                    ::core::stringify!($name),
+                    &[$(self.$field.is_some()),*],
+                )?;
+                $(w.$write($wire, &self.$field)?;)*
+                w.end()
+            }
+        }
+    };
+}
+
+/// Where [`Struct::decode_field`] reads a field's value: the value of a map entry, or the
+/// next element of a sequence.
+pub trait Source<'de> {
+    /// The deserializer's error.
+    type Error: de::Error;
+
+    /// Decodes an optional field leniently, as [`opt`] does.
+    fn value<T: Lenient>(&mut self) -> Result<Option<T>, Self::Error>;
+}
+
+/// The `Deserialize` of a [`Struct`]: see there.
+pub fn decode_struct<'de, D: Deserializer<'de>, T: Struct>(d: D) -> Result<T, D::Error> {
+    d.deserialize_struct(T::NAME, T::FIELDS, StructVisitor::<T>(PhantomData))
+}
+
+/// Decodes an optional lenient value as a seed.
+struct OptSeed<T>(PhantomData<T>);
+
+impl<'de, T: Lenient> de::DeserializeSeed<'de> for OptSeed<T> {
+    type Value = Option<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<T>, D::Error> {
+        T::deserialize_lenient_opt(d)
+    }
+}
+
+/// The value of the map entry whose key was just read.
+struct MapSource<'a, A>(&'a mut A);
+
+impl<'de, A: MapAccess<'de>> Source<'de> for MapSource<'_, A> {
+    type Error = A::Error;
+
+    fn value<T: Lenient>(&mut self) -> Result<Option<T>, A::Error> {
+        self.0.next_value_seed(OptSeed(PhantomData))
+    }
+}
+
+/// The next element of a sequence; past its end, every field is absent.
+struct SeqSource<'a, A>(&'a mut A);
+
+impl<'de, A: SeqAccess<'de>> Source<'de> for SeqSource<'_, A> {
+    type Error = A::Error;
+
+    fn value<T: Lenient>(&mut self) -> Result<Option<T>, A::Error> {
+        Ok(self.0.next_element_seed(OptSeed(PhantomData))?.flatten())
+    }
+}
+
+/// A map key: the index of the field it names, `None` for a key the struct does not have.
+struct FieldKey(&'static [&'static str]);
+
+impl<'de> de::DeserializeSeed<'de> for FieldKey {
+    type Value = Option<usize>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Option<usize>, D::Error> {
+        d.deserialize_identifier(self)
+    }
+}
+
+impl Visitor<'_> for FieldKey {
+    type Value = Option<usize>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("field identifier")
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Option<usize>, E> {
+        Ok(usize::try_from(v).ok().filter(|&i| i < self.0.len()))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|f| *f == v))
+    }
+
+    fn visit_bytes<E: de::Error>(self, v: &[u8]) -> Result<Option<usize>, E> {
+        Ok(self.0.iter().position(|f| f.as_bytes() == v))
+    }
+}
+
+/// The fields already given, to refuse a key given twice (as derived `Deserialize` does).
+enum Seen {
+    Bits(u128),
+    Many(Vec<bool>),
+}
+
+impl Seen {
+    fn new(fields: usize) -> Seen {
+        if fields <= 128 {
+            Seen::Bits(0)
+        } else {
+            Seen::Many(vec![false; fields])
+        }
+    }
+
+    /// Marks field `i`; false when it was already marked.
+    fn insert(&mut self, i: usize) -> bool {
+        match self {
+            Seen::Bits(bits) => {
+                let bit = 1u128 << i;
+                let new = *bits & bit == 0;
+                *bits |= bit;
+                new
+            }
+            Seen::Many(seen) => !std::mem::replace(&mut seen[i], true),
+        }
+    }
+}
+
+struct StructVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Struct> Visitor<'de> for StructVisitor<T> {
+    type Value = T;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "struct {}", T::NAME)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        let mut seen = Seen::new(T::FIELDS.len());
+        while let Some(key) = map.next_key_seed(FieldKey(T::FIELDS))? {
+            match key {
+                Some(i) => {
+                    if !seen.insert(i) {
+                        return Err(de::Error::duplicate_field(T::FIELDS[i]));
+                    }
+                    value.decode_field(i, &mut MapSource(&mut map))?;
+                }
+                None => {
+                    map.next_value::<de::IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(value)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<T, A::Error> {
+        let mut value = T::default();
+        for i in 0..T::FIELDS.len() {
+            value.decode_field(i, &mut SeqSource(&mut seq))?;
+        }
+        Ok(value)
+    }
+}
+
 /// A value decoded through [`Lenient`], so it can be nested in `Option`, sequences…
 struct LenientValue<T>(T);
 
@@ -1013,5 +1287,192 @@ mod tests {
         }
         let h: Holder = serde_json::from_str(r#"{"n":"5"}"#).unwrap();
         assert_eq!(h.n, 5);
+    }
+
+    /// The same struct twice: with serde's derives and the attributes generated code used to
+    /// carry, and with [`Struct`] / [`crate::ser::StructWriter`] as generated code now does.
+    mod twins {
+        use super::super::*;
+        use crate::ser::StructWriter;
+        use serde::{Serialize, Serializer};
+
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct Inner {
+            #[serde(deserialize_with = "opt", skip_serializing_if = "Option::is_none")]
+            pub n: Option<i64>,
+        }
+
+        impl Object for Inner {}
+
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(default)]
+        pub struct Derived {
+            #[serde(deserialize_with = "opt", skip_serializing_if = "Option::is_none")]
+            pub name: Option<String>,
+            #[serde(
+                rename = "type",
+                deserialize_with = "opt",
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub type_: Option<i64>,
+            #[serde(
+                deserialize_with = "opt",
+                serialize_with = "crate::ser::opt_date",
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub at: Option<DateTime>,
+            #[serde(
+                deserialize_with = "opt",
+                serialize_with = "crate::ser::opt_dates",
+                skip_serializing_if = "Option::is_none"
+            )]
+            pub times: Option<Vec<DateTime>>,
+            #[serde(deserialize_with = "opt", skip_serializing_if = "Option::is_none")]
+            pub items: Option<Vec<Inner>>,
+            #[serde(deserialize_with = "opt", skip_serializing_if = "Option::is_none")]
+            pub inner: Option<Inner>,
+            #[serde(deserialize_with = "opt", skip_serializing_if = "Option::is_none")]
+            pub price: Option<Decimal>,
+        }
+
+        #[derive(Debug, Clone, Default, PartialEq)]
+        pub struct Generated {
+            pub name: Option<String>,
+            pub type_: Option<i64>,
+            pub at: Option<DateTime>,
+            pub times: Option<Vec<DateTime>>,
+            pub items: Option<Vec<Inner>>,
+            pub inner: Option<Inner>,
+            pub price: Option<Decimal>,
+        }
+
+        impl Struct for Generated {
+            const NAME: &'static str = "Derived";
+            const FIELDS: &'static [&'static str] =
+                &["name", "type", "at", "times", "items", "inner", "price"];
+            fn decode_field<'de, S: Source<'de>>(
+                &mut self,
+                index: usize,
+                source: &mut S,
+            ) -> Result<(), S::Error> {
+                match index {
+                    0 => self.name = source.value()?,
+                    1 => self.type_ = source.value()?,
+                    2 => self.at = source.value()?,
+                    3 => self.times = source.value()?,
+                    4 => self.items = source.value()?,
+                    5 => self.inner = source.value()?,
+                    6 => self.price = source.value()?,
+                    _ => {}
+                }
+                Ok(())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for Generated {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                decode_struct(d)
+            }
+        }
+
+        impl Serialize for Generated {
+            fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let present = [
+                    self.name.is_some(),
+                    self.type_.is_some(),
+                    self.at.is_some(),
+                    self.times.is_some(),
+                    self.items.is_some(),
+                    self.inner.is_some(),
+                    self.price.is_some(),
+                ];
+                let mut w = StructWriter::begin(s, "Derived", &present)?;
+                w.field("name", &self.name)?;
+                w.field("type", &self.type_)?;
+                w.date("at", &self.at)?;
+                w.dates("times", &self.times)?;
+                w.field("items", &self.items)?;
+                w.field("inner", &self.inner)?;
+                w.field("price", &self.price)?;
+                w.end()
+            }
+        }
+
+        impl From<Generated> for Derived {
+            fn from(g: Generated) -> Derived {
+                Derived {
+                    name: g.name,
+                    type_: g.type_,
+                    at: g.at,
+                    times: g.times,
+                    items: g.items,
+                    inner: g.inner,
+                    price: g.price,
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn generated_structs_decode_and_write_like_derived_ones() {
+        use twins::{Derived, Generated};
+        let inputs = [
+            r#"{}"#,
+            r#"{"name": "a", "type": "7", "at": "2021-08-04 00:00:00", "price": "12.50"}"#,
+            r#"{"times": {"date": ["2021-08-04 00:00:00", 1628006400000]}, "inner": {"n": "3"}}"#,
+            r#"{"items": {"inner": [{"n": 1}, {"n": "2", "other": true}]}, "unknown": [1, {"x": 2}]}"#,
+            r#"{"items": {"n": 1}}"#,
+            r#"{"name": null, "type": null, "inner": null}"#,
+            r#"{"name": 12, "type": 1.0}"#,
+            r#"{"name": "a", "name": "b"}"#,
+            r#"{"type": "x"}"#,
+            r#"{"type": 1.5}"#,
+            r#"{"inner": "text"}"#,
+            r#"[]"#,
+            r#"["a", 2]"#,
+            r#"["a", 2, null, null, null, {"n": 4}, "1.5"]"#,
+            r#""text""#,
+            r#"12"#,
+            r#"null"#,
+        ];
+        for json in inputs {
+            let derived = serde_json::from_str::<Derived>(json).map_err(|e| e.to_string());
+            let generated = serde_json::from_str::<Generated>(json)
+                .map(Derived::from)
+                .map_err(|e| e.to_string());
+            assert_eq!(generated, derived, "{json}");
+            if let (Ok(d), Ok(g)) = (&derived, serde_json::from_str::<Generated>(json)) {
+                assert_eq!(
+                    serde_json::to_string(&g).unwrap(),
+                    serde_json::to_string(d).unwrap(),
+                    "{json}"
+                );
+            }
+        }
+        let xml_inputs = [
+            "<r/>",
+            "<r><name>a</name><type>7</type><at>2021-08-04 00:00:00</at></r>",
+            "<r><items><inner><n>1</n></inner><inner><n>2</n></inner></items><inner/></r>",
+            "<r><name>a</name><name>b</name></r>",
+            "<r><type>x</type></r>",
+            "<r><unknown><deep>1</deep></unknown><price>1.50</price></r>",
+            "<r>text</r>",
+        ];
+        for xml in xml_inputs {
+            let derived = crate::xml::decode_document::<Derived>(xml, "r")
+                .map(|r| match r {
+                    crate::xml::Root::Response(d) => Some(d),
+                    _ => None,
+                })
+                .map_err(|e| e.to_string());
+            let generated = crate::xml::decode_document::<Generated>(xml, "r")
+                .map(|r| match r {
+                    crate::xml::Root::Response(g) => Some(Derived::from(g)),
+                    _ => None,
+                })
+                .map_err(|e| e.to_string());
+            assert_eq!(generated, derived, "{xml}");
+        }
     }
 }

@@ -19,7 +19,8 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-use serde::Serializer;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
 
 use crate::{DateTime, time};
 
@@ -46,6 +47,102 @@ pub fn opt_dates<S: Serializer>(value: &Option<Vec<DateTime>>, s: S) -> Result<S
     match value {
         Some(list) => s.collect_seq(list.iter().map(date_text)),
         None => s.serialize_none(),
+    }
+}
+
+/// Writes a generated struct field by field, for its `Serialize`: present fields in order,
+/// absent ones skipped (as `skip_serializing_if = "Option::is_none"` does), dates as
+/// [`date_text`]. What `#[derive(Serialize)]` with those attributes writes, with one call per
+/// field instead of a wrapper type per date field, all shared here.
+///
+/// ```
+/// use serde::{Serialize, Serializer};
+/// use topgen_runtime::{DateTime, ser::StructWriter, time};
+///
+/// struct Token {
+///     name: Option<String>,
+///     size: Option<i64>,
+///     expires: Option<DateTime>,
+/// }
+///
+/// impl Serialize for Token {
+///     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+///         let present = [self.name.is_some(), self.size.is_some(), self.expires.is_some()];
+///         let mut w = StructWriter::begin(s, "Token", &present)?;
+///         w.field("name", &self.name)?;
+///         w.field("size", &self.size)?;
+///         w.date("expires", &self.expires)?;
+///         w.end()
+///     }
+/// }
+///
+/// let t = Token { name: Some("a".into()), size: None, expires: Some(time::parse("2021-08-04 00:00:00")?) };
+/// assert_eq!(serde_json::to_string(&t)?, r#"{"name":"a","expires":"2021-08-04 00:00:00"}"#);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub struct StructWriter<S: Serializer>(S::SerializeStruct);
+
+impl<S: Serializer> StructWriter<S> {
+    /// Starts the struct `name`; `present` says which fields have a value (their number is
+    /// the struct's length for the serializer).
+    pub fn begin(s: S, name: &'static str, present: &[bool]) -> Result<Self, S::Error> {
+        let len = present.iter().filter(|p| **p).count();
+        s.serialize_struct(name, len).map(StructWriter)
+    }
+
+    /// Writes an optional field, or skips it when it is `None`.
+    pub fn field<T: Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &Option<T>,
+    ) -> Result<(), S::Error> {
+        match value {
+            Some(_) => self.0.serialize_field(key, value),
+            None => self.0.skip_field(key),
+        }
+    }
+
+    /// Writes an optional `Date` field as [`date_text`], or skips it.
+    pub fn date(&mut self, key: &'static str, value: &Option<DateTime>) -> Result<(), S::Error> {
+        match value {
+            Some(_) => self.0.serialize_field(key, &OptDate(value)),
+            None => self.0.skip_field(key),
+        }
+    }
+
+    /// Writes an optional `Date[]` field as a list of [`date_text`]s, or skips it.
+    pub fn dates(
+        &mut self,
+        key: &'static str,
+        value: &Option<Vec<DateTime>>,
+    ) -> Result<(), S::Error> {
+        match value {
+            Some(_) => self.0.serialize_field(key, &OptDates(value)),
+            None => self.0.skip_field(key),
+        }
+    }
+
+    /// Ends the struct.
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        self.0.end()
+    }
+}
+
+/// An optional date written by [`opt_date`].
+struct OptDate<'a>(&'a Option<DateTime>);
+
+impl Serialize for OptDate<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        opt_date(self.0, s)
+    }
+}
+
+/// Optional dates written by [`opt_dates`].
+struct OptDates<'a>(&'a Option<Vec<DateTime>>);
+
+impl Serialize for OptDates<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        opt_dates(self.0, s)
     }
 }
 

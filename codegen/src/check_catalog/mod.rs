@@ -845,7 +845,7 @@ fn run_cargo(
 }
 
 /// Variables cargo sets for the crate it builds or runs, as opposed to the user's settings.
-fn is_crate_variable(key: &str) -> bool {
+pub(crate) fn is_crate_variable(key: &str) -> bool {
     key.starts_with("CARGO_PKG_")
         || key.starts_with("CARGO_BIN_")
         || matches!(

@@ -10,6 +10,17 @@ use crate::model::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
 
+/// [`api_items`] with its doc blocks as placeholders and the blocks apart, for
+/// [`crate::format::rust_file_with_docs`].
+pub fn api_items_with_docs(api: &Api, crate_path: Option<&str>) -> (TokenStream, Vec<Vec<String>>) {
+    docs::collect(|| api_items(api, crate_path))
+}
+
+/// Runs `render` with doc blocks collected (see [`api_items_with_docs`]).
+pub fn docs_collected<T>(render: impl FnOnce() -> T) -> (T, Vec<Vec<String>>) {
+    docs::collect(render)
+}
+
 /// The items of one API's module: request, response, object types, and the tests of the
 /// spec's reply examples.
 pub fn api_items(api: &Api, crate_path: Option<&str>) -> TokenStream {

@@ -2,7 +2,7 @@
 
 use super::docs;
 use crate::model::{Api, Field, Object, Scalar, Ty};
-use proc_macro2::{Ident, Span, TokenStream};
+use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 
 /// An identifier from an already-sanitized name.
@@ -107,48 +107,66 @@ pub fn code_span(text: &str) -> String {
     format!("{fence}{text}{close}")
 }
 
-/// The serde attribute of a decoded, optional field. Dates are written back out in TOP's
-/// text form (`chrono`'s own `Serialize` writes RFC 3339).
-fn field_serde_attr(f: &Field) -> TokenStream {
-    let rename = (f.rust != f.wire).then(|| {
-        let wire = &f.wire;
-        quote!(rename = #wire,)
-    });
-    let date = Ty::Scalar(Scalar::Date);
-    let serialize_with = if f.ty == date {
-        Some(quote!(serialize_with = "::topgen_runtime::ser::opt_date",))
-    } else if f.ty == Ty::List(Box::new(date)) {
-        Some(quote!(serialize_with = "::topgen_runtime::ser::opt_dates",))
-    } else {
-        None
-    };
-    quote! {
-        #[serde(#rename deserialize_with = "::topgen_runtime::de::opt", #serialize_with skip_serializing_if = "Option::is_none")]
-    }
-}
-
 /// The fields of a decoded struct (object type or response): all optional, lenient.
 fn decoded_fields(api: &Api, fields: &[Field]) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
             let docs = field_docs(api, f);
-            let attr = field_serde_attr(f);
             let name = ident(&f.rust);
             let ty = rust_ty(api, &f.ty, f.sensitive);
             quote! {
                 #docs
-                #attr
                 pub #name: Option<#ty>,
             }
         })
         .collect()
 }
 
+/// A decoded struct's field: its Rust name, its wire name, and how it is written back out.
+struct Decoded<'a> {
+    rust: Ident,
+    wire: &'a str,
+    /// `field`, `date` or `dates` of `topgen_runtime::ser::StructWriter`.
+    writer: Ident,
+}
+
+impl<'a> Decoded<'a> {
+    fn of(f: &'a Field) -> Decoded<'a> {
+        let date = Ty::Scalar(Scalar::Date);
+        let writer = if f.ty == date {
+            "date"
+        } else if f.ty == Ty::List(Box::new(date)) {
+            "dates"
+        } else {
+            "field"
+        };
+        Decoded {
+            rust: ident(&f.rust),
+            wire: &f.wire,
+            writer: ident(writer),
+        }
+    }
+}
+
+/// The impls that decode and write a generated struct: one call of the runtime's
+/// `decoded_struct!` with a line per field, rather than serde's derives (a visitor, a field
+/// enum and wrapper types per struct, most of what compiling a generated crate cost) or the
+/// impls spelled out here (three times the tokens to render and format).
+fn serde_impls(name: &Ident, fields: &[Decoded]) -> TokenStream {
+    let lines = fields.iter().enumerate().map(|(i, f)| {
+        let i = Literal::usize_unsuffixed(i);
+        let (rust, wire, writer) = (&f.rust, f.wire, &f.writer);
+        quote!(#rust: (#i, #wire, #writer))
+    });
+    quote! {
+        ::topgen_runtime::decoded_struct!(#name { #(#lines),* });
+    }
+}
+
 fn derives() -> TokenStream {
     quote! {
-        #[derive(Debug, Clone, Default, PartialEq, ::topgen_runtime::serde::Serialize, ::topgen_runtime::serde::Deserialize)]
-        #[serde(crate = "::topgen_runtime::serde", default)]
+        #[derive(Debug, Clone, Default, PartialEq)]
     }
 }
 
@@ -161,6 +179,10 @@ pub fn object(api: &Api, object: &Object) -> TokenStream {
     );
     let derives = derives();
     let fields = decoded_fields(api, &object.fields);
+    let impls = serde_impls(
+        &name,
+        &object.fields.iter().map(Decoded::of).collect::<Vec<_>>(),
+    );
     quote! {
         #docs
         #derives
@@ -169,6 +191,8 @@ pub fn object(api: &Api, object: &Object) -> TokenStream {
         }
 
         impl ::topgen_runtime::de::Object for #name {}
+
+        #impls
     }
 }
 
@@ -186,10 +210,18 @@ pub fn response(api: &Api) -> TokenStream {
     let request_id = (!api.response_has_request_id).then(|| {
         quote! {
             /// TOP's id of this call, for support requests.
-            #[serde(deserialize_with = "::topgen_runtime::de::opt", skip_serializing_if = "Option::is_none")]
             pub request_id: Option<String>,
         }
     });
+    let mut decoded: Vec<Decoded> = api.response.iter().map(Decoded::of).collect();
+    if !api.response_has_request_id {
+        decoded.push(Decoded {
+            rust: ident("request_id"),
+            wire: "request_id",
+            writer: ident("field"),
+        });
+    }
+    let impls = serde_impls(&name, &decoded);
     quote! {
         #docs
         #derives
@@ -197,5 +229,7 @@ pub fn response(api: &Api) -> TokenStream {
             #(#fields)*
             #request_id
         }
+
+        #impls
     }
 }
