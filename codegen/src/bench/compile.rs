@@ -67,6 +67,9 @@ pub enum Variant {
     Runtime,
     /// The runtime and the generated crate with one API.
     RuntimeAndOne,
+    /// The generated crate alone, no API (`--no-default-features`): the cost of being a
+    /// crate that depends on the runtime, the floor under `One`.
+    None,
     /// The generated crate alone, one API.
     One,
     /// The generated crate alone, every API.
@@ -78,6 +81,7 @@ impl Variant {
         match self {
             Variant::Runtime => "runtime",
             Variant::RuntimeAndOne => "runtime + one",
+            Variant::None => "no API",
             Variant::One => "one",
             Variant::All => "all",
         }
@@ -108,6 +112,10 @@ pub struct Options {
     pub lockfile: Option<PathBuf>,
     /// The cargo program.
     pub cargo: PathBuf,
+    /// Rounds of cold builds: from an empty target dir, dependencies included, the runtime
+    /// alone and the runtime with one API of the smallest crate (what a user's first build
+    /// costs); 0: none.
+    pub cold: usize,
     /// A program that acts as `RUSTC_WRAPPER` when [`RUSTC_TIMES_VAR`] is set
     /// ([`wrap_rustc`]), to time each rustc apart from cargo; `None`: wall times only.
     pub wrapper: Option<PathBuf>,
@@ -149,6 +157,9 @@ pub struct Report {
     pub times: BTreeMap<(usize, Mode, Variant), Vec<Sample>>,
     /// A cargo run that has nothing to do, ms (cargo's own cost in every figure).
     pub noop: BTreeMap<Mode, Vec<f64>>,
+    /// Cold builds (empty target dir, dependencies included), wall ms, by mode and variant
+    /// (`Runtime` or `RuntimeAndOne`, of the smallest crate).
+    pub cold: BTreeMap<(Mode, Variant), Vec<f64>>,
 }
 
 /// The environment variable that makes `bench-compile` a `RUSTC_WRAPPER`: it names the file
@@ -368,12 +379,76 @@ pub fn run(options: &Options, log: &mut dyn std::io::Write) -> Result<Report, Er
                     Ok::<(), Error>(())
                 };
                 measure(Variant::RuntimeAndOne, &one_args, true)?;
+                measure(
+                    Variant::None,
+                    &[m, "-p", &package, "--no-default-features"],
+                    false,
+                )?;
                 measure(Variant::One, &one_args, false)?;
                 measure(Variant::All, &[m, "-p", &package], false)?;
             }
         }
     }
+    if let Some(c) = report.crates.values().next().cloned() {
+        cold_builds(options, &cargo, &c, &mut report, log)?;
+    }
     Ok(report)
+}
+
+/// Cold builds, dependencies included, each from an empty target dir of its own
+/// (`cold-target/` in the scratch folder, removed afterwards): the runtime alone, then the
+/// runtime and crate `c` with its one API, in turns.
+fn cold_builds(
+    options: &Options,
+    cargo: &Cargo,
+    c: &Crate,
+    report: &mut Report,
+    log: &mut dyn std::io::Write,
+) -> Result<(), Error> {
+    let cold = Cargo {
+        program: cargo.program.clone(),
+        dir: cargo.dir.clone(),
+        target: cargo.dir.join("cold-target"),
+        wrapper: None,
+    };
+    let clear = || match std::fs::remove_dir_all(&cold.target) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::io(&cold.target, e)),
+        _ => Ok(()),
+    };
+    for round in 1..=options.cold {
+        for &mode in &options.modes {
+            let m = mode.name();
+            let runs: [(Variant, Vec<&str>); 2] = [
+                (Variant::Runtime, vec![m, "-p", RUNTIME]),
+                (
+                    Variant::RuntimeAndOne,
+                    vec![
+                        m,
+                        "-p",
+                        &c.package,
+                        "--no-default-features",
+                        "--features",
+                        &c.one,
+                    ],
+                ),
+            ];
+            for (variant, args) in runs {
+                clear()?;
+                let t = cold.time(&args, "", "")?;
+                let _ = writeln!(
+                    log,
+                    "  cold {round}: {m} {}: {:.0} ms",
+                    match variant {
+                        Variant::Runtime => "runtime alone".to_owned(),
+                        _ => format!("runtime + {}", c.one),
+                    },
+                    t.wall
+                );
+                report.cold.entry((mode, variant)).or_default().push(t.wall);
+            }
+        }
+    }
+    clear()
 }
 
 /// The method of a generated module, from its first doc line (`//! TOP API `method`…`).
@@ -563,7 +638,12 @@ impl std::fmt::Display for Report {
                 String::new(),
             ]);
             for &n in self.crates.keys() {
-                for variant in [Variant::RuntimeAndOne, Variant::One, Variant::All] {
+                for variant in [
+                    Variant::RuntimeAndOne,
+                    Variant::None,
+                    Variant::One,
+                    Variant::All,
+                ] {
                     let v = samples((n, mode, variant));
                     if v.is_empty() {
                         continue;
@@ -628,7 +708,42 @@ impl std::fmt::Display for Report {
         f.write_str(&table(
             &["", "what is built", "cargo", "rustc", "note"],
             &rows,
-        ))
+        ))?;
+        if self.cold.is_empty() {
+            return Ok(());
+        }
+        writeln!(
+            f,
+            "\ncold builds (empty target dir, every dependency built), wall ms, median (min–max);\n\
+             the extra cost of one API over the runtime alone is the median of the per-round shares:"
+        )?;
+        let mut rows = Vec::new();
+        for &mode in &modes {
+            let runtime = self.cold.get(&(mode, Variant::Runtime));
+            let one = self.cold.get(&(mode, Variant::RuntimeAndOne));
+            let (Some(runtime), Some(one)) = (runtime, one) else {
+                continue;
+            };
+            let shares: Vec<f64> = runtime
+                .iter()
+                .zip(one)
+                .map(|(r, o)| (o - r) / r * 100.0)
+                .collect();
+            let api = self.crates.values().next().map_or("", |c| c.one.as_str());
+            rows.push(vec![
+                mode.name().into(),
+                "runtime alone".into(),
+                show(stats(runtime.clone())),
+                String::new(),
+            ]);
+            rows.push(vec![
+                mode.name().into(),
+                format!("runtime + {api}"),
+                show(stats(one.clone())),
+                stats(shares).map_or_else(String::new, |s| format!("{:+.1} %", s.median)),
+            ]);
+        }
+        f.write_str(&table(&["", "what is built", "cargo", "extra"], &rows))
     }
 }
 
@@ -698,5 +813,17 @@ mod tests {
         // 1000 ms for 10 APIs; (1000 - 100) / 9 over one.
         assert!(text.contains("100.0 ms/API (100.0 over one)"), "{text}");
         assert!(text.contains("bench-n10"), "{text}");
+        assert!(!text.contains("cold builds"), "{text}");
+        // Cold builds: 1000 → 1100 and 2000 → 2020 ms: +10 % and +1 %, median 5.5 %.
+        report
+            .cold
+            .insert((m, Variant::Runtime), vec![1000.0, 2000.0]);
+        report
+            .cold
+            .insert((m, Variant::RuntimeAndOne), vec![1100.0, 2020.0]);
+        let text = report.to_string();
+        assert!(text.contains("cold builds"), "{text}");
+        assert!(text.contains("runtime + taobao.a.b"), "{text}");
+        assert!(text.contains("+5.5 %"), "{text}");
     }
 }

@@ -42,6 +42,11 @@ struct Cli {
     /// whose catalog file has the median size].
     #[arg(long)]
     one: Option<String>,
+    /// Rounds of cold builds (empty target dir, every dependency built): the runtime alone
+    /// vs the runtime with the one API, what a user's first build costs. Slow: about a
+    /// minute each.
+    #[arg(long, default_value_t = 0)]
+    cold: usize,
 }
 
 fn main() -> ExitCode {
@@ -94,6 +99,7 @@ fn main() -> ExitCode {
         runtime,
         target_dir: cli.target_dir,
         one: cli.one,
+        cold: cli.cold,
         lockfile: lockfile.is_file().then_some(lockfile),
         wrapper: std::env::current_exe().ok(),
         cargo: std::env::var_os("CARGO")
