@@ -161,6 +161,34 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
     }
 }
 
+/// A scratch folder a command may clear: created if missing; an existing one must be empty,
+/// hold only entries `ignored` accepts, or carry the `marker` file an earlier run wrote (a
+/// folder of someone else's is refused, naming `option`). Writes the marker with `note`;
+/// returns the folder made absolute.
+pub fn claim_scratch(
+    dir: &Path,
+    marker: &str,
+    note: &str,
+    option: &str,
+    ignored: impl Fn(&std::ffi::OsStr) -> bool,
+) -> Result<PathBuf, Error> {
+    let dir = absolute(dir)?;
+    let occupied = std::fs::read_dir(&dir)
+        .is_ok_and(|d| d.filter_map(Result::ok).any(|e| !ignored(&e.file_name())));
+    if occupied && !dir.join(marker).is_file() {
+        return Err(Error::Invalid {
+            path: dir,
+            field: option.into(),
+            message: format!(
+                "the folder is not empty and has no `{marker}` file; expected a new folder or one this command made ({note})"
+            ),
+        });
+    }
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    write_if_changed(&dir.join(marker), &format!("Scratch folder: {note}.\n"))?;
+    Ok(dir)
+}
+
 /// `path` made absolute and normalised without requiring it to exist (its existing ancestor is
 /// canonicalised).
 pub fn absolute(path: &Path) -> Result<PathBuf, Error> {
@@ -194,6 +222,38 @@ pub fn absolute(path: &Path) -> Result<PathBuf, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_scratch_folder_is_claimed_only_when_new_empty_marked_or_ignorable() {
+        let root = tempfile::tempdir().unwrap();
+        let claim =
+            |dir: &Path| claim_scratch(dir, ".mine", "it is mine", "--work", |n| n == "target");
+        // New: created and marked.
+        let new = root.path().join("new");
+        let got = claim(&new).unwrap();
+        assert!(got.is_absolute() && new.join(".mine").is_file());
+        assert_eq!(
+            std::fs::read_to_string(new.join(".mine")).unwrap(),
+            "Scratch folder: it is mine.\n"
+        );
+        // Marked by an earlier run, with content: claimed again.
+        std::fs::write(new.join("specs"), "x").unwrap();
+        assert!(claim(&new).is_ok());
+        // Holding only what may be there: claimed.
+        let built = root.path().join("built");
+        std::fs::create_dir_all(built.join("target")).unwrap();
+        assert!(claim(&built).is_ok());
+        // Someone else's: refused, naming the option and the marker.
+        let theirs = root.path().join("theirs");
+        std::fs::create_dir_all(&theirs).unwrap();
+        std::fs::write(theirs.join("notes.txt"), "keep me").unwrap();
+        let err = claim(&theirs).unwrap_err().to_string();
+        assert!(
+            err.contains("--work") && err.contains("`.mine`") && err.contains("not empty"),
+            "{err}"
+        );
+        assert!(!theirs.join(".mine").exists());
+    }
 
     #[test]
     fn relative_paths() {

@@ -480,23 +480,13 @@ fn median_api(files: &[PathBuf]) -> Result<String, Error> {
 
 /// Creates the scratch folder, or checks that an existing one is this bench's.
 fn prepare(work: &Path) -> Result<PathBuf, Error> {
-    let work = absolute(work)?;
-    let occupied = std::fs::read_dir(&work).is_ok_and(|mut d| d.next().is_some());
-    if occupied && !work.join(MARKER).is_file() {
-        return Err(Error::Invalid {
-            path: work,
-            field: "--work".into(),
-            message: format!(
-                "the folder is not empty and has no `{MARKER}` file; expected a new folder or one this bench made"
-            ),
-        });
-    }
-    std::fs::create_dir_all(&work).map_err(|e| Error::io(&work, e))?;
-    write_if_changed(
-        &work.join(MARKER),
-        "Scratch folder of `bench-compile`; it rewrites specs/ and crates/ here.\n",
-    )?;
-    Ok(work)
+    crate::output::claim_scratch(
+        work,
+        MARKER,
+        "`bench-compile` rewrites specs/ and crates/ in it",
+        "--work",
+        |_| false,
+    )
 }
 
 /// Cargo on the scratch workspace.

@@ -455,30 +455,17 @@ pub fn run(options: &Options, log: &mut dyn Write) -> Result<Report, Error> {
     Ok(report)
 }
 
-/// Creates the scratch folder, or checks that an existing one is this command's.
+/// Creates the scratch folder, or checks that an existing one is this command's. `target/`
+/// is where the command builds by default (and where its test shares the build): a folder
+/// holding only that is not someone else's.
 fn prepare_scratch(scratch: &Path) -> Result<PathBuf, Error> {
-    let scratch = absolute(scratch)?;
-    // `target/` is where the command builds by default (and where its test shares the build):
-    // a folder holding only that is not someone else's.
-    let occupied = std::fs::read_dir(&scratch).is_ok_and(|d| {
-        d.filter_map(Result::ok)
-            .any(|e| e.file_name() != std::ffi::OsStr::new("target"))
-    });
-    if occupied && !scratch.join(MARKER).is_file() {
-        return Err(Error::Invalid {
-            path: scratch,
-            field: "--scratch".into(),
-            message: format!(
-                "the folder is not empty and has no `{MARKER}` file; expected a new folder or one this command made (it clears `specs/` and `crates/` in it)"
-            ),
-        });
-    }
-    std::fs::create_dir_all(&scratch).map_err(|e| Error::io(&scratch, e))?;
-    write_if_changed(
-        &scratch.join(MARKER),
-        "Scratch folder of `codegen check-catalog`; it may clear specs/ and crates/ here.\n",
-    )?;
-    Ok(scratch)
+    crate::output::claim_scratch(
+        scratch,
+        MARKER,
+        "`codegen check-catalog` may clear specs/ and crates/ in it",
+        "--scratch",
+        |name| name == "target",
+    )
 }
 
 /// Imports every file into `specs/<name>.yaml`; returns how many were imported.
