@@ -189,6 +189,36 @@ pub fn claim_scratch(
     Ok(dir)
 }
 
+/// Writes the `Cargo.toml` of a scratch workspace in `dir` (a comment saying who wrote it
+/// and why, the `members` folders, the dev profile of topgen's workspace so that dependencies
+/// build the same) and copies `lockfile` beside it, so that nothing is resolved anew. Only
+/// changed files are written.
+pub fn write_scratch_workspace(
+    dir: &Path,
+    written_by: &str,
+    members: &[String],
+    lockfile: Option<&Path>,
+) -> Result<(), Error> {
+    let members: String = members.iter().map(|m| format!("    {m:?},\n")).collect();
+    let manifest = format!(
+        "# Written by {written_by}.\n\
+         [workspace]\n\
+         resolver = \"3\"\n\
+         members = [\n{members}]\n\
+         \n\
+         # As in topgen's workspace, so that dependencies build the same.\n\
+         [profile.dev.package.\"*\"]\n\
+         debug = false\n"
+    );
+    write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
+    if let Some(lock) = lockfile
+        && let Ok(text) = std::fs::read_to_string(lock)
+    {
+        write_if_changed(&dir.join("Cargo.lock"), &text)?;
+    }
+    Ok(())
+}
+
 /// `path` made absolute and normalised without requiring it to exist (its existing ancestor is
 /// canonicalised).
 pub fn absolute(path: &Path) -> Result<PathBuf, Error> {

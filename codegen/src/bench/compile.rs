@@ -20,7 +20,7 @@
 
 use super::{Stats, spread, table};
 use crate::error::Error;
-use crate::output::{absolute, write_if_changed};
+use crate::output::absolute;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -291,25 +291,14 @@ pub fn run(options: &Options, log: &mut dyn std::io::Write) -> Result<Report, Er
                 bytes: text,
             },
         );
-        members.push(format!("    \"crates/n-{n}\",\n"));
+        members.push(format!("crates/n-{n}"));
     }
-    let manifest = format!(
-        "# Written by `bench-compile`: generated crates whose compile time is measured.\n\
-         [workspace]\n\
-         resolver = \"3\"\n\
-         members = [\n{}]\n\
-         \n\
-         # As in topgen's workspace, so that dependencies build the same.\n\
-         [profile.dev.package.\"*\"]\n\
-         debug = false\n",
-        members.concat()
-    );
-    write_if_changed(&work.join("Cargo.toml"), &manifest)?;
-    if let Some(lock) = &options.lockfile
-        && let Ok(text) = std::fs::read_to_string(lock)
-    {
-        write_if_changed(&work.join("Cargo.lock"), &text)?;
-    }
+    crate::output::write_scratch_workspace(
+        &work,
+        "`bench-compile`: generated crates whose compile time is measured",
+        &members,
+        options.lockfile.as_deref(),
+    )?;
     let cargo = Cargo {
         program: options.cargo.clone(),
         wrapper: options

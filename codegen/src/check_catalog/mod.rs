@@ -17,7 +17,7 @@ pub mod sample;
 use crate::error::Error;
 use crate::generate::{Options as CrateOptions, crate_files, load_apis_lenient};
 use crate::model::Api;
-use crate::output::{absolute, write_if_changed};
+use crate::output::absolute;
 use diagnostics::{CargoOutput, Diagnostic, Level, Names, parse_cargo_json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
@@ -585,27 +585,17 @@ fn generate_all(
         .iter()
         .map(|c| {
             format!(
-                "    \"crates/{}\",\n",
+                "crates/{}",
                 c.dir.file_name().unwrap_or_default().to_string_lossy()
             )
         })
         .collect();
-    let manifest = format!(
-        "# Written by `codegen check-catalog`: crates generated from a TOP metadata catalog.\n\
-         [workspace]\n\
-         resolver = \"3\"\n\
-         members = [\n{}]\n\
-         \n\
-         [profile.dev.package.\"*\"]\n\
-         debug = false\n",
-        members.concat()
-    );
-    write_if_changed(&scratch.join("Cargo.toml"), &manifest)?;
-    if let Some(lock) = &options.lockfile
-        && let Ok(text) = std::fs::read_to_string(lock)
-    {
-        write_if_changed(&scratch.join("Cargo.lock"), &text)?;
-    }
+    crate::output::write_scratch_workspace(
+        scratch,
+        "`codegen check-catalog`: crates generated from a TOP metadata catalog",
+        &members,
+        options.lockfile.as_deref(),
+    )?;
     Ok((chunks, failures))
 }
 
