@@ -60,6 +60,7 @@ pub mod sign;
 pub mod time;
 pub mod transport;
 pub mod xml;
+mod xml_lexer;
 
 pub use chrono;
 pub use reqwest;

@@ -1,6 +1,7 @@
 //! Reading TOP's XML replies (`format=xml`) straight into serde types, in one pass.
 //!
-//! A small serde [`Deserializer`] drives quick-xml's pull reader; no tree is built. The
+//! A small serde [`Deserializer`] drives a pull lexer ([`crate::xml_lexer`]); no tree is
+//! built. The
 //! mapping is the one TOP's JSON uses, so the same generated types (and the lenient decoding
 //! of [`crate::de`]) read both formats:
 //!
@@ -21,8 +22,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use quick_xml::events::{BytesRef, Event};
-use quick_xml::reader::Reader;
+use crate::xml_lexer::{Event, LexError, Lexer};
 use serde::de::value::{CowStrDeserializer, StrDeserializer};
 use serde::de::{
     self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -113,23 +113,17 @@ pub(crate) fn decode_document<T: DeserializeOwned>(
     Ok(found)
 }
 
-/// The reader, one event of lookahead, and the number of open elements.
+/// The lexer, one event of lookahead, and the number of open elements.
 struct XmlDe<'a> {
-    reader: Reader<&'a [u8]>,
+    lexer: Lexer<'a>,
     peeked: Option<Event<'a>>,
     depth: usize,
 }
 
 impl<'a> XmlDe<'a> {
     fn new(text: &'a str) -> Self {
-        let mut reader = Reader::from_str(text);
-        let config = reader.config_mut();
-        config.check_end_names = true;
-        config.expand_empty_elements = false;
-        config.allow_unmatched_ends = false;
-        config.allow_dangling_amp = false;
         XmlDe {
-            reader,
+            lexer: Lexer::new(text),
             peeked: None,
             depth: 0,
         }
@@ -139,34 +133,13 @@ impl<'a> XmlDe<'a> {
         if let Some(event) = self.peeked.take() {
             return Ok(event);
         }
-        match self.reader.read_event() {
-            Ok(Event::DocType(_)) => Err(XmlError::new(
+        match self.lexer.next() {
+            Ok(Event::DocType) => Err(XmlError::new(
                 XmlErrorKind::Syntax,
                 "a DOCTYPE declaration: TOP replies have none, and DTDs are never processed",
             )),
             Ok(event) => Ok(event),
-            Err(e) => Err(self.reader_error(&e)),
-        }
-    }
-
-    fn reader_error(&self, e: &quick_xml::Error) -> XmlError {
-        use quick_xml::errors::{IllFormedError, SyntaxError};
-        let at = self.reader.error_position();
-        match e {
-            quick_xml::Error::Syntax(
-                SyntaxError::UnclosedPI
-                | SyntaxError::UnclosedXmlDecl
-                | SyntaxError::UnclosedComment
-                | SyntaxError::UnclosedDoctype
-                | SyntaxError::UnclosedCData
-                | SyntaxError::UnclosedTag
-                | SyntaxError::UnclosedSingleQuotedAttributeValue
-                | SyntaxError::UnclosedDoubleQuotedAttributeValue,
-            )
-            | quick_xml::Error::IllFormed(
-                IllFormedError::MissingEndTag(_) | IllFormedError::UnclosedReference,
-            ) => XmlError::new(XmlErrorKind::Truncated, format!("{e} (at byte {at})")),
-            _ => XmlError::new(XmlErrorKind::Syntax, format!("{e} (at byte {at})")),
+            Err(e) => Err(lex_error(e)),
         }
     }
 
@@ -197,10 +170,10 @@ impl<'a> XmlDe<'a> {
     fn root(&mut self) -> Result<(String, bool), XmlError> {
         loop {
             match self.next()? {
-                Event::Decl(_) | Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if is_blank(&t.xml10_content()) => {}
-                Event::Start(e) => return Ok((e.local_name().into_inner().to_owned(), false)),
-                Event::Empty(e) => return Ok((e.local_name().into_inner().to_owned(), true)),
+                Event::Decl | Event::Comment | Event::Pi => {}
+                Event::Text(t) if is_blank(t) => {}
+                Event::Start(name) => return Ok((name.to_owned(), false)),
+                Event::Empty(name) => return Ok((name.to_owned(), true)),
                 Event::Eof => {
                     return Err(XmlError::new(
                         XmlErrorKind::Truncated,
@@ -223,8 +196,8 @@ impl<'a> XmlDe<'a> {
         loop {
             match self.next()? {
                 Event::Eof => return Ok(()),
-                Event::Comment(_) | Event::PI(_) => {}
-                Event::Text(t) if is_blank(&t.xml10_content()) => {}
+                Event::Comment | Event::Pi => {}
+                Event::Text(t) if is_blank(t) => {}
                 _ => {
                     return Err(XmlError::new(
                         XmlErrorKind::Syntax,
@@ -252,16 +225,15 @@ impl<'a> XmlDe<'a> {
         let mut text: Option<Cow<'a, str>> = None;
         loop {
             let piece: Cow<'a, str> = match self.next()? {
-                Event::Text(t) => t.xml10_content(),
-                Event::CData(c) => c.xml10_content(),
-                Event::GeneralRef(r) => Cow::Owned(resolve(&r)?),
-                Event::Comment(_) | Event::PI(_) => continue,
+                Event::Text(t) | Event::CData(t) => normalize_eols(t),
+                Event::Ref(r) => Cow::Owned(resolve(r)?),
+                Event::Comment | Event::Pi => continue,
                 event @ (Event::Start(_) | Event::Empty(_)) => {
                     // Child elements: any text beside them is ignored.
                     self.peeked = Some(event);
                     return Ok(Content::Children { level });
                 }
-                Event::End(_) => {
+                Event::End => {
                     self.depth = self.depth.saturating_sub(1);
                     return Ok(match text {
                         Some(t) if !is_blank(&t) => Content::Text(t),
@@ -269,7 +241,7 @@ impl<'a> XmlDe<'a> {
                     });
                 }
                 Event::Eof => return Err(self.truncated()),
-                Event::Decl(_) | Event::DocType(_) => {
+                Event::Decl | Event::DocType => {
                     return Err(XmlError::new(
                         XmlErrorKind::Syntax,
                         "a declaration inside an element",
@@ -288,13 +260,31 @@ impl<'a> XmlDe<'a> {
         while self.depth >= level {
             match self.next()? {
                 Event::Start(_) => self.enter()?,
-                Event::End(_) => self.depth = self.depth.saturating_sub(1),
+                Event::End => self.depth = self.depth.saturating_sub(1),
                 Event::Eof => return Err(self.truncated()),
                 _ => {}
             }
         }
         Ok(())
     }
+}
+
+/// The decoder's error for a lexing error: truncated or syntax, with the byte it is at.
+fn lex_error(e: LexError) -> XmlError {
+    let kind = if e.truncated {
+        XmlErrorKind::Truncated
+    } else {
+        XmlErrorKind::Syntax
+    };
+    XmlError::new(kind, format!("{} (at byte {})", e.message, e.at))
+}
+
+/// Text with XML 1.0's line ends (`\r\n`, lone `\r`) made `\n`; borrowed when it has none.
+fn normalize_eols(text: &str) -> Cow<'_, str> {
+    if !text.as_bytes().contains(&b'\r') {
+        return Cow::Borrowed(text);
+    }
+    Cow::Owned(text.replace("\r\n", "\n").replace('\r', "\n"))
 }
 
 /// Whether `s` is empty or XML whitespace only.
@@ -304,7 +294,8 @@ fn is_blank(s: &str) -> bool {
 
 /// The text of `&name;` / `&#…;`: a character reference or one of the five predefined
 /// entities; anything else (an entity a DTD would define) is an error, never expanded.
-fn resolve(r: &BytesRef<'_>) -> Result<String, XmlError> {
+fn resolve(name: &str) -> Result<String, XmlError> {
+    let r = quick_xml::events::BytesRef::new(name);
     match r.resolve_char_ref() {
         Ok(Some(c)) => return Ok(c.to_string()),
         Ok(None) => {}
@@ -316,7 +307,7 @@ fn resolve(r: &BytesRef<'_>) -> Result<String, XmlError> {
             ));
         }
     }
-    quick_xml::escape::resolve_predefined_entity(r)
+    quick_xml::escape::resolve_predefined_entity(&r)
         .map(str::to_owned)
         .ok_or_else(|| {
             let name: String = r.chars().take(64).collect();
@@ -525,14 +516,14 @@ impl<'a> MapAccess<'a> for Children<'_, 'a> {
             self.de.skip_to(level)?;
         }
         loop {
-            let (start, self_closing) = match self.de.next()? {
+            let (name, self_closing) = match self.de.next()? {
                 Event::Start(e) => {
                     // Counted now, so that a value left unread is skipped correctly.
                     self.de.enter()?;
                     (e, false)
                 }
                 Event::Empty(e) => (e, true),
-                Event::End(_) => {
+                Event::End => {
                     self.de.depth = self.de.depth.saturating_sub(1);
                     return Ok(None);
                 }
@@ -541,7 +532,6 @@ impl<'a> MapAccess<'a> for Children<'_, 'a> {
                 _ => continue,
             };
             self.pending = Some(self_closing);
-            let name = start.local_name().into_inner();
             return seed
                 .deserialize(StrDeserializer::<XmlError>::new(name))
                 .map(Some);
