@@ -1,9 +1,8 @@
 //! Reading TOP's XML replies (`format=xml`) straight into serde types, in one pass.
 //!
-//! A small serde [`Deserializer`] drives a pull lexer ([`crate::xml_lexer`]); no tree is
-//! built. The
-//! mapping is the one TOP's JSON uses, so the same generated types (and the lenient decoding
-//! of [`crate::de`]) read both formats:
+//! A small serde [`Deserializer`] drives a pull lexer (the private `xml_lexer` module); no
+//! tree is built. The mapping is the one TOP's JSON uses, so the same generated types (and the
+//! lenient decoding of [`crate::de`]) read both formats:
 //!
 //! - an element with child elements is a map from child name to child value; a name may
 //!   repeat (TOP's lists: `<items list="true"><item>…</item><item>…</item></items>`);
