@@ -610,19 +610,7 @@ mod tests {
 
     #[test]
     fn types_named_like_prelude_items_are_renamed() {
-        let field = |name: &str, ty: &str| spec::Field {
-            name: name.into(),
-            ty: ty.into(),
-            required: false,
-            example: None,
-            default: None,
-            description: None,
-            max_length: None,
-            max_value: None,
-            min_value: None,
-            max_list_size: None,
-            sensitive: None,
-        };
+        let field = spec::Field::new;
         let def = |f: spec::Field| spec::TypeDef {
             description: None,
             fields: vec![f],

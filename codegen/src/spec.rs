@@ -109,6 +109,25 @@ pub struct Field {
     pub sensitive: Option<bool>,
 }
 
+impl Field {
+    /// A field of this name and type, optional, with no example, description or limit.
+    pub fn new(name: impl Into<String>, ty: impl Into<String>) -> Field {
+        Field {
+            name: name.into(),
+            ty: ty.into(),
+            required: false,
+            example: None,
+            default: None,
+            description: None,
+            max_length: None,
+            max_value: None,
+            min_value: None,
+            max_list_size: None,
+            sensitive: None,
+        }
+    }
+}
+
 /// The examples of a doc page, verbatim.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]

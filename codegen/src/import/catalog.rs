@@ -347,17 +347,9 @@ impl Importer {
             }
         };
         let mut field = Field {
-            name,
-            ty,
             required: flag(p.required.as_ref()),
-            example: None,
-            default: None,
             description,
-            max_length: None,
-            max_value: None,
-            min_value: None,
-            max_list_size: None,
-            sensitive: None,
+            ..Field::new(name, ty)
         };
         self.limits(p, &mut field, here);
         field

@@ -716,19 +716,7 @@ mod tests {
 
     #[test]
     fn warnings_become_comments_next_to_their_place() {
-        let field = |name: &str, ty: &str| Field {
-            name: name.into(),
-            ty: ty.into(),
-            required: false,
-            example: None,
-            default: None,
-            description: None,
-            max_length: None,
-            max_value: None,
-            min_value: None,
-            max_list_size: None,
-            sensitive: None,
-        };
+        let field = Field::new;
         let mut spec = spec_with("t");
         spec.request = vec![field("a", "String")];
         spec.response = vec![field("r", "Obj")];

@@ -1210,17 +1210,10 @@ impl<'a> Cx<'a> {
         };
         let (example, description) = self.example_and_description(id, &ty, &place);
         let mut field = Field {
-            name: name.clone(),
-            ty,
             required: self.nodes[id].required,
             example,
-            default: None,
             description,
-            max_length: None,
-            max_value: None,
-            min_value: None,
-            max_list_size: None,
-            sensitive: None,
+            ..Field::new(name.clone(), ty)
         };
         self.limits(id, &mut field, &place);
         if field.ty == "String" && looks_secret(&field.name) {
@@ -1647,19 +1640,7 @@ fn response_json_of(doc: &xml::Doc, spec: &Spec) -> Json {
 
 /// The JSON error of an XML error example (`code` a number, the rest strings).
 fn error_json_of(doc: &xml::Doc) -> Json {
-    let field = |name: &str, ty: &str| Field {
-        name: name.into(),
-        ty: ty.into(),
-        required: false,
-        example: None,
-        default: None,
-        description: None,
-        max_length: None,
-        max_value: None,
-        min_value: None,
-        max_list_size: None,
-        sensitive: None,
-    };
+    let field = Field::new;
     let fields = [
         field("code", "Number"),
         field("msg", "String"),
