@@ -58,7 +58,7 @@ pub fn load_apis(specs_dir: &Path) -> Result<Vec<Api>, Error> {
 pub fn load_apis_lenient(specs_dir: &Path) -> Result<(Vec<Api>, Vec<Error>), Error> {
     let mut apis: Vec<Api> = Vec::new();
     let mut errors = Vec::new();
-    let mut origin: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut names = NameClaims::default();
     let files = spec_files(specs_dir)?;
     // Parsed and resolved in parallel; collected in file order, so errors and output are
     // deterministic.
@@ -71,33 +71,50 @@ pub fn load_apis_lenient(specs_dir: &Path) -> Result<(Vec<Api>, Vec<Error>), Err
         .collect();
     for (path, api) in loaded {
         match api {
-            Ok(api) => {
-                // Module and request names must be unique across the crate.
-                let clash = [&api.module, &api.request_name]
-                    .into_iter()
-                    .find_map(|key| origin.get(key).map(|first| (key, first)));
-                if let Some((key, first)) = clash {
-                    errors.push(Error::Invalid {
-                        path: path.clone(),
-                        field: "name".to_owned(),
-                        message: format!(
-                            "API {:?} becomes `{key}`, which {} already becomes; expected distinct API names",
-                            api.method,
-                            first.display()
-                        ),
-                    });
-                    continue;
-                }
-                for key in [&api.module, &api.request_name] {
-                    origin.insert(key.clone(), path.clone());
-                }
-                apis.push(api);
-            }
+            Ok(api) => match names.claim(&path, &api.method, &api.module, &api.request_name) {
+                Ok(()) => apis.push(api),
+                Err(e) => errors.push(e),
+            },
             Err(e) => errors.push(e),
         }
     }
     apis.sort_by(|a, b| a.method.cmp(&b.method));
     Ok((apis, errors))
+}
+
+/// The module and request type names taken so far, and the spec that took each: module and
+/// request names must be unique across the crate.
+#[derive(Default)]
+struct NameClaims(BTreeMap<String, PathBuf>);
+
+impl NameClaims {
+    /// Takes `module` and `request` for the spec at `path` (API `method`), or fails naming
+    /// the spec that took one of them first.
+    fn claim(
+        &mut self,
+        path: &Path,
+        method: &str,
+        module: &str,
+        request: &str,
+    ) -> Result<(), Error> {
+        if let Some((key, first)) = [module, request]
+            .into_iter()
+            .find_map(|key| self.0.get(key).map(|first| (key, first)))
+        {
+            return Err(Error::Invalid {
+                path: path.to_owned(),
+                field: "name".to_owned(),
+                message: format!(
+                    "API {method:?} becomes `{key}`, which {} already becomes; expected distinct API names",
+                    first.display()
+                ),
+            });
+        }
+        for key in [module, request] {
+            self.0.insert(key.to_owned(), path.to_owned());
+        }
+        Ok(())
+    }
 }
 
 fn header(source: Option<&str>) -> String {
@@ -250,7 +267,7 @@ pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<G
         })
         .collect();
     // Clashes and errors in file order, as `load_apis` reports them.
-    let mut origin: BTreeMap<String, PathBuf> = BTreeMap::new();
+    let mut names = NameClaims::default();
     let mut errors = Vec::new();
     let mut ok = Vec::new();
     for (path, unit) in units {
@@ -261,25 +278,11 @@ pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<G
                 continue;
             }
         };
-        let clash = [&unit.names.module, &unit.names.request]
-            .into_iter()
-            .find_map(|key| origin.get(key).map(|first| (key, first)));
-        if let Some((key, first)) = clash {
-            errors.push(Error::Invalid {
-                path: path.clone(),
-                field: "name".to_owned(),
-                message: format!(
-                    "API {:?} becomes `{key}`, which {} already becomes; expected distinct API names",
-                    unit.names.method,
-                    first.display()
-                ),
-            });
-            continue;
+        let n = &unit.names;
+        match names.claim(&path, &n.method, &n.module, &n.request) {
+            Ok(()) => ok.push(unit),
+            Err(e) => errors.push(e),
         }
-        for key in [&unit.names.module, &unit.names.request] {
-            origin.insert(key.clone(), path.clone());
-        }
-        ok.push(unit);
     }
     match errors.len() {
         0 => {}
