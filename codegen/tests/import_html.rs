@@ -114,20 +114,10 @@ const OPT: Option<bool> = Some(false);
 
 fn page(name: &str, title: &str, description: Option<&str>) -> DocPage {
     DocPage {
-        rendering: Rendering::Html,
         name: Some(name.into()),
         title: Some(title.into()),
         description: description.map(Into::into),
-        request: Vec::new(),
-        response: Vec::new(),
-        request_example: None,
-        response_xml: None,
-        response_json: None,
-        error_xml: None,
-        error_json: None,
-        sections: Vec::new(),
-        section_lines: Default::default(),
-        cut_off: None,
+        ..DocPage::empty(Rendering::Html)
     }
 }
 

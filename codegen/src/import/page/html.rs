@@ -57,7 +57,7 @@ use scraper::node::Element;
 use scraper::{Html, HtmlTreeSink, Node};
 use std::borrow::Cow;
 use std::cell::{Cell, RefCell};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use unicode_normalization::UnicodeNormalization;
 
@@ -684,20 +684,10 @@ impl Reader<'_> {
         }
 
         let mut page = DocPage {
-            rendering: Rendering::Html,
             name,
             title,
             description,
-            request: Vec::new(),
-            response: Vec::new(),
-            request_example: None,
-            response_xml: None,
-            response_json: None,
-            error_xml: None,
-            error_json: None,
-            sections: Vec::new(),
-            section_lines: BTreeMap::new(),
-            cut_off: None,
+            ..DocPage::empty(Rendering::Html)
         };
         let mut current = None;
         // The page ends with 错误码解释 (and the site's API工具 / FAQ); a saved page that has

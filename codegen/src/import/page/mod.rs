@@ -115,3 +115,25 @@ pub struct DocPage {
     /// to the page's end (its error-code table or footer).
     pub cut_off: Option<usize>,
 }
+
+impl DocPage {
+    /// A page of this rendering with nothing read from it yet.
+    pub fn empty(rendering: Rendering) -> DocPage {
+        DocPage {
+            rendering,
+            name: None,
+            title: None,
+            description: None,
+            request: Vec::new(),
+            response: Vec::new(),
+            request_example: None,
+            response_xml: None,
+            response_json: None,
+            error_xml: None,
+            error_json: None,
+            sections: Vec::new(),
+            section_lines: BTreeMap::new(),
+            cut_off: None,
+        }
+    }
+}

@@ -19,7 +19,6 @@
 
 use super::{DocPage, Rendering, Row, Section, java, xml};
 use crate::error::Error;
-use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Reads a doc page's text. Fails only when the text is not a TOP doc page: empty, binary,
@@ -77,25 +76,6 @@ pub fn read(path: &Path, text: &str) -> Result<DocPage, Error> {
         ));
     }
     Ok(page)
-}
-
-fn empty_page(rendering: Rendering) -> DocPage {
-    DocPage {
-        rendering,
-        name: None,
-        title: None,
-        description: None,
-        request: Vec::new(),
-        response: Vec::new(),
-        request_example: None,
-        response_xml: None,
-        response_json: None,
-        error_xml: None,
-        error_json: None,
-        sections: Vec::new(),
-        section_lines: BTreeMap::new(),
-        cut_off: None,
-    }
 }
 
 fn add_section(page: &mut DocPage, section: Section, line: usize) {
@@ -207,7 +187,7 @@ fn read_bullet(lines: &[&str]) -> DocPage {
         Example(Example),
         Tail,
     }
-    let mut page = empty_page(Rendering::Bullet);
+    let mut page = DocPage::empty(Rendering::Bullet);
     let mut part = Part::Preamble;
     let mut before_title: Vec<&str> = Vec::new();
     let mut description: Vec<&str> = Vec::new();
@@ -906,7 +886,7 @@ fn code_kind(code: &str) -> Option<Code> {
 }
 
 fn read_pipe(lines: &[&str]) -> DocPage {
-    let mut page = empty_page(Rendering::Pipe);
+    let mut page = DocPage::empty(Rendering::Pipe);
     let mut description: Vec<&str> = Vec::new();
     let mut first_description_line = None;
     // The rows being read: (is_request, [(line, cells…)]).
