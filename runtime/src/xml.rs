@@ -106,7 +106,7 @@ pub(crate) fn decode_document<T: DeserializeOwned>(
             content,
         })?)
     } else {
-        return Ok(Root::Other(name));
+        return Ok(Root::Other(name.to_owned()));
     };
     de.end()?;
     Ok(found)
@@ -166,13 +166,13 @@ impl<'a> XmlDe<'a> {
     }
 
     /// Reads up to the root element's start tag: its name and whether it is `<root/>`.
-    fn root(&mut self) -> Result<(String, bool), XmlError> {
+    fn root(&mut self) -> Result<(&'a str, bool), XmlError> {
         loop {
             match self.next()? {
                 Event::Decl | Event::Comment | Event::Pi => {}
                 Event::Text(t) if is_blank(t) => {}
-                Event::Start(name) => return Ok((name.to_owned(), false)),
-                Event::Empty(name) => return Ok((name.to_owned(), true)),
+                Event::Start(name) => return Ok((name, false)),
+                Event::Empty(name) => return Ok((name, true)),
                 Event::Eof => {
                     return Err(XmlError::new(
                         XmlErrorKind::Truncated,

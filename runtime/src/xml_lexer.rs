@@ -57,6 +57,9 @@ pub(crate) struct Lexer<'a> {
     open: Vec<&'a str>,
 }
 
+/// quick-xml's words for a tag the input ends in.
+const TAG_NOT_CLOSED: &str = "tag not closed: `>` not found before end of input";
+
 /// XML whitespace.
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\r' | b'\n')
@@ -73,7 +76,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn syntax(&self, truncated: bool, what: &str, at: usize) -> LexError {
+    fn syntax(truncated: bool, what: &str, at: usize) -> LexError {
         LexError {
             truncated,
             message: format!("syntax error: {what}"),
@@ -81,7 +84,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn ill_formed(&self, truncated: bool, what: String, at: usize) -> LexError {
+    fn ill_formed(truncated: bool, what: String, at: usize) -> LexError {
         LexError {
             truncated,
             message: format!("ill-formed document: {what}"),
@@ -112,7 +115,7 @@ impl<'a> Lexer<'a> {
                         Ok(Event::Ref(self.slice(start + 1, start + 1 + i)))
                     }
                     // Reported as truncated either way, as the decoder always has.
-                    _ => Err(self.ill_formed(
+                    _ => Err(Self::ill_formed(
                         true,
                         "entity or character reference not closed: `;` not found before end of input"
                             .into(),
@@ -139,7 +142,7 @@ impl<'a> Lexer<'a> {
                 Some(j) => {
                     let quote = bytes[i + j];
                     let Some(k) = memchr(quote, &bytes[i + j + 1..]) else {
-                        return Err(self.syntax(
+                        return Err(Self::syntax(
                             true,
                             if quote == b'"' {
                                 "attribute value not closed: `\"` not found before end of input"
@@ -152,11 +155,7 @@ impl<'a> Lexer<'a> {
                     i = i + j + 1 + k + 1;
                 }
                 None => {
-                    return Err(self.syntax(
-                        true,
-                        "tag not closed: `>` not found before end of input",
-                        start,
-                    ));
+                    return Err(Self::syntax(true, TAG_NOT_CLOSED, start));
                 }
             }
         }
@@ -176,12 +175,12 @@ impl<'a> Lexer<'a> {
                 let name = if trimmed.is_empty() { content } else { trimmed };
                 match self.open.pop() {
                     Some(expected) if expected == name => Ok(Event::End),
-                    Some(expected) => Err(self.ill_formed(
+                    Some(expected) => Err(Self::ill_formed(
                         false,
                         format!("expected `</{expected}>`, but `</{name}>` was found"),
                         start,
                     )),
-                    None => Err(self.ill_formed(
+                    None => Err(Self::ill_formed(
                         false,
                         format!("close tag `</{name}>` does not match any open tag"),
                         start,
@@ -194,7 +193,7 @@ impl<'a> Lexer<'a> {
                 let Some(q) = end.filter(|&q| q > start + 1) else {
                     if end.is_some() {
                         self.pos = start + 3;
-                        return Err(self.syntax(
+                        return Err(Self::syntax(
                             true,
                             "processing instruction not closed: `?>` not found before end of input",
                             start,
@@ -204,7 +203,7 @@ impl<'a> Lexer<'a> {
                         && bytes
                             .get(start + 5)
                             .is_none_or(|&b| is_space(b) || b == b'?');
-                    return Err(self.syntax(
+                    return Err(Self::syntax(
                         true,
                         if decl {
                             "XML declaration not closed: `?>` not found before end of input"
@@ -251,11 +250,7 @@ impl<'a> Lexer<'a> {
                     Ok(Event::Start(local))
                 }
             }
-            None => Err(self.syntax(
-                true,
-                "tag not closed: `>` not found before end of input",
-                start,
-            )),
+            None => Err(Self::syntax(true, TAG_NOT_CLOSED, start)),
         }
     }
 
@@ -271,7 +266,7 @@ impl<'a> Lexer<'a> {
         match rest.get(2) {
             Some(b'-') => {
                 let Some(gt) = closing(b"--", 5) else {
-                    return Err(self.syntax(
+                    return Err(Self::syntax(
                         true,
                         "comment not closed: `-->` not found before end of input",
                         start,
@@ -281,7 +276,7 @@ impl<'a> Lexer<'a> {
                 if rest.starts_with(b"<!--") {
                     Ok(Event::Comment)
                 } else {
-                    Err(self.syntax(
+                    Err(Self::syntax(
                         true,
                         "comment not closed: `-->` not found before end of input",
                         start,
@@ -290,7 +285,7 @@ impl<'a> Lexer<'a> {
             }
             Some(b'[') => {
                 let Some(gt) = closing(b"]]", 0) else {
-                    return Err(self.syntax(
+                    return Err(Self::syntax(
                         true,
                         "CDATA not closed: `]]>` not found before end of input",
                         start,
@@ -300,7 +295,7 @@ impl<'a> Lexer<'a> {
                 if rest.starts_with(b"<![CDATA[") {
                     Ok(Event::CData(self.slice(start + 9, start + gt - 2)))
                 } else {
-                    Err(self.syntax(
+                    Err(Self::syntax(
                         true,
                         "CDATA not closed: `]]>` not found before end of input",
                         start,
@@ -308,7 +303,11 @@ impl<'a> Lexer<'a> {
                 }
             }
             Some(b'D' | b'd') => Ok(Event::DocType),
-            _ => Err(self.syntax(false, "unknown or missed symbol in markup", start)),
+            _ => Err(Self::syntax(
+                false,
+                "unknown or missed symbol in markup",
+                start,
+            )),
         }
     }
 }
