@@ -12,12 +12,12 @@
 //! The manifest is a cache: deleting it only costs time, and it is never compared or
 //! committed (the repository ignores `generated/.topgen-cache`).
 
-use crate::examples::{Misfit, REPLY_EXAMPLES};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::OnceLock;
+use topgen_spec::examples::{Misfit, REPLY_EXAMPLES};
 
 /// The manifest's file name in a generated crate's folder.
 pub const CACHE_FILE: &str = ".topgen-cache";

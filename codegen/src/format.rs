@@ -1,8 +1,8 @@
 //! Tokens → formatted Rust source with the `@generated` header.
 
-use crate::error::Error;
 use proc_macro2::TokenStream;
 use std::path::Path;
+use topgen_spec::Error;
 
 /// Starts the placeholder doc string of a block of doc lines (a private-use character, then
 /// the block's index): see [`rust_file_with_docs`].

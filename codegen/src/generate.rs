@@ -2,11 +2,7 @@
 
 use crate::HEADER_MARK;
 use crate::cache::{self, CACHE_FILE, Entry, Manifest};
-use crate::error::Error;
-use crate::examples::Misfit;
 use crate::format::{rust_file, rust_file_with_docs};
-use crate::load::{load_spec, spec_files};
-use crate::model::{self, Api};
 use crate::output::{Files, Stale, WriteReport, absolute, relative_path, write_if_changed};
 use crate::render;
 use quote::quote;
@@ -14,6 +10,10 @@ use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
+use topgen_spec::Error;
+use topgen_spec::examples::Misfit;
+use topgen_spec::load::{load_spec, spec_files};
+use topgen_spec::model::{self, Api};
 
 /// Settings of a generated crate.
 #[derive(Debug, Clone)]
@@ -23,6 +23,10 @@ pub struct Options {
     /// Where the runtime crate is. Default: the `runtime/` folder beside this generator. The
     /// generated `Cargo.toml` refers to it by a path relative to the output folder.
     pub runtime_path: Option<PathBuf>,
+    /// Where the test support crate (`topgen-testkit`, a dev-dependency: the reply-example
+    /// tests) is. Default: the `testkit/` folder beside this generator; referred to like the
+    /// runtime.
+    pub testkit_path: Option<PathBuf>,
 }
 
 impl Default for Options {
@@ -30,6 +34,7 @@ impl Default for Options {
         Options {
             crate_name: "topgen-client".to_owned(),
             runtime_path: None,
+            testkit_path: None,
         }
     }
 }
@@ -39,6 +44,13 @@ pub fn default_runtime_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join("runtime")
+}
+
+/// The test support folder (`topgen-testkit`) beside this generator in its workspace.
+pub fn default_testkit_path() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join("testkit")
 }
 
 /// Loads and resolves every spec of a folder. All specs are checked; every error is reported
@@ -190,8 +202,14 @@ fn assemble(
         .runtime_path
         .clone()
         .unwrap_or_else(default_runtime_path);
-    let runtime = relative_path(&absolute(out_dir)?, &absolute(&runtime)?);
-    let toml = cargo_toml(&options.crate_name, &runtime, &names);
+    let testkit = options
+        .testkit_path
+        .clone()
+        .unwrap_or_else(default_testkit_path);
+    let out_dir = absolute(out_dir)?;
+    let runtime = relative_path(&out_dir, &absolute(&runtime)?);
+    let testkit = relative_path(&out_dir, &absolute(&testkit)?);
+    let toml = cargo_toml(&options.crate_name, &runtime, &testkit, &names);
     for (n, text) in modules {
         files.insert(format!("src/{}.rs", n.module), text);
     }
@@ -248,7 +266,7 @@ struct Unit {
 /// [`generate_crate`] for a crate folder that is regenerated again and again: only the specs
 /// that changed since the last [`Generated::write`] to `out_dir` are parsed and rendered (see
 /// [`crate::cache`]); the output is byte for byte what a full run gives. Also checks the reply
-/// examples of the specs ([`crate::examples::check_api`]). Nothing is written here; errors are
+/// examples of the specs ([`topgen_spec::examples::check_api`]). Nothing is written here; errors are
 /// those of [`generate_crate`].
 pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<Generated, Error> {
     let lib = lib_name(&options.crate_name);
@@ -398,7 +416,7 @@ fn unit(
             ),
         )
     })?;
-    let spec = crate::load::parse_spec(path, &text)?;
+    let spec = topgen_spec::load::parse_spec(path, &text)?;
     let api = model::resolve(path, &spec)?;
     let (tokens, docs) = render::api_items_with_docs(&api, Some(lib));
     let module = rust_file_with_docs(
@@ -412,7 +430,7 @@ fn unit(
         key,
         names: Names::of(&api),
         module,
-        misfits: crate::examples::check_api(&api),
+        misfits: topgen_spec::examples::check_api(&api),
         entry: None,
     })
 }
@@ -421,7 +439,7 @@ fn unit(
 /// format the API's module. `path` names the spec in errors. Used by the fuzz target, and
 /// handy for tools that hold specs in memory.
 pub fn generate_module(path: &Path, text: &str, crate_path: Option<&str>) -> Result<String, Error> {
-    let spec = crate::load::parse_spec(path, text)?;
+    let spec = topgen_spec::load::parse_spec(path, text)?;
     let api = model::resolve(path, &spec)?;
     let (tokens, docs) = render::api_items_with_docs(&api, crate_path);
     rust_file_with_docs(tokens, &header(Some(&api.source)), path, &docs)
@@ -487,7 +505,7 @@ fn render_ident(name: &str) -> proc_macro2::Ident {
     proc_macro2::Ident::new(name, proc_macro2::Span::call_site())
 }
 
-fn cargo_toml(crate_name: &str, runtime: &str, apis: &[&Names]) -> String {
+fn cargo_toml(crate_name: &str, runtime: &str, testkit: &str, apis: &[&Names]) -> String {
     let mut toml = format!(
         "{HEADER} by topgen codegen. Do not edit.\n\
          [package]\n\
@@ -499,6 +517,10 @@ fn cargo_toml(crate_name: &str, runtime: &str, apis: &[&Names]) -> String {
          \n\
          [dependencies]\n\
          topgen-runtime = {{ path = \"{runtime}\" }}\n\
+         \n\
+         # The reply-example tests of every API.\n\
+         [dev-dependencies]\n\
+         topgen-testkit = {{ path = \"{testkit}\" }}\n\
          \n\
          # One feature per API, named after its method; `full` enables them all.\n\
          [features]\n\

@@ -35,41 +35,6 @@ enum Command {
     /// Import TOP metadata JSON files and doc pages saved as text (or folders of them) into
     /// specs, one `<name>.yaml` per API, each with the importer's warnings in its header.
     Import(ImportArgs),
-    /// Import a TOP metadata catalog, generate crates from it and `cargo check` them; print
-    /// the counts, every failure and the time of each phase. Exit status 1 if anything failed.
-    CheckCatalog(CheckCatalogArgs),
-}
-
-#[derive(Args)]
-struct CheckCatalogArgs {
-    /// Folder of TOP metadata JSON files (`*.json`).
-    catalog: PathBuf,
-    /// Check only the APIs this file lists (one API or file name a line; `#` comments).
-    #[arg(long, conflicts_with = "limit")]
-    sample_file: Option<PathBuf>,
-    /// Check only the first N files by name.
-    #[arg(long)]
-    limit: Option<usize>,
-    /// APIs per generated crate.
-    #[arg(long, default_value_t = codegen::check_catalog::DEFAULT_CHUNK)]
-    chunk: usize,
-    /// Scratch folder [default: `check-catalog/` in `$CARGO_TARGET_DIR`, else in the
-    /// workspace's `target/`]. Cargo's target dir is `$CARGO_TARGET_DIR`, else `target/` in it.
-    #[arg(long)]
-    scratch: Option<PathBuf>,
-    /// Keep the generated specs and crates in the scratch folder.
-    #[arg(long)]
-    keep: bool,
-    /// Also run `cargo doc` with `RUSTDOCFLAGS=-D warnings` on what compiled.
-    #[arg(long)]
-    doc: bool,
-    /// Instead of checking: select a sample of N APIs that covers every feature of the catalog
-    /// and write it to `--into` (the JSON files and a README with the rule and coverage).
-    #[arg(long, value_name = "N", requires = "into", conflicts_with_all = ["sample_file", "limit", "keep", "doc"])]
-    select_sample: Option<usize>,
-    /// Folder the sample is written to (with `--select-sample`).
-    #[arg(long, requires = "select_sample")]
-    into: Option<PathBuf>,
 }
 
 #[derive(Args)]
@@ -98,6 +63,10 @@ struct GenerateArgs {
     /// workspace]; written into Cargo.toml relative to the output folder.
     #[arg(long)]
     runtime_path: Option<PathBuf>,
+    /// Path of the test support crate (`topgen-testkit`, a dev-dependency) [default:
+    /// `testkit/` of the workspace]; written like the runtime's.
+    #[arg(long)]
+    testkit_path: Option<PathBuf>,
     /// Write nothing; exit with status 1 and name the stale files if the output differs.
     #[arg(long)]
     check: bool,
@@ -116,6 +85,7 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
     let options = codegen::Options {
         crate_name: args.crate_name,
         runtime_path: args.runtime_path,
+        testkit_path: args.testkit_path,
     };
     let generated = codegen::generate(&specs, &out, &options)?;
     // Generation does not fail on them: their round-trip tests are generated `#[ignore]`d.
@@ -172,8 +142,8 @@ fn import(args: ImportArgs) -> ExitCode {
     // `writeln!`, not `println!`: a closed pipe (`| head`) must not panic; the exit code still
     // tells.
     let mut stdout = std::io::stdout().lock();
-    let inputs = codegen::import::input_files(&args.inputs);
-    for outcome in codegen::import::import_into(&inputs, &out) {
+    let inputs = topgen_import::input_files(&args.inputs);
+    for outcome in topgen_import::import_into(&inputs, &out) {
         let result = (outcome.input, outcome.result.map(|w| w.warnings));
         match result {
             (path, Ok(warnings)) if warnings.is_empty() => {
@@ -205,93 +175,11 @@ fn import(args: ImportArgs) -> ExitCode {
     }
 }
 
-fn check_catalog(args: CheckCatalogArgs) -> ExitCode {
-    use codegen::check_catalog::{self, Selection, sample};
-    let mut stdout = std::io::stdout().lock();
-    if let (Some(size), Some(into)) = (args.select_sample, &args.into) {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or_default();
-        return match sample::write_sample(&args.catalog, size, into, &sample::utc_date(now)) {
-            Ok(report) => {
-                let _ = writeln!(
-                    stdout,
-                    "{}: {} of {} catalog APIs selected, {} removed",
-                    into.display(),
-                    report.files.len(),
-                    report.catalog,
-                    report.removed.len()
-                );
-                if report.short.is_empty() {
-                    ExitCode::SUCCESS
-                } else {
-                    let _ = writeln!(
-                        stdout,
-                        "features short of their quota (ask for a larger sample): {}",
-                        report.short.join(", ")
-                    );
-                    ExitCode::FAILURE
-                }
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
-        };
-    }
-    let env_target = std::env::var_os("CARGO_TARGET_DIR")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    let scratch = args.scratch.unwrap_or_else(|| {
-        env_target
-            .clone()
-            .unwrap_or_else(|| workspace_root().join("target"))
-            .join("check-catalog")
-    });
-    let selection = match (args.sample_file, args.limit) {
-        (Some(file), _) => Selection::SampleFile(file),
-        (None, Some(n)) => Selection::Limit(n),
-        (None, None) => Selection::All,
-    };
-    let lockfile = workspace_root().join("Cargo.lock");
-    let options = check_catalog::Options {
-        catalog: args.catalog,
-        selection,
-        chunk: args.chunk,
-        target_dir: env_target.unwrap_or_else(|| scratch.join("target")),
-        scratch,
-        keep: args.keep,
-        doc: args.doc,
-        runtime: codegen::default_runtime_path(),
-        lockfile: lockfile.is_file().then_some(lockfile),
-        cargo: std::env::var_os("CARGO")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| "cargo".into()),
-    };
-    match check_catalog::run(&options, &mut stdout) {
-        Ok(report) => {
-            let _ = write!(stdout, "{report}");
-            if report.ok() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => {
-            let _ = stdout.flush();
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Generate(args)) => args,
         Some(Command::Import(args)) => return import(args),
-        Some(Command::CheckCatalog(args)) => return check_catalog(args),
         None => cli.default,
     };
     match run(args) {

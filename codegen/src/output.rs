@@ -1,9 +1,9 @@
 //! Writing a generated crate: only files whose bytes changed, stale files removed, nothing
 //! written at all when any spec is wrong.
 
-use crate::error::Error;
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
+use topgen_spec::Error;
 
 /// Files of a generated crate, by path relative to the crate's folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

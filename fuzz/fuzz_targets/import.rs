@@ -9,11 +9,11 @@ use std::path::Path;
 
 fuzz_target!(|data: &[u8]| {
     let path = Path::new("fuzz.html");
-    let imported = match codegen::import::import_file(path, data) {
+    let imported = match topgen_import::import_file(path, data) {
         Ok(imported) => imported,
         Err(e) => {
             assert!(
-                !matches!(e, codegen::Error::Internal { .. }),
+                !matches!(e, topgen_spec::Error::Internal { .. }),
                 "importer bug: {e}"
             );
             let _ = e.to_string();
@@ -21,16 +21,16 @@ fuzz_target!(|data: &[u8]| {
         }
     };
     let spec = &imported.spec;
-    let yaml = codegen::import::to_yaml_with_header(spec, "fuzz.html", &imported.warnings);
+    let yaml = topgen_import::to_yaml_with_header(spec, "fuzz.html", &imported.warnings);
     let file = Path::new("fuzz.yaml");
-    let back = codegen::load::parse_spec(file, &yaml)
+    let back = topgen_spec::load::parse_spec(file, &yaml)
         .unwrap_or_else(|e| panic!("the written YAML does not load: {e}\n{yaml}"));
     assert!(back == *spec, "the written YAML reads back as another spec:\n{yaml}");
-    if codegen::model::resolve(file, spec).is_ok()
+    if topgen_spec::model::resolve(file, spec).is_ok()
         && let Err(e) = codegen::generate_module(file, &yaml, Some("topgen_client"))
     {
         assert!(
-            !matches!(e, codegen::Error::Internal { .. }),
+            !matches!(e, topgen_spec::Error::Internal { .. }),
             "generator bug: {e}\n{yaml}"
         );
     }

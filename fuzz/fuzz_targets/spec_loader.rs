@@ -11,7 +11,7 @@ fuzz_target!(|data: &[u8]| {
     };
     if let Err(e) = codegen::generate_module(Path::new("fuzz.yaml"), text, Some("topgen_client")) {
         assert!(
-            !matches!(e, codegen::Error::Internal { .. }),
+            !matches!(e, topgen_spec::Error::Internal { .. }),
             "generator bug: {e}"
         );
         let _ = e.to_string();

@@ -71,8 +71,7 @@ impl Api {
 
     /// The API a topgen spec describes: its name, its required params, its `byte[]` params as
     /// file params, whether it needs a session, and its examples.
-    #[cfg(feature = "spec")]
-    pub fn from_spec(spec: &codegen::spec::Spec) -> Self {
+    pub fn from_spec(spec: &topgen_spec::Spec) -> Self {
         let examples = &spec.examples;
         let mut api = Self::new(spec.name.as_str())
             .required(
@@ -93,6 +92,12 @@ impl Api {
         api.error_json = examples.error_json.clone();
         api.error_xml = examples.error_xml.clone();
         api
+    }
+
+    /// [`Api::from_spec`] of the spec file at `path` (`specs/<method>.yaml`); a file that is
+    /// not a valid spec is an error naming the file, the line and the field.
+    pub fn from_spec_file(path: impl AsRef<std::path::Path>) -> Result<Self, topgen_spec::Error> {
+        topgen_spec::load_spec(path.as_ref()).map(|spec| Self::from_spec(&spec))
     }
 
     /// Adds required business params: a request without one (as a text or a file part) gets

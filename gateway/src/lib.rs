@@ -51,9 +51,9 @@
 //! # });
 //! ```
 //!
-//! With the `spec` feature, `Api::from_spec` builds an API from a topgen YAML spec
-//! (`codegen::load_spec`): its required and file params, whether it needs a session, and its
-//! examples. Without it (no dependency on the generator), give the examples as strings
+//! [`Api::from_spec_file`] (or [`Api::from_spec`]) builds an API from a topgen YAML spec: its
+//! required and file params, whether it needs a session, and its examples (the spec format is
+//! the `topgen-spec` crate; the generator is not needed). Or give the examples as strings
 //! ([`Api::response_json`], [`Api::response_xml`], [`Api::error_json`], [`Api::error_xml`]).
 //!
 //! The server runs on a thread of its own with its own tokio runtime:

@@ -215,7 +215,7 @@ mod tests {
     //! must give each example back element for element (`topgen_runtime::example`).
     #[test]
     fn response_xml() {
-        ::topgen_runtime::example::assert_response::<
+        ::topgen_testkit::assert_response::<
             super::WdkIotWombatCommonGettokenRequest,
         >(
             ::topgen_runtime::Format::Xml,
@@ -243,7 +243,7 @@ mod tests {
 
     #[test]
     fn response_json() {
-        ::topgen_runtime::example::assert_response::<
+        ::topgen_testkit::assert_response::<
             super::WdkIotWombatCommonGettokenRequest,
         >(
             ::topgen_runtime::Format::Json,
@@ -274,7 +274,7 @@ mod tests {
 
     #[test]
     fn error_xml() {
-        ::topgen_runtime::example::assert_error::<
+        ::topgen_testkit::assert_error::<
             super::WdkIotWombatCommonGettokenRequest,
         >(
             ::topgen_runtime::Format::Xml,
@@ -290,7 +290,7 @@ mod tests {
 
     #[test]
     fn error_json() {
-        ::topgen_runtime::example::assert_error::<
+        ::topgen_testkit::assert_error::<
             super::WdkIotWombatCommonGettokenRequest,
         >(
             ::topgen_runtime::Format::Json,

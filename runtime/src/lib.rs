@@ -26,9 +26,8 @@
 //! - calls are traced with [`tracing`] (spans `top.call` and `top.attempt`, one event per
 //!   attempt), never with a secret, the sign or the URL's query.
 //!
-//! Generated types also derive `Serialize`, writing TOP's own text forms ([`ser`]), and
-//! their tests check every reply example of the spec with the shared test support in
-//! [`example`].
+//! Generated types also derive `Serialize`, writing TOP's own text forms ([`ser`]); their
+//! tests check every reply example of the spec with the `topgen-testkit` crate.
 //!
 //! Secrets (the app secret, user sessions, [`Secret`] fields and params) are never printed by
 //! `Debug` or `Display`, and error messages quote at most a short, redacted prefix of a reply.
@@ -45,7 +44,6 @@ pub mod blocking;
 pub mod client;
 pub mod de;
 pub mod error;
-pub mod example;
 mod file;
 pub mod format;
 pub mod params;

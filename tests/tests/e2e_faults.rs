@@ -18,7 +18,7 @@ const SECRET: &str = "faults-app-secret-5b0e";
 
 async fn gateway() -> Gateway {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{METHOD}.yaml"));
-    let spec = codegen::load_spec(&path).expect("the gettoken spec loads");
+    let spec = topgen_spec::load_spec(&path).expect("the gettoken spec loads");
     Gateway::builder()
         .app(APP_KEY, SECRET)
         .api(Api::from_spec(&spec))

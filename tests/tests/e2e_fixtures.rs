@@ -80,11 +80,11 @@ const SCALARS_JSON: &str = r#"{"topgen_fixture_scalars_get_response":{"total":"2
 
 const SCALARS_XML: &str = r#"<?xml version="1.0" encoding="utf-8" ?><topgen_fixture_scalars_get_response><total>2</total><ok>true</ok><created>2021-08-04 12:30:00</created><amount>12.50</amount><rate>0.125</rate><raw>{"k":1}</raw><names list="true"><string>a</string><string>b &amp; c</string></names><ids list="true"><number>1</number><number>9007199254740993</number></ids><flags list="true"><boolean>true</boolean><boolean>false</boolean></flags><times list="true"><date>2021-08-04 00:00:00</date></times><prices list="true"><price>0.10</price><price>100</price></prices><access_token>tok-distinct-5a1</access_token><request_id>rid-scalars</request_id></topgen_fixture_scalars_get_response>"#;
 
-fn fixture_spec(name: &str) -> codegen::spec::Spec {
+fn fixture_spec(name: &str) -> topgen_spec::spec::Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/specs")
         .join(format!("{name}.yaml"));
-    codegen::load_spec(&path).expect("the fixture spec loads")
+    topgen_spec::load_spec(&path).expect("the fixture spec loads")
 }
 
 /// The fixture APIs, built from their specs (required params, file params, session), with the

@@ -7,10 +7,10 @@
 use std::path::Path;
 
 use chrono::{FixedOffset, TimeZone};
-use codegen::spec::Spec;
 use topgen_client::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
 use topgen_gateway::{Api, Gateway, Recorded, Reply, Verdict};
 use topgen_runtime::{CallOptions, Client, Error, Format, Request, SignMethod, TopError};
+use topgen_spec::spec::Spec;
 
 const METHOD: &str = "taobao.wdk.iot.wombat.common.gettoken";
 const APP_KEY: &str = "12345678";
@@ -20,7 +20,7 @@ fn spec() -> Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../specs")
         .join(format!("{METHOD}.yaml"));
-    codegen::load_spec(&path).expect("the gettoken spec loads")
+    topgen_spec::load_spec(&path).expect("the gettoken spec loads")
 }
 
 /// The spec's required params (none for gettoken).

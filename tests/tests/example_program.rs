@@ -29,9 +29,9 @@ const EXAMPLE_ARGS: [&str; 8] = [
     "xxxxx",
 ];
 
-fn spec() -> codegen::spec::Spec {
+fn spec() -> topgen_spec::spec::Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("../specs/{METHOD}.yaml"));
-    codegen::load_spec(&path).expect("the gettoken spec loads")
+    topgen_spec::load_spec(&path).expect("the gettoken spec loads")
 }
 
 /// The gettoken API with the spec's examples.

@@ -2,8 +2,8 @@
 //! by `build.rs` with the codegen library, as a user's build script would) and behaves:
 //! requests encode their params with wire names and check their limits before sending;
 //! responses decode TOP's JSON leniently into the typed structs; the generator's check of
-//! reply examples (`codegen::examples`) and the runtime's round trip
-//! (`topgen_runtime::example`) agree on which examples fit. (The generated example tests
+//! reply examples (`topgen_spec::examples`) and the runtime's round trip
+//! (`topgen_testkit`) agree on which examples fit. (The generated example tests
 //! themselves run here too, from the included modules.)
 #![deny(warnings)]
 
@@ -17,9 +17,9 @@ use generated::topgen_fixture_misfit_get as misfit;
 use generated::topgen_fixture_objects_get as objects;
 use generated::topgen_fixture_scalars_get as scalars;
 use std::path::Path;
-use topgen_runtime::example::{ExampleError, error_round_trip, response_round_trip};
 use topgen_runtime::response::decode_json;
 use topgen_runtime::{Decimal, Format, ParamError, ParamErrorKind, Params, Request};
+use topgen_testkit::{ExampleError, error_round_trip, response_round_trip};
 
 fn encode<R: Request>(r: &R) -> Result<Params, ParamError> {
     let mut p = Params::new();
@@ -279,26 +279,26 @@ fn codegen_and_runtime_agree_on_response_keys() {
         "m-kvstore.aliyuncs.com.DescribeRegions.2015-03-01",
     ] {
         assert_eq!(
-            codegen::model::response_key(method),
+            topgen_spec::model::response_key(method),
             topgen_runtime::request::response_key(method),
             "{method}"
         );
     }
 }
 
-fn fixture_api(name: &str) -> codegen::model::Api {
+fn fixture_api(name: &str) -> topgen_spec::model::Api {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/specs")
         .join(format!("{name}.yaml"));
-    let spec = codegen::load_spec(&path).unwrap();
-    codegen::model::resolve(&path, &spec).unwrap()
+    let spec = topgen_spec::load_spec(&path).unwrap();
+    topgen_spec::model::resolve(&path, &spec).unwrap()
 }
 
 #[test]
 fn examples_the_generator_ignores_are_the_ones_the_runtime_refuses() {
     type R = misfit::TopgenFixtureMisfitGetRequest;
     let api = fixture_api("topgen.fixture.misfit.get");
-    let misfits = codegen::examples::check_api(&api);
+    let misfits = topgen_spec::examples::check_api(&api);
     let keys: Vec<&str> = misfits.iter().map(|m| m.example).collect();
     assert_eq!(keys, ["response_xml", "response_xml", "error_json"]);
     let e = &api.examples;
@@ -430,7 +430,7 @@ fn generator_and_runtime_agree_on_what_fits() {
             &mut api.examples.response_json
         };
         *slot = Some(example.clone());
-        let misfits = codegen::examples::check_api(&api);
+        let misfits = topgen_spec::examples::check_api(&api);
         let generator = misfits.is_empty();
         let runtime = response_round_trip::<R>(format, &example);
         assert_eq!(
@@ -461,7 +461,7 @@ fn error_examples_agree_too() {
         (r#"{"topgen_fixture_scalars_get_response": {}}"#, false),
     ] {
         api.examples.error_json = Some(example.to_owned());
-        let generator = codegen::examples::check_api(&api).is_empty();
+        let generator = topgen_spec::examples::check_api(&api).is_empty();
         let runtime = error_round_trip::<R>(Format::Json, example);
         assert_eq!(
             (generator, runtime.is_ok()),

@@ -20,10 +20,10 @@ use topgen_runtime::{Error, Format, Request, RetryClass, serde_json};
 
 const GETTOKEN_KEY: &str = "wdk_iot_wombat_common_gettoken_response";
 
-fn gettoken_spec() -> codegen::spec::Spec {
+fn gettoken_spec() -> topgen_spec::spec::Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../specs/taobao.wdk.iot.wombat.common.gettoken.yaml");
-    codegen::load_spec(&path).unwrap()
+    topgen_spec::load_spec(&path).unwrap()
 }
 
 /// The simplified form of a wrapped JSON reply: the wrapper's value alone.

@@ -22,11 +22,11 @@ use topgen_runtime::response::decode;
 use topgen_runtime::serde::de::DeserializeOwned;
 use topgen_runtime::{Error, Format, Params, Request};
 
-fn spec(name: &str) -> codegen::spec::Spec {
+fn spec(name: &str) -> topgen_spec::spec::Spec {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("fixtures/imported")
         .join(format!("{name}.yaml"));
-    codegen::load_spec(&path).unwrap_or_else(|e| panic!("{e}"))
+    topgen_spec::load_spec(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The response decoded from the spec's JSON example and from its XML example, which must

@@ -15,6 +15,7 @@ fn generated_crate_builds_outside_the_workspace() {
         &codegen::Options {
             crate_name: "my-top-client".to_owned(),
             runtime_path: None,
+            testkit_path: None,
         },
     )
     .unwrap();
@@ -50,6 +51,7 @@ fn one_api_feature_compiles_only_that_api() {
         &codegen::Options {
             crate_name: "fixture-client".to_owned(),
             runtime_path: Some(root.join("runtime")),
+            testkit_path: None,
         },
     )
     .unwrap()

@@ -1,7 +1,7 @@
 //! The request's doc example: the doc page's example values, as Rust that compiles.
 
-use crate::model::{Api, Field, Scalar, Ty};
 use proc_macro2::TokenStream;
+use topgen_spec::model::{Api, Field, Scalar, Ty};
 
 /// A Rust expression for `f`'s example value, if one can be written; required params always
 /// get one (a neutral value when the example does not fit the type).

@@ -5,16 +5,16 @@
 //! out, gives the example back. The module is `#[cfg(test)]`, so building the client costs
 //! nothing for it: the compiler drops it before expanding or type-checking anything.
 //!
-//! An example that does not fit its spec ([`crate::examples::check_api`]) would fail its
+//! An example that does not fit its spec ([`topgen_spec::examples::check_api`]) would fail its
 //! test because the doc page is wrong, not the client; its test is still written, but
 //! `#[ignore]`d with the reason, and a doc comment lists every misfit (`cargo test --
 //! --ignored` runs it and shows the runtime's view).
 
 use super::types::ident;
-use crate::examples::{self, Misfit, REPLY_EXAMPLES};
-use crate::model::Api;
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use topgen_spec::examples::{self, Misfit, REPLY_EXAMPLES};
+use topgen_spec::model::Api;
 
 /// At most this many characters of the first misfit go into an `#[ignore]` reason.
 const REASON_CHARS: usize = 200;
@@ -36,7 +36,7 @@ pub fn tests(api: &Api) -> TokenStream {
             let name = ident(key);
             let example = string_literal(text);
             let call = quote! {
-                ::topgen_runtime::example::#helper::<super::#request>(
+                ::topgen_testkit::#helper::<super::#request>(
                     ::topgen_runtime::Format::#format,
                     #example,
                 );

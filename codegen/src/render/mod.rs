@@ -6,9 +6,9 @@ mod example_tests;
 mod request;
 mod types;
 
-use crate::model::Api;
 use proc_macro2::TokenStream;
 use quote::quote;
+use topgen_spec::model::Api;
 
 /// [`api_items`] with its doc blocks as placeholders and the blocks apart, for
 /// [`crate::format::rust_file_with_docs`].

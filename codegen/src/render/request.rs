@@ -3,9 +3,9 @@
 
 use super::docs;
 use super::types::{field_docs, ident, rust_ty};
-use crate::model::{Api, Field, Scalar, Ty};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
+use topgen_spec::model::{Api, Field, Scalar, Ty};
 
 /// The type a setter or `new` argument takes, and whether the value needs `.into()`.
 fn arg(api: &Api, f: &Field) -> (TokenStream, bool) {

@@ -1,9 +1,9 @@
 //! Rust types for TOP types, and the structs of object types and responses.
 
 use super::docs;
-use crate::model::{Api, Field, Object, Scalar, Ty};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
+use topgen_spec::model::{Api, Field, Object, Scalar, Ty};
 
 /// An identifier from an already-sanitized name.
 pub fn ident(name: &str) -> Ident {

@@ -1,0 +1,1064 @@
+//! `topgen_import::page::html::read` over doc pages saved as HTML
+//! (`tests/fixtures/pages-html/`, the HTML of the pages whose text copies are in
+//! `tests/fixtures/pages`): each fixture reads to the exact `DocPage` the page shows; bad
+//! input is an error naming the file; truncated or garbled HTML never panics.
+
+use std::path::{Path, PathBuf};
+use topgen_import::page::html::read;
+use topgen_import::page::{DocPage, Rendering, Row, Section};
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/pages-html")
+}
+
+fn fixture_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "html"))
+        .collect();
+    files.sort();
+    files
+}
+
+fn source(api: &str) -> (PathBuf, String) {
+    let path = fixtures().join(format!("{api}.html"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
+}
+
+/// The fixture's page; where sections start and where the page is cut are checked by
+/// `sections_and_cut_off_are_located`, so they are cleared here.
+fn read_fixture(api: &str) -> DocPage {
+    let (path, text) = source(api);
+    let mut page = read(&path, &text).unwrap_or_else(|e| panic!("{e}"));
+    page.section_lines.clear();
+    page.cut_off = None;
+    page
+}
+
+#[test]
+fn sections_and_cut_off_are_located() {
+    // The complete pages run to 错误码解释; the others were saved cut off, at their last line.
+    for (api, cut) in [
+        ("taobao.wdk.iot.wombat.common.gettoken", false),
+        ("taobao.time.get", false),
+        ("taobao.trade.memo.add", true),
+        ("taobao.product.add", true),
+        ("tmall.servicecenter.picture.upload", true),
+        ("qimen.alibaba.wdk.vertical.nb.station.single.sync", true),
+    ] {
+        let (path, text) = source(api);
+        let page = read(&path, &text).unwrap();
+        let lines = text.lines().count();
+        assert_eq!(page.cut_off, cut.then_some(lines), "{api}");
+        // Every section found has the line of its heading, in page order.
+        let located: Vec<usize> = page
+            .sections
+            .iter()
+            .map(|s| page.section_lines.get(s).copied().unwrap_or(0))
+            .collect();
+        assert!(located.iter().all(|&l| l > 0), "{api}: {located:?}");
+        assert!(
+            located.windows(2).all(|w| w[0] < w[1]),
+            "{api}: {located:?}"
+        );
+    }
+}
+
+/// The page with every row's line set to 0 (lines are checked by `row_lines_point_at_rows`).
+fn without_lines(mut page: DocPage) -> DocPage {
+    for row in page.request.iter_mut().chain(page.response.iter_mut()) {
+        row.line = 0;
+    }
+    page
+}
+
+/// A row: name, type, 是否必须 (request rows), example, description, depth.
+fn row(
+    name: &str,
+    ty: &str,
+    required: Option<bool>,
+    example: Option<&str>,
+    description: Option<&str>,
+    depth: u32,
+) -> Row {
+    Row {
+        name: name.into(),
+        ty: ty.into(),
+        required,
+        example: example.map(Into::into),
+        description: description.map(Into::into),
+        limits: Vec::new(),
+        depth,
+        line: 0,
+        lone_value: false,
+    }
+}
+
+fn limits(mut row: Row, limits: &[(&str, &str)]) -> Row {
+    row.limits = limits
+        .iter()
+        .map(|(l, v)| ((*l).to_owned(), (*v).to_owned()))
+        .collect();
+    row
+}
+
+fn at(mut row: Row, line: usize) -> Row {
+    row.line = line;
+    row
+}
+
+const MUST: Option<bool> = Some(true);
+const OPT: Option<bool> = Some(false);
+
+fn page(name: &str, title: &str, description: Option<&str>) -> DocPage {
+    DocPage {
+        name: Some(name.into()),
+        title: Some(title.into()),
+        description: description.map(Into::into),
+        ..DocPage::empty(Rendering::Html)
+    }
+}
+
+const ALL_SECTIONS: [Section; 6] = [
+    Section::Header,
+    Section::Request,
+    Section::Response,
+    Section::RequestExample,
+    Section::ResponseExample,
+    Section::ErrorExample,
+];
+
+const ERROR_XML: &str = "<error_response>
+    <code>50</code>
+    <msg>Remote service error</msg>
+    <sub_code>isv.invalid-parameter</sub_code>
+    <sub_msg>非法参数</sub_msg>
+</error_response>";
+
+#[test]
+fn seed_page_gettoken_reads_completely() {
+    let got = read_fixture("taobao.wdk.iot.wombat.common.gettoken");
+    let mut want = page(
+        "taobao.wdk.iot.wombat.common.gettoken",
+        "获取oss临时token",
+        Some("机器人端请求oss上传用的临时token"),
+    );
+    want.request = vec![
+        at(
+            row(
+                "merchant_code",
+                "String",
+                OPT,
+                Some("HM"),
+                Some("商家code"),
+                0,
+            ),
+            48,
+        ),
+        at(
+            row(
+                "scenes_code",
+                "Number",
+                OPT,
+                Some("1"),
+                Some("oss场景编码"),
+                0,
+            ),
+            56,
+        ),
+        at(
+            row(
+                "ou_code",
+                "String",
+                OPT,
+                Some("8007"),
+                Some("门店oucode"),
+                0,
+            ),
+            64,
+        ),
+        at(
+            row(
+                "robot_sn",
+                "String",
+                OPT,
+                Some("xxxxx"),
+                Some("机器人sn号"),
+                0,
+            ),
+            72,
+        ),
+    ];
+    want.response = vec![
+        at(
+            row(
+                "result",
+                "IotResult",
+                None,
+                Some("result"),
+                Some("结果DTO"),
+                0,
+            ),
+            88,
+        ),
+        at(
+            row(
+                "data",
+                "OssTokenDto",
+                None,
+                Some("data"),
+                Some("结果DTO"),
+                1,
+            ),
+            96,
+        ),
+        at(
+            row(
+                "access_key_id",
+                "String",
+                None,
+                Some("abc"),
+                Some("密钥id"),
+                2,
+            ),
+            97,
+        ),
+        at(
+            row(
+                "access_key_secret",
+                "String",
+                None,
+                Some("abc"),
+                Some("密钥"),
+                2,
+            ),
+            98,
+        ),
+        at(
+            row(
+                "bucket_name",
+                "String",
+                None,
+                Some("abc"),
+                Some("分组名称"),
+                2,
+            ),
+            99,
+        ),
+        at(
+            row(
+                "expiration_time",
+                "Date",
+                None,
+                Some("2021-08-04 00:00:00"),
+                Some("过期时间"),
+                2,
+            ),
+            100,
+        ),
+        at(
+            row(
+                "m_request_id",
+                "String",
+                None,
+                Some("abc"),
+                Some("请求id"),
+                2,
+            ),
+            101,
+        ),
+        at(
+            row("scene", "String", None, Some("abc"), Some("场景"), 2),
+            102,
+        ),
+        at(
+            row(
+                "security_token",
+                "String",
+                None,
+                Some("abc"),
+                Some("临时token"),
+                2,
+            ),
+            103,
+        ),
+        at(
+            row("endpoint", "String", None, Some("abc"), Some("endpoint"), 2),
+            104,
+        ),
+        at(
+            row("dir", "String", None, Some("abc"), Some("oss目录"), 2),
+            105,
+        ),
+        at(
+            row("success", "Boolean", None, Some("true"), Some("成功"), 2),
+            106,
+        ),
+        at(
+            row(
+                "msg_info",
+                "String",
+                None,
+                Some("success"),
+                Some("调用描述"),
+                2,
+            ),
+            107,
+        ),
+        at(
+            row(
+                "msg_code",
+                "String",
+                None,
+                Some("success"),
+                Some("调用code"),
+                2,
+            ),
+            108,
+        ),
+    ];
+    want.request_example = Some(
+        "TaobaoClient client = new DefaultTaobaoClient(url, appkey, secret);
+WdkIotWombatCommonGettokenRequest req = new WdkIotWombatCommonGettokenRequest();
+req.setMerchantCode(\"HM\");
+req.setScenesCode(1L);
+req.setOuCode(\"8007\");
+req.setRobotSn(\"xxxxx\");
+WdkIotWombatCommonGettokenResponse rsp = client.execute(req);
+System.out.println(rsp.getBody());"
+            .into(),
+    );
+    want.response_xml = Some(
+        "<wdk_iot_wombat_common_gettoken_response>
+    <result>
+        <data>
+            <access_key_id>abc</access_key_id>
+            <access_key_secret>abc</access_key_secret>
+            <bucket_name>abc</bucket_name>
+            <expiration_time>2021-08-04 00:00:00</expiration_time>
+            <m_request_id>abc</m_request_id>
+            <scene>abc</scene>
+            <security_token>abc</security_token>
+            <endpoint>abc</endpoint>
+            <dir>abc</dir>
+        </data>
+        <success>true</success>
+        <msg_info>success</msg_info>
+        <msg_code>success</msg_code>
+    </result>
+</wdk_iot_wombat_common_gettoken_response>"
+            .into(),
+    );
+    want.error_xml = Some(ERROR_XML.into());
+    want.sections = ALL_SECTIONS.to_vec();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn trade_memo_add_limits_full_width_hidden_tab_and_cut_error_example() {
+    let got = without_lines(read_fixture("taobao.trade.memo.add"));
+    let mut want = page(
+        "taobao.trade.memo.add",
+        "对一笔交易添加备注",
+        // The page's `（），` read as the text rendering's `(),`; the breadcrumb above the
+        // title is not description.
+        Some(
+            "根据登录用户的身份(买家或卖家),自动添加相应的交易备注,不能重复调用些接口添加备注,\
+             需要更新备注请用taobao.trade.memo.update",
+        ),
+    );
+    want.request = vec![
+        row(
+            "tid",
+            "Number",
+            MUST,
+            Some("123456789"),
+            Some("交易编号"),
+            0,
+        ),
+        row(
+            "memo",
+            "String",
+            MUST,
+            Some("交易备注"),
+            Some("交易备注。最大长度: 1000个字节"),
+            0,
+        ),
+        limits(
+            row(
+                "flag",
+                "Number",
+                OPT,
+                Some("1"),
+                Some(
+                    "交易备注旗帜,可选值为:0(灰色), 1(红色), 2(黄色), 3(绿色), 4(蓝色), \
+                     5(粉红色),默认值为0",
+                ),
+                0,
+            ),
+            &[("默认值", "0")],
+        ),
+        row("tag", "String", OPT, Some("红色旗子"), Some("插旗备注"), 0),
+    ];
+    want.response = vec![
+        row(
+            "trade",
+            "Trade",
+            None,
+            None,
+            Some("对一笔交易添加备注后返回其对应的Trade,Trade中可用的返回字段有tid和created"),
+            0,
+        ),
+        row(
+            "tid",
+            "Number",
+            None,
+            Some("2231958349"),
+            Some("交易编号 (父订单的交易编号)"),
+            2,
+        ),
+        row(
+            "created",
+            "Date",
+            None,
+            Some("2000-01-01 00:00:00"),
+            Some("交易创建时间。格式:yyyy-MM-dd HH:mm:ss"),
+            2,
+        ),
+    ];
+    want.request_example = Some(
+        "TaobaoClient client = new DefaultTaobaoClient(url, appkey, secret);
+TradeMemoAddRequest req = new TradeMemoAddRequest();
+req.setTid(123456789L);
+req.setMemo(\"交易备注\");
+req.setFlag(1L);
+req.setTag(\"红色旗子\");
+TradeMemoAddResponse rsp = client.execute(req, sessionKey);
+System.out.println(rsp.getBody());"
+            .into(),
+    );
+    want.response_xml = Some(
+        "<trade_memo_add_response>
+    <trade>
+        <tid>2231958349</tid>
+        <created>2000-01-01 00:00:00</created>
+    </trade>
+</trade_memo_add_response>"
+            .into(),
+    );
+    // The JSON tab's pane is in the file but hidden (`display: none`): not shown, not read.
+    want.response_json = None;
+    // Cut off where the text copy is cut off.
+    want.error_xml = Some(ERROR_XML.replace("</error_response>", "</error_re"));
+    want.sections = ALL_SECTIONS.to_vec();
+    assert_eq!(got, want);
+}
+
+#[test]
+fn time_get_mirror_layout() {
+    let got = without_lines(read_fixture("taobao.time.get"));
+    // Title heading without the API name; the name is under 接口名称; no description; an
+    // empty request table with 必须 instead of 是否必须; JSON examples with a line-number
+    // gutter after the code.
+    let mut want = page("taobao.time.get", "获取淘宝系统当前时间", None);
+    want.response = vec![row(
+        "time",
+        "Date",
+        None,
+        Some("2000-01-01 00:00:00"),
+        Some("淘宝系统当前时间。格式:yyyy-MM-dd HH:mm:ss"),
+        0,
+    )];
+    want.response_json = Some(
+        "{
+    \"time_get_response\":{
+        \"time\":\"2000-01-01 00:00:00\"
+    }
+}"
+        .into(),
+    );
+    want.error_json = Some(
+        "{
+\t\"error_response\":{
+\t\t\"sub_msg\":\"非法参数\",
+\t\t\"code\":50,
+\t\t\"sub_code\":\"isv.invalid-parameter\",
+\t\t\"msg\":\"Remote service error\"
+\t}
+}"
+        .into(),
+    );
+    want.sections = vec![
+        Section::Header,
+        Section::Request,
+        Section::Response,
+        Section::ResponseExample,
+        Section::ErrorExample,
+    ];
+    assert_eq!(got, want);
+}
+
+#[test]
+fn product_add_max_length_br_and_cut_in_the_request_table() {
+    let got = without_lines(read_fixture("taobao.product.add"));
+    let mut want = page(
+        "taobao.product.add",
+        "上传一个产品,不包括产品非主图和属性图片",
+        Some(
+            "获取类目ID,必需是叶子类目ID;调用taobao.itemcats.get.v2获取 传入关键属性,结构:pid:vid;\
+             pid:vid.调用taobao.itemprops.get.v2获取pid, 调用taobao.itempropvalues.get获取vid;\
+             如果碰到用户自定义属性,请用customer_props. 新增:套装产品发布,目前支持单件多个即 A*2 \
+             形式的套装",
+        ),
+    );
+    want.request = vec![
+        row(
+            "cid",
+            "Number",
+            MUST,
+            Some("5300012"),
+            Some("商品类目ID.调用taobao.itemcats.get获取;注意:必须是叶子类目 id."),
+            0,
+        ),
+        row(
+            "name",
+            "String",
+            OPT,
+            Some("笔记本"),
+            Some("产品名称,最大30个字符."),
+            0,
+        ),
+        row(
+            "price",
+            "String",
+            OPT,
+            Some("200.07"),
+            Some("产品市场价.精确到2位小数;单位为元.如:200.07"),
+            0,
+        ),
+        limits(
+            row(
+                "image",
+                "byte[]",
+                MUST,
+                Some("我是被上传的文件内容"),
+                Some("产品主图片.最大1M,目前仅支持GIF,JPG."),
+                0,
+            ),
+            &[("最大长度", "1048576")],
+        ),
+        row(
+            "outer_id",
+            "String",
+            OPT,
+            Some("96330012"),
+            Some("外部产品ID"),
+            0,
+        ),
+        row(
+            "props",
+            "String",
+            OPT,
+            Some("pid:vid;pid:vid"),
+            Some(
+                "关键属性 结构:pid:vid;pid:vid.调用taobao.itemprops.get获取pid,\
+                 调用taobao.itempropvalues.get获取vid;如果碰到用户自定义属性,请用customer_props.",
+            ),
+            0,
+        ),
+        // `<br/>` in the description: its lines joined with `\n`.
+        limits(
+            row(
+                "binds",
+                "String",
+                OPT,
+                Some("pid:vid;pid:vid"),
+                Some(
+                    "非关键属性结构:pid:vid;pid:vid.\n\
+                     非关键属性不包含关键属性、销售属性、用户自定义属性、商品属性;\n\
+                     调用taobao.itemprops.get获取pid,调用taobao.itempropvalues.get获取vid.\n\
+                     注:支持最大长度为512字节",
+                ),
+                0,
+            ),
+            &[("最大长度", "512")],
+        ),
+        row(
+            "sale_props",
+            "String",
+            OPT,
+            Some("pid:vid;pid:vid"),
+            Some(
+                "销售属性结构:pid:vid;pid:vid.调用taobao.itemprops.get获取is_sale_prop=true的pid,\
+                 调用taobao.itempropvalues.get获取vid.",
+            ),
+            0,
+        ),
+        row(
+            "customer_props",
+            "String",
+            OPT,
+            Some("20000:优衣库:型号:001:632501:1234"),
+            Some(
+                "用户自定义属性,结构:pid1:value1;pid2:value2,如果有型号,系列等子属性用: 隔开 \
+                 例如:“20000:优衣库:型号:001;632501:1234”,表示“品牌:优衣库:型号:001;货号:1234”\n\
+                 注:包含所有自定义属性的传入",
+            ),
+            0,
+        ),
+        // The file ends in this row's example cell.
+        row("desc", "String", OPT, Some("这是产品"), None, 0),
+    ];
+    want.sections = vec![Section::Header, Section::Request];
+    assert_eq!(got, want);
+}
+
+#[test]
+fn servicecenter_picture_upload_nested_rows_in_the_parent_cell_and_cut_xml() {
+    let got = without_lines(read_fixture("tmall.servicecenter.picture.upload"));
+    let mut want = page(
+        "tmall.servicecenter.picture.upload",
+        "上传图片",
+        Some(
+            "给服务商ERP系统使用,用于上传图片保存在天猫,一般用于工单信息回传时候保存服务商的服务证明\
+             信息相关的图片。",
+        ),
+    );
+    want.request = vec![
+        row(
+            "img",
+            "byte[]",
+            MUST,
+            Some("null"),
+            Some("图片文件二进制流"),
+            0,
+        ),
+        limits(
+            row(
+                "picture_name",
+                "String",
+                MUST,
+                Some("1.jpg"),
+                Some("图片全称包括扩展名。目前支持 jpg jpeg png"),
+                0,
+            ),
+            &[("最大长度", "32")],
+        ),
+        limits(
+            row(
+                "is_https",
+                "Boolean",
+                OPT,
+                Some("true"),
+                Some("true返回Https地址"),
+                0,
+            ),
+            &[("默认值", "true")],
+        ),
+    ];
+    want.response = vec![
+        row("result", "ResultBase", None, None, Some("result"), 0),
+        row(
+            "error_code",
+            "Number",
+            None,
+            Some("123"),
+            Some("errorCode"),
+            2,
+        ),
+        row(
+            "error_msg",
+            "String",
+            None,
+            Some("demo"),
+            Some("errorMsg"),
+            2,
+        ),
+        row(
+            "success",
+            "Boolean",
+            None,
+            Some("false"),
+            Some("success"),
+            2,
+        ),
+        // A nested row without `└` in the middle of the run: depth 1, as drawn.
+        row(
+            "value",
+            "PictureInfoTo",
+            None,
+            Some(
+                "{ \"pictureUrl\":\"https://taobao.cdn.com/3243543543543/435.jpg\", \
+                 \"sizes\":10240, \"pixel\":\"240*490\" }",
+            ),
+            Some("图片链接等信息"),
+            1,
+        ),
+        row(
+            "picture_url",
+            "String",
+            None,
+            Some("https://taobao.cdn.com/3243543543543/435.jpg"),
+            Some("pictureUrl"),
+            2,
+        ),
+        row("pixel", "String", None, Some("200×300"), Some("pixel"), 2),
+        row("sizes", "Number", None, Some("102400"), Some("sizes"), 2),
+    ];
+    want.request_example = Some(
+        "TaobaoClient client = new DefaultTaobaoClient(url, appkey, secret);
+TmallServicecenterPictureUploadRequest req = new TmallServicecenterPictureUploadRequest();
+req.setImg(new FileItem(\"/tmp/file.txt\"));
+req.setPictureName(\"1.jpg\");
+req.setIsHttps(true);
+TmallServicecenterPictureUploadResponse rsp = client.execute(req, sessionKey);
+System.out.println(rsp.getBody());"
+            .into(),
+    );
+    want.response_xml = Some(
+        "<tmall_servicecenter_picture_upload_response>
+    <result>
+        <error_code>123</error_code>
+        <error_msg>demo</error_msg>"
+            .into(),
+    );
+    want.sections = vec![
+        Section::Header,
+        Section::Request,
+        Section::Response,
+        Section::RequestExample,
+        Section::ResponseExample,
+    ];
+    assert_eq!(got, want);
+}
+
+#[test]
+fn qimen_station_sync_nested_request_rows_and_cut_response_table() {
+    let got = without_lines(read_fixture(
+        "qimen.alibaba.wdk.vertical.nb.station.single.sync",
+    ));
+    let mut want = page(
+        "qimen.alibaba.wdk.vertical.nb.station.single.sync",
+        "盒马NB业务基础资料增量同步",
+        Some("盒马NB业务基础资料增量同步渠道侧"),
+    );
+    // Nested request rows: name, type, 必须/可选, then example and description; a row with
+    // one item after 必须/可选 has it as its description.
+    let nested = |name: &str, ty: &str, required, example, description| {
+        row(name, ty, required, example, description, 2)
+    };
+    want.request = vec![
+        limits(
+            row(
+                "channelShopInfoRequest",
+                "ChannelShopInfoRequest []",
+                MUST,
+                None,
+                Some("入参"),
+                0,
+            ),
+            &[("最大列表长度", "999999")],
+        ),
+        row(
+            "stationList",
+            "StationList []",
+            MUST,
+            None,
+            Some("自提店信息"),
+            1,
+        ),
+        nested("area", "String", MUST, None, Some("丰台区")),
+        nested("stationCode", "String", MUST, Some("a"), Some("自提店编码")),
+        nested(
+            "address",
+            "String",
+            MUST,
+            Some("北京市丰台区南四环中路235号"),
+            Some("详细地址"),
+        ),
+        nested("city", "String", MUST, Some("北京市"), Some("城市")),
+        nested("area_code", "String", OPT, Some("110106"), Some("区编码")),
+        nested("city_code", "String", OPT, Some("110100"), Some("城市编码")),
+        nested(
+            "stationName",
+            "String",
+            MUST,
+            Some("北京a自提店"),
+            Some("自提点名称"),
+        ),
+        nested(
+            "operationType",
+            "String",
+            MUST,
+            Some("UPDATE"),
+            Some("操作类型"),
+        ),
+        nested("phoneList", "String []", OPT, None, Some("联系方式")),
+        nested(
+            "position",
+            "String",
+            MUST,
+            Some("116.363416,39.834259"),
+            Some("经纬度"),
+        ),
+        nested("prov_code", "String", OPT, Some("110000"), Some("省编码")),
+        nested("prov", "String", MUST, None, Some("北京")),
+        nested(
+            "imageUrl",
+            "String",
+            OPT,
+            Some("https://"),
+            Some("自提店图片"),
+        ),
+        nested(
+            "stationSource",
+            "String",
+            OPT,
+            Some("NB"),
+            Some("自提点来源(NB/O2O)"),
+        ),
+        nested(
+            "channelShopId",
+            "String",
+            MUST,
+            Some("571150193"),
+            Some("渠道店ID"),
+        ),
+        nested(
+            "channelShopName",
+            "String",
+            MUST,
+            Some("NB自提北京"),
+            Some("渠道店名称"),
+        ),
+    ];
+    want.response = vec![
+        row(
+            "success",
+            "Boolean",
+            None,
+            Some("false"),
+            Some("是否成功"),
+            0,
+        ),
+        // The file ends inside this row's name cell: the name as far as it goes, no type.
+        row("errorMessag", "", None, None, None, 0),
+    ];
+    want.sections = vec![Section::Header, Section::Request, Section::Response];
+    // A nested row's list has no item for an empty cell: a row with one value after its
+    // type and flag does not say whether it is the example or the description.
+    for r in &mut want.request {
+        r.lone_value = r.depth > 0 && r.example.is_none() && r.description.is_some();
+    }
+    assert_eq!(got, want);
+}
+
+#[test]
+fn every_fixture_reads_and_there_are_enough() {
+    let files = fixture_files();
+    assert!(files.len() >= 6, "{} fixtures", files.len());
+    for path in &files {
+        let text = std::fs::read_to_string(path).unwrap();
+        let page = read(path, &text).unwrap_or_else(|e| panic!("{e}"));
+        let stem = path.file_stem().unwrap().to_str().unwrap();
+        assert_eq!(page.name.as_deref(), Some(stem));
+        assert_eq!(page.rendering, Rendering::Html);
+        assert_eq!(page.sections.first(), Some(&Section::Header), "{stem}");
+        // Reading is deterministic.
+        assert_eq!(read(path, &text).unwrap(), page);
+    }
+}
+
+#[test]
+fn row_lines_point_at_rows() {
+    for path in fixture_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        let page = read(&path, &text).unwrap();
+        for row in page.request.iter().chain(&page.response) {
+            assert!(row.line >= 1, "{}: {row:?}", path.display());
+            let line = lines[row.line - 1];
+            if row.depth == 0 {
+                // `<tr>` on its own line; the name cell follows.
+                assert_eq!(line.trim(), "<tr>", "{}: {row:?}", path.display());
+                assert!(lines[row.line].contains(&format!(">{}", row.name)));
+            } else {
+                assert!(
+                    line.trim_start().starts_with("<ul") && line.contains(&row.name),
+                    "{}:{}: {line}",
+                    path.display(),
+                    row.line
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn errors_name_the_file_and_what_is_wrong() {
+    let path = Path::new("saved/taobao.x.html");
+    let err = |text: &str| {
+        let e = read(path, text).unwrap_err();
+        assert!(matches!(e, topgen_spec::Error::Syntax { .. }), "{e:?}");
+        let msg = e.to_string();
+        assert!(msg.starts_with("saved/taobao.x.html:"), "{msg}");
+        msg
+    };
+    assert!(err("").contains("the file is empty"));
+    assert!(err("\n  \r\n").contains("the file is empty"));
+    // Binary junk.
+    let junk: String = (0u32..400)
+        .map(|i| char::from_u32((i * 7919) % 0x250).unwrap_or('?'))
+        .collect();
+    let msg = err(&junk);
+    assert!(
+        msg.starts_with("saved/taobao.x.html:1:1: binary data (a NUL byte), not HTML"),
+        "{msg}"
+    );
+    let png = String::from_utf8_lossy(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\x01").into_owned();
+    assert!(err(&png).contains("binary data"));
+    // The text rendering given to the HTML reader.
+    let msg = err(
+        "taobao.time.get (获取时间)\n\n公共参数\n\n请求参数\n\n名称 类型 是否必须 示例值 更多限制 描述\n",
+    );
+    assert!(msg.contains("no HTML markup"), "{msg}");
+    // HTML that is not a TOP API page.
+    let msg = err(
+        "<!DOCTYPE html><html><head><title>博客</title></head><body><h1>我的博客</h1>\
+         <h2>FAQ</h2><table><tr><th>名称</th><th>类型</th></tr><tr><td>a</td><td>b</td></tr>\
+         </table><pre>&lt;x/&gt;</pre></body></html>",
+    );
+    assert!(msg.contains("not a TOP API doc page"), "{msg}");
+    assert!(msg.contains("api.name (中文名)"), "{msg}");
+}
+
+/// A small deterministic generator (no dependency): xorshift.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[test]
+fn truncated_and_garbled_html_gives_a_page_or_an_error_never_a_panic() {
+    let path = Path::new("garbled.html");
+    let mut reads = 0;
+    let mut pages = 0;
+    let mut check = |html: &str| {
+        reads += 1;
+        if read(path, html).is_ok() {
+            pages += 1;
+        }
+    };
+    for file in fixture_files() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        // Cut at many points (inside tags, entities, attributes, multi-byte characters).
+        let cuts: Vec<usize> = (0..text.len())
+            .step_by(211)
+            .filter(|&i| text.is_char_boundary(i))
+            .collect();
+        for i in cuts {
+            check(&text[..i]);
+            check(&text[i..]);
+        }
+        // Garble: replace random spans with markup fragments.
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ text.len() as u64);
+        let bits = [
+            "<",
+            ">",
+            "</",
+            "&",
+            "&#",
+            "&#x110000;",
+            "&lt",
+            "\"",
+            "<td",
+            "</tr>",
+            "<table>",
+            "</table>",
+            "<ul>",
+            "<li>",
+            "<pre>",
+            "</pre>",
+            "<h1>",
+            "<!--",
+            "-->",
+            "<![CDATA[",
+            "<template>",
+            "<svg><foreignObject>",
+            "<math><mi>",
+            "<frameset>",
+            "<select>",
+            "<li>└",
+            "└ └ └",
+            "\u{0}",
+            "\u{feff}",
+            "<br/>",
+            "colspan=\"99999999999\"",
+            "<td colspan=0>",
+            "<h2>请求参数</h2>",
+            "<h2>响应参数</h2>",
+            "<h2>异常示例</h2>",
+        ];
+        for _ in 0..25 {
+            let mut garbled = text.clone();
+            for _ in 0..1 + rng.below(8) {
+                let mut at = rng.below(garbled.len());
+                while !garbled.is_char_boundary(at) {
+                    at -= 1;
+                }
+                let mut end = (at + rng.below(40)).min(garbled.len());
+                while !garbled.is_char_boundary(end) {
+                    end -= 1;
+                }
+                garbled.replace_range(at..end, bits[rng.below(bits.len())]);
+            }
+            check(&garbled);
+        }
+    }
+    // Unclosed nested lists and tables (deep nesting: see `deep_and_wide_input_…`).
+    let lists = format!(
+        "<h1>a.b (c)</h1><h2>响应参数</h2>{}",
+        "<ul><li>└ x</li><li>".repeat(500)
+    );
+    check(&lists);
+    let tables = format!(
+        "<h1>a.b (c)</h1><h2>请求参数</h2>{}",
+        "<table><tr><th>名称</th><th>类型</th></tr><tr><td>x</td><td>".repeat(1_000)
+    );
+    check(&tables);
+    assert!(reads > 300, "{reads} reads");
+    assert!(pages > 100, "only {pages} of {reads} reads gave a page");
+}
+
+#[test]
+fn deep_and_wide_input_still_reads_the_page() {
+    // The page inside 3 000 nested elements, with 2 000 nested rows: read completely, and
+    // iteratively (no stack overflow). Depths stay moderate because html5ever's tree builder
+    // takes time quadratic in the depth (its scope checks walk the stack of open elements).
+    let open = "<div>".repeat(3_000);
+    let nested: String = (0..2_000)
+        .map(|i| format!("<ul><li>└ f{i}</li><li>String</li><li>x</li><li>d</li></ul>"))
+        .collect();
+    let html = format!(
+        "<html><body>{open}<h1>a.b (c)</h1><h2>响应参数</h2><table>\
+         <tr><th>名称</th><th>类型</th><th>示例值</th><th>描述</th></tr>\
+         <tr><td>r</td><td>R</td><td></td><td>根</td></tr><tr><td colspan=\"4\">{nested}</td></tr>\
+         </table></body></html>"
+    );
+    let page = read(Path::new("deep.html"), &html).unwrap();
+    assert_eq!(page.name.as_deref(), Some("a.b"));
+    assert_eq!(page.response.len(), 2_001);
+    assert_eq!(page.response[2_000].name, "f1999");
+    assert_eq!(page.response[2_000].depth, 2);
+}

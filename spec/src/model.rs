@@ -1,0 +1,674 @@
+//! The resolved model: a consistent spec with Rust names, ready to be turned into tokens.
+//!
+//! [`resolve`] checks everything a spec can get wrong beyond its YAML shape (unknown or unused
+//! types, duplicate params, impossible limits, names that cannot become identifiers) and
+//! reports the first problem with its field path.
+
+use crate::error::Error;
+use crate::sanitize::{self, Scope};
+use crate::spec::{self, Spec};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// One API, resolved.
+#[derive(Debug, Clone)]
+pub struct Api {
+    /// The method name, `taobao.wdk.iot.wombat.common.gettoken`.
+    pub method: String,
+    /// The spec's file name, for the generated header.
+    pub source: String,
+    /// Module name: the method with `.` → `_`.
+    pub module: String,
+    /// `WdkIotWombatCommonGettokenRequest`.
+    pub request_name: String,
+    /// `WdkIotWombatCommonGettokenResponse`.
+    pub response_name: String,
+    /// `wdk_iot_wombat_common_gettoken_response`.
+    pub response_key: String,
+    /// Chinese title.
+    pub title: Option<String>,
+    /// Description.
+    pub description: Option<String>,
+    /// Whether a user session is required.
+    pub needs_session: bool,
+    /// Request params.
+    pub params: Vec<Field>,
+    /// Top-level response fields (without `request_id`, which every response gets).
+    pub response: Vec<Field>,
+    /// Whether the spec declares `request_id` itself.
+    pub response_has_request_id: bool,
+    /// Object types, in order of first use (request params first, then the response tree).
+    pub types: Vec<Object>,
+    /// The spec's examples.
+    pub examples: spec::Examples,
+}
+
+/// A field or param.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// Wire name.
+    pub wire: String,
+    /// Rust identifier (snake_case, keyword-safe, unique in its struct).
+    pub rust: String,
+    /// Resolved type.
+    pub ty: Ty,
+    /// Required (request params: a `new` argument).
+    pub required: bool,
+    /// Description.
+    pub description: Option<String>,
+    /// Example value as text.
+    pub example: Option<String>,
+    /// Server-side default, as text.
+    pub default: Option<String>,
+    /// Client-side limits.
+    pub limits: Limits,
+    /// Never printed.
+    pub sensitive: bool,
+}
+
+/// Limits from the doc's 更多限制 column.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Limits {
+    /// Max length in characters.
+    pub max_length: Option<u64>,
+    /// Max value.
+    pub max_value: Option<i64>,
+    /// Min value.
+    pub min_value: Option<i64>,
+    /// Max list size.
+    pub max_list_size: Option<u64>,
+}
+
+impl Limits {
+    /// Whether any limit is set.
+    pub fn any(&self) -> bool {
+        *self != Limits::default()
+    }
+}
+
+/// A TOP scalar type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// `String`.
+    String,
+    /// `Number`: a 64-bit integer.
+    Number,
+    /// `Boolean`.
+    Boolean,
+    /// `Date`: `yyyy-MM-dd HH:mm:ss` at UTC+8.
+    Date,
+    /// `Price`: an exact decimal.
+    Price,
+    /// `BigDecimal`: an exact decimal.
+    BigDecimal,
+    /// `Json`: any JSON value.
+    Json,
+    /// `byte[]`: a file upload.
+    File,
+}
+
+impl Scalar {
+    /// The scalar a TOP type name denotes.
+    pub fn from_top(name: &str) -> Option<Scalar> {
+        Some(match name {
+            "String" => Scalar::String,
+            "Number" => Scalar::Number,
+            "Boolean" => Scalar::Boolean,
+            "Date" => Scalar::Date,
+            "Price" => Scalar::Price,
+            "BigDecimal" => Scalar::BigDecimal,
+            "Json" => Scalar::Json,
+            "byte[]" => Scalar::File,
+            _ => return None,
+        })
+    }
+
+    fn is_numeric(self) -> bool {
+        matches!(self, Scalar::Number | Scalar::Price | Scalar::BigDecimal)
+    }
+}
+
+/// A resolved type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// A scalar.
+    Scalar(Scalar),
+    /// An object type: index into [`Api::types`].
+    Object(usize),
+    /// A list of scalars or objects.
+    List(Box<Ty>),
+}
+
+/// A named object type.
+#[derive(Debug, Clone)]
+pub struct Object {
+    /// TOP's name (`OssTokenDto`).
+    pub top_name: String,
+    /// Rust name (UpperCamelCase, unique in the module).
+    pub rust: String,
+    /// Description.
+    pub description: Option<String>,
+    /// Fields.
+    pub fields: Vec<Field>,
+}
+
+const TYPE_EXPECTED: &str = "expected String, Number, Boolean, Date, Price, BigDecimal, Json, byte[], a type defined under `types`, or a list of one of these written `X[]`";
+
+/// Names a generated module must not give its types: the request and response types, and the
+/// prelude names the generated code itself uses unqualified (`impl Into<String>` in setters).
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "String", "Vec", "Result", "Default", "Box", "Into",
+];
+
+/// The module name the generated crate's `lib.rs` gives its re-export of the runtime.
+const RUNTIME_REEXPORT: &str = "topgen_runtime";
+
+/// Method names of a request type that a setter must not take.
+const RESERVED_SETTERS: &[&str] = &["new"];
+
+struct Resolver<'a> {
+    path: &'a Path,
+    spec: &'a Spec,
+    /// TOP type name → index in `objects` once resolved.
+    index: BTreeMap<&'a str, usize>,
+    objects: Vec<Option<Object>>,
+    type_scope: Scope,
+}
+
+/// Checks a spec and resolves it into the model.
+pub fn resolve(path: &Path, spec: &Spec) -> Result<Api, Error> {
+    let invalid = |field: &str, message: String| Error::Invalid {
+        path: path.to_owned(),
+        field: field.to_owned(),
+        message,
+    };
+    check_method(&spec.name).map_err(|m| invalid("name", m))?;
+    let base = spec.name.strip_prefix("taobao.").unwrap_or(&spec.name);
+    let camel = sanitize::camel(base).map_err(|e| invalid("name", e.to_string()))?;
+    let request_name = format!("{camel}Request");
+    let response_name = format!("{camel}Response");
+    let module = sanitize::snake(&spec.name).map_err(|e| invalid("name", e.to_string()))?;
+    if module == RUNTIME_REEXPORT {
+        return Err(invalid(
+            "name",
+            format!(
+                "API {:?} would become module `{module}`, the name under which the generated crate re-exports the runtime; expected another API name",
+                spec.name
+            ),
+        ));
+    }
+
+    let mut type_scope = Scope::for_types(RESERVED_TYPE_NAMES);
+    type_scope.claim(request_name.clone());
+    type_scope.claim(response_name.clone());
+    let mut r = Resolver {
+        path,
+        spec,
+        index: BTreeMap::new(),
+        objects: Vec::new(),
+        type_scope,
+    };
+    for (i, (name, _)) in spec.types.iter().enumerate() {
+        if Scalar::from_top(name).is_some() || name.ends_with("[]") {
+            return Err(invalid(
+                &format!("types.{name}"),
+                format!("type name {name:?} is a built-in TOP type; expected a new name"),
+            ));
+        }
+        r.index.insert(name.as_str(), i);
+    }
+    r.objects = vec![None; spec.types.len()];
+
+    let mut order = Vec::new();
+    let params = r.fields(&spec.request, "request", true, &[], &mut order)?;
+    let response = r.fields(&spec.response, "response", false, &[], &mut order)?;
+    for (name, _) in &spec.types {
+        if !order.iter().any(|&i| spec.types[i].0 == *name) {
+            return Err(invalid(
+                &format!("types.{name}"),
+                format!("type {name:?} is defined but no param or field uses it"),
+            ));
+        }
+    }
+    // Renumber objects into order of first use.
+    let mut renumber = vec![0; spec.types.len()];
+    for (new, &old) in order.iter().enumerate() {
+        renumber[old] = new;
+    }
+    let mut types = Vec::with_capacity(order.len());
+    for &old in &order {
+        let mut object = r.objects[old].take().ok_or_else(|| Error::Internal {
+            path: path.to_owned(),
+            message: format!("type {} was not resolved", spec.types[old].0),
+        })?;
+        renumber_fields(&mut object.fields, &renumber);
+        types.push(object);
+    }
+    let mut params = params;
+    let mut response = response;
+    renumber_fields(&mut params, &renumber);
+    renumber_fields(&mut response, &renumber);
+    let response_has_request_id = response.iter().any(|f| f.wire == "request_id");
+
+    Ok(Api {
+        method: spec.name.clone(),
+        source: path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
+        module,
+        request_name,
+        response_name,
+        response_key: response_key(&spec.name),
+        title: spec.title.clone(),
+        description: spec.description.clone(),
+        needs_session: spec.needs_session,
+        params,
+        response,
+        response_has_request_id,
+        types,
+        examples: spec.examples.clone(),
+    })
+}
+
+fn renumber_fields(fields: &mut [Field], renumber: &[usize]) {
+    fn ty(t: &mut Ty, renumber: &[usize]) {
+        match t {
+            Ty::Object(i) => *i = renumber[*i],
+            Ty::List(inner) => ty(inner, renumber),
+            Ty::Scalar(_) => {}
+        }
+    }
+    for f in fields {
+        ty(&mut f.ty, renumber);
+    }
+}
+
+/// `<name>_response`: dots → underscores, only a leading `taobao.` removed.
+pub fn response_key(method: &str) -> String {
+    let base = method.strip_prefix("taobao.").unwrap_or(method);
+    format!("{}_response", base.replace('.', "_"))
+}
+
+/// TOP method names: dot-separated words of ASCII letters, digits and `_`; a `-` may join
+/// letters or digits inside a word, as in the dated versions of the aliyuncs APIs
+/// (`account.aliyuncs.com.CreateAliyunAccount.2013-07-01`). TOP and the official SDKs send
+/// the name as it is.
+fn check_method(name: &str) -> Result<(), String> {
+    let word_ok = |part: &str| {
+        let bytes = part.as_bytes();
+        !part.is_empty()
+            && bytes
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+            && bytes.iter().enumerate().all(|(i, &b)| {
+                b != b'-'
+                    || (i > 0
+                        && i + 1 < bytes.len()
+                        && bytes[i - 1].is_ascii_alphanumeric()
+                        && bytes[i + 1].is_ascii_alphanumeric())
+            })
+    };
+    if !name.is_empty() && name.split('.').all(word_ok) {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid API name {name:?}: expected dot-separated ASCII words of letters, digits and `_` (a `-` only between letters or digits), such as `taobao.trade.fullinfo.get` or `account.aliyuncs.com.CreateApp.2013-07-01`"
+        ))
+    }
+}
+
+impl Resolver<'_> {
+    fn invalid(&self, field: &str, message: String) -> Error {
+        Error::Invalid {
+            path: self.path.to_owned(),
+            field: field.to_owned(),
+            message,
+        }
+    }
+
+    /// Resolves a field list. `stack` holds the types being resolved (to reject recursion that
+    /// no list breaks); `order` collects object types in order of first use.
+    fn fields(
+        &mut self,
+        fields: &[spec::Field],
+        at: &str,
+        is_request: bool,
+        stack: &[usize],
+        order: &mut Vec<usize>,
+    ) -> Result<Vec<Field>, Error> {
+        let mut scope = match at {
+            "request" => Scope::with_reserved(RESERVED_SETTERS),
+            // Every response gets `request_id`; a spec field of that wire name takes its place.
+            "response" if !fields.iter().any(|f| f.name == "request_id") => {
+                Scope::with_reserved(&["request_id"])
+            }
+            _ => Scope::default(),
+        };
+        let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut out = Vec::with_capacity(fields.len());
+        for (i, f) in fields.iter().enumerate() {
+            let here = format!("{at}[{i}]");
+            if let Some(first) = seen.insert(f.name.as_str(), i) {
+                return Err(self.invalid(
+                    &format!("{here}.name"),
+                    format!(
+                        "duplicate {} {:?} (first at {at}[{first}]); expected each name once",
+                        if at == "request" { "param" } else { "field" },
+                        f.name
+                    ),
+                ));
+            }
+            let mut rust = sanitize::snake(&f.name)
+                .map_err(|e| self.invalid(&format!("{here}.name"), e.to_string()))?;
+            if at == "request" && RESERVED_SETTERS.contains(&rust.as_str()) {
+                rust.push('_');
+            }
+            let rust = scope.claim(rust);
+            let ty = self.ty(&f.ty, &format!("{here}.type"), false, stack, order)?;
+            let top_level_request = is_request && at == "request";
+            if ty == Ty::Scalar(Scalar::File) && !top_level_request {
+                return Err(self.invalid(
+                    &format!("{here}.type"),
+                    "byte[] (a file upload) is only allowed as a top-level request param".into(),
+                ));
+            }
+            if let Ty::List(inner) = &ty
+                && **inner == Ty::Scalar(Scalar::File)
+            {
+                return Err(self.invalid(
+                    &format!("{here}.type"),
+                    "a list of byte[] is not supported; expected one file per param".into(),
+                ));
+            }
+            let limits = Limits {
+                max_length: f.max_length,
+                max_value: f.max_value,
+                min_value: f.min_value,
+                max_list_size: f.max_list_size,
+            };
+            self.check_limits(&here, &ty, &limits)?;
+            let sensitive = match f.sensitive {
+                Some(explicit) => explicit,
+                None => ty == Ty::Scalar(Scalar::String) && looks_secret(&f.name),
+            };
+            if sensitive && ty != Ty::Scalar(Scalar::String) {
+                return Err(self.invalid(
+                    &format!("{here}.sensitive"),
+                    "only String fields can be sensitive".into(),
+                ));
+            }
+            out.push(Field {
+                wire: f.name.clone(),
+                rust,
+                ty,
+                required: f.required,
+                description: f.description.clone(),
+                example: f.example.clone(),
+                default: f.default.clone(),
+                limits,
+                sensitive,
+            });
+        }
+        Ok(out)
+    }
+
+    fn check_limits(&self, here: &str, ty: &Ty, limits: &Limits) -> Result<(), Error> {
+        let scalar = match ty {
+            Ty::Scalar(s) => Some(*s),
+            _ => None,
+        };
+        let is_list = matches!(ty, Ty::List(_));
+        if limits.max_length.is_some() && scalar != Some(Scalar::String) {
+            return Err(self.invalid(
+                &format!("{here}.max_length"),
+                "max_length applies to String only".into(),
+            ));
+        }
+        for (key, value) in [
+            ("max_value", limits.max_value),
+            ("min_value", limits.min_value),
+        ] {
+            if value.is_some() && !scalar.is_some_and(Scalar::is_numeric) {
+                return Err(self.invalid(
+                    &format!("{here}.{key}"),
+                    format!("{key} applies to Number, Price and BigDecimal only"),
+                ));
+            }
+        }
+        if limits.max_list_size.is_some() && !is_list && scalar != Some(Scalar::String) {
+            return Err(self.invalid(
+                &format!("{here}.max_list_size"),
+                "max_list_size applies to lists (`X[]`) and comma-separated String params only"
+                    .into(),
+            ));
+        }
+        if let (Some(min), Some(max)) = (limits.min_value, limits.max_value)
+            && min > max
+        {
+            return Err(self.invalid(
+                &format!("{here}.min_value"),
+                format!("min_value {min} is greater than max_value {max}"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn ty(
+        &mut self,
+        text: &str,
+        at: &str,
+        in_list: bool,
+        stack: &[usize],
+        order: &mut Vec<usize>,
+    ) -> Result<Ty, Error> {
+        let text = text.trim();
+        if let Some(s) = Scalar::from_top(text) {
+            return Ok(Ty::Scalar(s));
+        }
+        if let Some(inner) = text.strip_suffix("[]") {
+            let inner = inner.trim_end();
+            if inner.ends_with("[]") {
+                return Err(self.invalid(
+                    at,
+                    format!(
+                        "unknown type {text:?}: lists of lists are not supported; {TYPE_EXPECTED}"
+                    ),
+                ));
+            }
+            if inner == "byte" {
+                return Ok(Ty::Scalar(Scalar::File));
+            }
+            let inner = self.ty(inner, at, true, stack, order)?;
+            return Ok(Ty::List(Box::new(inner)));
+        }
+        let Some(&index) = self.index.get(text) else {
+            return Err(self.invalid(at, format!("unknown type {text:?}: {TYPE_EXPECTED}")));
+        };
+        if stack.contains(&index) {
+            // A type may hold a list of itself (a tree); holding itself directly has no size.
+            return if in_list {
+                Ok(Ty::Object(index))
+            } else {
+                Err(self.invalid(
+                    at,
+                    format!("type {text:?} contains itself other than through a list (`{text}[]`); expected a list for recursive types"),
+                ))
+            };
+        }
+        if !order.contains(&index) {
+            order.push(index);
+            let (name, def) = &self.spec.types[index];
+            let rust = sanitize::camel(name)
+                .map_err(|e| self.invalid(&format!("types.{name}"), e.to_string()))?;
+            let rust = self.type_scope.claim(rust);
+            let mut inner_stack = stack.to_vec();
+            inner_stack.push(index);
+            let fields = self.fields(
+                &def.fields,
+                &format!("types.{name}.fields"),
+                false,
+                &inner_stack,
+                order,
+            )?;
+            self.objects[index] = Some(Object {
+                top_name: name.clone(),
+                rust,
+                description: def.description.clone(),
+                fields,
+            });
+        }
+        Ok(Ty::Object(index))
+    }
+}
+
+/// Names of String fields that hold secrets unless the spec says otherwise.
+pub fn looks_secret(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    n.contains("secret")
+        || n.contains("password")
+        || n.contains("passwd")
+        || n.ends_with("token")
+        || n == "session"
+        || n.ends_with("_session")
+        || n.contains("private_key")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn response_keys() {
+        assert_eq!(
+            response_key("taobao.wdk.iot.wombat.common.gettoken"),
+            "wdk_iot_wombat_common_gettoken_response"
+        );
+        assert_eq!(
+            response_key("alibaba.aliqin.fc.sms.num.send"),
+            "alibaba_aliqin_fc_sms_num_send_response"
+        );
+        // The aliyuncs APIs keep their case and the `-` of their dated version.
+        assert_eq!(
+            response_key("account.aliyuncs.com.CreateAliyunAccount.2013-07-01"),
+            "account_aliyuncs_com_CreateAliyunAccount_2013-07-01_response"
+        );
+    }
+
+    #[test]
+    fn method_names() {
+        for good in [
+            "taobao.trade.fullinfo.get",
+            "alibaba.aliqin.fc.iot.cardInfo",
+            "account.aliyuncs.com.CreateAliyunAccount.2013-07-01",
+            "m-kvstore.aliyuncs.com.DescribeRegions.2015-03-01",
+            "push.aliyuncs.com.push.20150518",
+            "a_b.c",
+        ] {
+            assert_eq!(check_method(good), Ok(()), "{good}");
+        }
+        for bad in [
+            "",
+            ".",
+            "taobao..get",
+            "taobao.get.",
+            "taobao.-get",
+            "taobao.get-",
+            "taobao.a--b",
+            "taobao.a_-b",
+            "taobao.a b",
+            "taobao.a/b",
+            "淘宝.get",
+        ] {
+            let e = check_method(bad).unwrap_err();
+            assert!(e.contains("invalid API name"), "{bad}: {e}");
+        }
+    }
+
+    fn dashed_spec() -> Spec {
+        Spec {
+            name: "account.aliyuncs.com.CreateAliyunAccount.2013-07-01".into(),
+            title: None,
+            description: None,
+            needs_session: false,
+            request: Vec::new(),
+            response: Vec::new(),
+            types: Vec::new(),
+            examples: spec::Examples::default(),
+        }
+    }
+
+    #[test]
+    fn runtime_reexport_is_not_a_module_name() {
+        let spec = Spec {
+            name: "topgen.runtime".into(),
+            ..dashed_spec()
+        };
+        let e = resolve(Path::new("a.yaml"), &spec).unwrap_err().to_string();
+        assert!(e.contains("re-exports the runtime"), "{e}");
+    }
+
+    #[test]
+    fn types_named_like_prelude_items_are_renamed() {
+        let field = spec::Field::new;
+        let def = |f: spec::Field| spec::TypeDef {
+            description: None,
+            fields: vec![f],
+        };
+        let spec = Spec {
+            response: vec![field("a", "Into"), field("b", "Result")],
+            types: vec![
+                ("Into".into(), def(field("x", "String"))),
+                ("Result".into(), def(field("y", "String"))),
+            ],
+            ..dashed_spec()
+        };
+        let api = resolve(Path::new("a.yaml"), &spec).unwrap();
+        let names: Vec<&str> = api.types.iter().map(|o| o.rust.as_str()).collect();
+        assert_eq!(names, ["Into2", "Result2"]);
+    }
+
+    #[test]
+    fn dashed_aliyuncs_names_resolve() {
+        let api = resolve(Path::new("a.yaml"), &dashed_spec()).unwrap();
+        assert_eq!(
+            api.method,
+            "account.aliyuncs.com.CreateAliyunAccount.2013-07-01"
+        );
+        assert_eq!(
+            api.module,
+            "account_aliyuncs_com_create_aliyun_account_2013_07_01"
+        );
+        assert_eq!(
+            api.request_name,
+            "AccountAliyuncsComCreateAliyunAccount20130701Request"
+        );
+        assert_eq!(
+            api.response_name,
+            "AccountAliyuncsComCreateAliyunAccount20130701Response"
+        );
+        assert_eq!(
+            api.response_key,
+            "account_aliyuncs_com_CreateAliyunAccount_2013-07-01_response"
+        );
+        for ident in [&api.module, &api.request_name, &api.response_name] {
+            syn::parse_str::<syn::Ident>(ident).unwrap_or_else(|e| panic!("{ident}: {e}"));
+        }
+    }
+
+    #[test]
+    fn secret_names() {
+        for s in [
+            "access_key_secret",
+            "security_token",
+            "session",
+            "password",
+            "accessToken",
+        ] {
+            assert!(looks_secret(s), "{s}");
+        }
+        for s in ["access_key_id", "m_request_id", "token_type", "scene"] {
+            assert!(!looks_secret(s), "{s}");
+        }
+    }
+}
