@@ -1,4 +1,4 @@
-//! `codegen check-catalog`: the catalog importer and the generator proved on a whole catalog.
+//! `check-catalog`: the catalog importer and the generator proved on a whole catalog.
 //!
 //! Every catalog file (or a listed sample) is imported into a spec in a scratch folder; the
 //! specs are generated into crates of `chunk` APIs each, members of one scratch workspace that
@@ -462,7 +462,7 @@ fn prepare_scratch(scratch: &Path) -> Result<PathBuf, Error> {
     codegen::output::claim_scratch(
         scratch,
         MARKER,
-        "`codegen check-catalog` may clear specs/ and crates/ in it",
+        "`check-catalog` may clear specs/ and crates/ in it",
         "--scratch",
         |name| name == "target",
     )
@@ -583,7 +583,7 @@ fn generate_all(
         .collect();
     codegen::output::write_scratch_workspace(
         scratch,
-        "`codegen check-catalog`: crates generated from a TOP metadata catalog",
+        "`check-catalog`: crates generated from a TOP metadata catalog",
         &members,
         options.lockfile.as_deref(),
     )?;

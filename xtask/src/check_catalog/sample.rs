@@ -743,7 +743,7 @@ fn readme(catalog: usize, size: usize, picked: usize, date: &str, table: &[Cover
          byte. CI proves the importer and the generator on them end to end:\n\
          \n\
          ```sh\n\
-         cargo run -q -p codegen -- check-catalog tests/fixtures/catalog-sample --doc\n\
+         cargo run -q -p xtask --bin check-catalog -- tests/fixtures/catalog-sample --doc\n\
          ```\n\
          \n\
          imports every file into a spec, generates crates from the specs and runs `cargo check` and\n\
@@ -752,7 +752,7 @@ fn readme(catalog: usize, size: usize, picked: usize, date: &str, table: &[Cover
          Selected on {date} with\n\
          \n\
          ```sh\n\
-         cargo run -p codegen -- check-catalog <catalog> --select-sample {size} --into tests/fixtures/catalog-sample\n\
+         cargo run -p xtask --bin check-catalog -- <catalog> --select-sample {size} --into tests/fixtures/catalog-sample\n\
          ```\n\
          \n\
          which rewrites this folder, README included; on the same catalog it picks the same files.\n\
