@@ -2,8 +2,6 @@
 //! numbers (a 64-bit id or a price such as `12.50` is never turned into a float). Used to derive
 //! the simplified-JSON and XML forms of an API's JSON example.
 
-use std::fmt::Write as _;
-
 /// How deeply arrays and objects may nest.
 const MAX_DEPTH: usize = 128;
 
@@ -75,23 +73,10 @@ impl Json {
     }
 }
 
-/// A JSON string literal.
+/// A JSON string literal (serde_json's escaping, the one every JSON writer of ours uses).
 pub(crate) fn write_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    // Serialising a `str` to JSON cannot fail.
+    out.push_str(&serde_json::to_string(s).unwrap_or_default());
 }
 
 struct Parser<'a> {

@@ -21,12 +21,7 @@ pub(crate) fn content_type(format: Format) -> &'static str {
     }
 }
 
-/// The `<name>_response` key of a method: dots become underscores and only a leading `taobao.`
-/// is removed (PROTOCOL.md, "Responses").
-pub fn response_key(method: &str) -> String {
-    let name = method.strip_prefix("taobao.").unwrap_or(method);
-    format!("{}_response", name.replace('.', "_"))
-}
+pub use topgen_spec::model::response_key;
 
 /// The simplified form (`format=json&simplify=true`) of a wrapped JSON reply: the value of its
 /// single `<name>_response` key (an `error_response` stays as it is), with every wrapped list

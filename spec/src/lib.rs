@@ -19,6 +19,7 @@ pub mod examples;
 pub mod load;
 pub mod model;
 pub mod sanitize;
+pub mod scalar;
 pub mod spec;
 
 pub use error::Error;

@@ -7,6 +7,8 @@
 use crate::error::Error;
 use crate::sanitize::{self, Scope};
 use crate::spec::{self, Spec};
+
+pub use crate::scalar::Scalar;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -83,48 +85,6 @@ impl Limits {
     /// Whether any limit is set.
     pub fn any(&self) -> bool {
         *self != Limits::default()
-    }
-}
-
-/// A TOP scalar type.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scalar {
-    /// `String`.
-    String,
-    /// `Number`: a 64-bit integer.
-    Number,
-    /// `Boolean`.
-    Boolean,
-    /// `Date`: `yyyy-MM-dd HH:mm:ss` at UTC+8.
-    Date,
-    /// `Price`: an exact decimal.
-    Price,
-    /// `BigDecimal`: an exact decimal.
-    BigDecimal,
-    /// `Json`: any JSON value.
-    Json,
-    /// `byte[]`: a file upload.
-    File,
-}
-
-impl Scalar {
-    /// The scalar a TOP type name denotes.
-    pub fn from_top(name: &str) -> Option<Scalar> {
-        Some(match name {
-            "String" => Scalar::String,
-            "Number" => Scalar::Number,
-            "Boolean" => Scalar::Boolean,
-            "Date" => Scalar::Date,
-            "Price" => Scalar::Price,
-            "BigDecimal" => Scalar::BigDecimal,
-            "Json" => Scalar::Json,
-            "byte[]" => Scalar::File,
-            _ => return None,
-        })
-    }
-
-    fn is_numeric(self) -> bool {
-        matches!(self, Scalar::Number | Scalar::Price | Scalar::BigDecimal)
     }
 }
 
