@@ -206,22 +206,6 @@ mod tests {
     const WRAPPED: &str = r#"{"topgen_x_get_response":{"items":{"item":[{"id":1,"skus":{"sku":[{"p":"1.50"}]}}]},"names":{"string":["a","b"]},"result":{"tags":{"string":[]},"total":12},"request_id":"r1"}}"#;
 
     #[test]
-    fn response_keys() {
-        assert_eq!(
-            response_key("taobao.wdk.iot.wombat.common.gettoken"),
-            "wdk_iot_wombat_common_gettoken_response"
-        );
-        assert_eq!(
-            response_key("alibaba.aliqin.fc.sms.num.send"),
-            "alibaba_aliqin_fc_sms_num_send_response"
-        );
-        assert_eq!(
-            response_key("alibaba.taobao.x"),
-            "alibaba_taobao_x_response"
-        );
-    }
-
-    #[test]
     fn simplified_json_drops_the_wrapper_and_list_wrappers() {
         assert_eq!(
             simplify_json(WRAPPED).unwrap(),

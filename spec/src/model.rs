@@ -513,6 +513,11 @@ mod tests {
             response_key("account.aliyuncs.com.CreateAliyunAccount.2013-07-01"),
             "account_aliyuncs_com_CreateAliyunAccount_2013-07-01_response"
         );
+        // Only a leading `taobao.` goes.
+        assert_eq!(
+            response_key("alibaba.taobao.x.get"),
+            "alibaba_taobao_x_get_response"
+        );
     }
 
     #[test]
