@@ -10,14 +10,10 @@ use topgen_runtime::Format;
 use crate::fault::Fault;
 
 /// Whether a param's value is a secret that `Debug` prints as `***`: `session`, and business
-/// params named like secrets (`*secret*`, `*password*`, `*token`), as topgen's generated code
-/// treats them.
+/// params named like secrets, by the rule generated code follows (`topgen_spec`'s
+/// `looks_secret`: `*secret*`, `*password*`, `*token`, …).
 fn is_secret_param(name: &str) -> bool {
-    let name = name.to_ascii_lowercase();
-    name == "session"
-        || name.contains("secret")
-        || name.contains("password")
-        || name.ends_with("token")
+    topgen_spec::model::looks_secret(name)
 }
 
 /// Whether a header's value may be a credential.
