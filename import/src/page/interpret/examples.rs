@@ -4,7 +4,7 @@
 use super::Cx;
 use super::values::guess_scalar;
 use crate::Place;
-use crate::page::{Rendering, Section, json::Json, xml};
+use crate::page::{Section, json::Json, xml};
 use topgen_spec::model::response_key;
 use topgen_spec::spec::{Examples, Field, Spec};
 
@@ -131,10 +131,7 @@ impl Cx<'_> {
             } else {
                 Section::ErrorExample
             };
-            let line = match self.page.rendering {
-                Rendering::Bullet => self.section_line(section) + line.saturating_sub(1),
-                _ => self.section_line(section),
-            };
+            let line = self.example_line(section, *line);
             self.warn(
                 Place::Example(key.into()),
                 format!(

@@ -238,22 +238,24 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// The page line of a line of the XML response example (one-line pipe examples: their
-    /// line).
-    fn xml_line_of(&self, line: usize) -> usize {
-        let start = self.section_line(Section::ResponseExample);
+    /// The page line of a line (1-based, in the example) of the example in `section`; a
+    /// one-line pipe example (or an HTML one) gives its section's line.
+    fn example_line(&self, section: Section, line: usize) -> usize {
+        let start = self.section_line(section);
         match self.page.rendering {
             Rendering::Bullet => start + line.saturating_sub(1),
             _ => start,
         }
     }
 
+    /// The page line of a line of the XML response example.
+    fn xml_line_of(&self, line: usize) -> usize {
+        self.example_line(Section::ResponseExample, line)
+    }
+
+    /// The page line of a line of the Java request example.
     fn java_line(&self, line: usize) -> usize {
-        let start = self.section_line(Section::RequestExample);
-        match self.page.rendering {
-            Rendering::Bullet => start + line.saturating_sub(1),
-            _ => start,
-        }
+        self.example_line(Section::RequestExample, line)
     }
 
     /// What the page as a whole lacks.

@@ -10,6 +10,30 @@ use crate::page::{Row, Section, java, xml};
 use heck::ToSnakeCase;
 use std::collections::BTreeSet;
 
+impl Node {
+    /// A node of this origin with nothing known of it but its name, type and line.
+    fn new(name: String, ty: String, line: usize, origin: Origin) -> Node {
+        Node {
+            name,
+            ty,
+            required: false,
+            example: None,
+            description: None,
+            limits: Vec::new(),
+            lone: false,
+            line,
+            depth: 0,
+            origin,
+            children: Vec::new(),
+            notes: Vec::new(),
+            type_notes: Vec::new(),
+            inst: Vec::new(),
+            values: Vec::new(),
+            type_name: None,
+        }
+    }
+}
+
 impl<'a> Cx<'a> {
     fn new_node(&mut self, node: Node) -> usize {
         self.nodes.push(node);
@@ -18,22 +42,18 @@ impl<'a> Cx<'a> {
 
     fn row_node(row: &Row) -> Node {
         Node {
-            name: row.name.trim().to_owned(),
-            ty: row.ty.trim().to_owned(),
             required: row.required.unwrap_or(false),
             example: row.example.clone(),
             description: row.description.clone(),
             limits: row.limits.clone(),
             lone: row.lone_value,
-            line: row.line,
             depth: row.depth,
-            origin: Origin::Row,
-            children: Vec::new(),
-            notes: Vec::new(),
-            type_notes: Vec::new(),
-            inst: Vec::new(),
-            values: Vec::new(),
-            type_name: None,
+            ..Node::new(
+                row.name.trim().to_owned(),
+                row.ty.trim().to_owned(),
+                row.line,
+                Origin::Row,
+            )
         }
     }
 
@@ -330,24 +350,7 @@ impl<'a> Cx<'a> {
         let elems = doc.children_named(inst, name);
         let line = elems.first().map_or(0, |&e| self.xml_line(e));
         let has_children = elems.iter().any(|&e| !doc.elems[e].children.is_empty());
-        let mut node = Node {
-            name: name.to_owned(),
-            ty: String::new(),
-            required: false,
-            example: None,
-            description: None,
-            limits: Vec::new(),
-            lone: false,
-            line,
-            depth: 0,
-            origin: Origin::Xml,
-            children: Vec::new(),
-            notes: Vec::new(),
-            type_notes: Vec::new(),
-            inst: Vec::new(),
-            values: Vec::new(),
-            type_name: None,
-        };
+        let mut node = Node::new(name.to_owned(), String::new(), line, Origin::Xml);
         if !has_children {
             let values: Vec<String> = elems
                 .iter()
@@ -420,22 +423,10 @@ impl<'a> Cx<'a> {
             ),
         };
         Some(Node {
-            name,
-            ty,
-            required: false,
             example: values.first().cloned(),
-            description: None,
-            limits: Vec::new(),
-            lone: false,
-            line: self.java_line(s.line),
-            depth: 0,
-            origin: Origin::Java,
-            children: Vec::new(),
-            notes: Vec::new(),
-            type_notes: Vec::new(),
             inst,
             values,
-            type_name: None,
+            ..Node::new(name, ty, self.java_line(s.line), Origin::Java)
         })
     }
 }
