@@ -2,7 +2,7 @@
 //! the examples as multi-line code.
 
 use super::rows::bullet_table;
-use super::{add_section, join_lines, last_line, settle_cut_row};
+use super::{add_section, finish, join_lines};
 use crate::page::{DocPage, Rendering, Section};
 
 /// The headings of a bullet page (also as `# heading` in the mirror variant).
@@ -220,13 +220,7 @@ pub(super) fn read_bullet(lines: &[&str]) -> DocPage {
             }
         }
     }
-    page.sections
-        .sort_by_key(|s| page.section_lines.get(s).copied());
-    if !complete {
-        page.cut_off = last_line(lines);
-        settle_cut_row(&mut page);
-    }
-    page
+    finish(page, lines, complete)
 }
 
 /// An example's code: the tab bullets (`• JAVA`, `• XML示例`) skipped, the common indent

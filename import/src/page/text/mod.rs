@@ -105,6 +105,18 @@ fn last_line(lines: &[&str]) -> Option<usize> {
         .map(|i| i + 1)
 }
 
+/// The page as read: its sections in page order and, when the text stops before the page's
+/// end, where.
+fn finish(mut page: DocPage, lines: &[&str], complete: bool) -> DocPage {
+    page.sections
+        .sort_by_key(|s| page.section_lines.get(s).copied());
+    if !complete {
+        page.cut_off = last_line(lines);
+        settle_cut_row(&mut page);
+    }
+    page
+}
+
 /// The row the cut-off text stops in, with one value after its type (and 必须/可选): the
 /// cells come in the order 示例值, 更多限制, 描述 and the text stops part-way, so that value
 /// is the example (the HTML of such a page shows it in the 示例值 column).

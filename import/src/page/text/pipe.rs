@@ -3,7 +3,7 @@
 
 use super::bullet::is_chrome;
 use super::rows::{bracket_end, is_field_name, is_type_like, required_flag, values_and_limits};
-use super::{add_section, join_lines, last_line, settle_cut_row};
+use super::{add_section, finish, join_lines};
 use crate::page::{DocPage, Rendering, Row, Section, java, xml};
 
 /// `名称 | 类型 | 是否必须 | …` → `Some(true)` (request), `名称 | 类型 | 示例值 | …` →
@@ -269,13 +269,7 @@ pub(super) fn read_pipe(lines: &[&str]) -> DocPage {
             }
         }
     }
-    page.sections
-        .sort_by_key(|s| page.section_lines.get(s).copied());
-    if !complete {
-        page.cut_off = last_line(lines);
-        settle_cut_row(&mut page);
-    }
-    page
+    finish(page, lines, complete)
 }
 
 /// The cells of a pipe line (a leading `|` ignored), trimmed.
