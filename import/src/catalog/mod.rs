@@ -17,7 +17,7 @@
 //! - limits that do not apply to the field's type (`maxLength` on a `Number`) are dropped.
 
 use serde::Deserialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 use topgen_spec::Error;
 use topgen_spec::sanitize;
@@ -28,8 +28,8 @@ pub use super::{Imported, Place, Warning};
 mod types;
 
 pub(crate) use types::{
-    Limit, ObjectOf, ScalarRepair, derived_name, java_alias, limit_applies, object_of, order_types,
-    scalar_type, split_type,
+    Limit, ObjectOf, ScalarRepair, TypeNames, derived_name, java_alias, limit_applies, object_of,
+    order_types, scalar_type, split_type,
 };
 
 #[derive(Deserialize)]
@@ -127,8 +127,7 @@ pub fn import(path: &Path, text: &str) -> Result<Imported, Error> {
     let mut cx = Importer {
         types: Vec::new(),
         warnings: Vec::new(),
-        names: BTreeMap::new(),
-        taken: BTreeSet::new(),
+        names: TypeNames::default(),
     };
     cx.name_types(raw.request.as_deref().unwrap_or_default());
     cx.name_types(raw.response.as_deref().unwrap_or_default());
@@ -170,10 +169,8 @@ fn invalid(path: &Path, field: &str, message: &str) -> Error {
 struct Importer {
     types: Vec<(String, TypeDef)>,
     warnings: Vec<Warning>,
-    /// (base name, shape) → the type's name.
-    names: BTreeMap<(String, String), String>,
-    /// Type names given out.
-    taken: BTreeSet<String>,
+    /// The object types' names.
+    names: TypeNames,
 }
 
 /// The structure of a list of params (names, types, nesting), to tell types of one name apart.
@@ -360,22 +357,7 @@ impl Importer {
             let field = text_of(p.name.as_ref()).unwrap_or_default();
             let raw_ty = text_of(p.ty.as_ref()).unwrap_or_default();
             if let Some(object) = object_of(&raw_ty, field.trim(), !subs.is_empty()) {
-                let key = (object.base.clone(), shape_key(subs));
-                if !self.names.contains_key(&key) {
-                    let mut n = 1usize;
-                    let name = loop {
-                        let candidate = if n == 1 {
-                            object.base.clone()
-                        } else {
-                            format!("{}{n}", object.base)
-                        };
-                        if self.taken.insert(candidate.clone()) {
-                            break candidate;
-                        }
-                        n += 1;
-                    };
-                    self.names.insert(key, name);
-                }
+                self.names.name(&object.base, shape_key(subs));
             }
             self.name_types(subs);
         }
@@ -384,9 +366,9 @@ impl Importer {
     /// The name [`Importer::name_types`] gave the object type of this base name and fields.
     fn type_name(&self, base: &str, subs: &[RawParam]) -> String {
         self.names
-            .get(&(base.to_owned(), shape_key(subs)))
-            .cloned()
-            .unwrap_or_else(|| base.to_owned())
+            .given(base, shape_key(subs))
+            .unwrap_or(base)
+            .to_owned()
     }
 
     /// Registers the object type of a param with these fields and returns its name (given by

@@ -1,6 +1,7 @@
 //! TOP type strings → spec types, the rules both importers share: object types and their
 //! names, scalar repairs, which limits apply, the order of the types.
 
+use std::collections::{BTreeMap, BTreeSet};
 use topgen_spec::model::Scalar;
 use topgen_spec::sanitize;
 use topgen_spec::spec::{Field, TypeDef};
@@ -223,5 +224,47 @@ pub(crate) fn derived_name(field: &str) -> String {
         Some(c) if c.is_ascii_alphabetic() && Scalar::from_top(&camel).is_none() => camel,
         Some(c) if c.is_ascii_alphabetic() => format!("{camel}Object"),
         _ => format!("Object{camel}"),
+    }
+}
+
+/// The names of the object types, by base name and shape (the fields and their nesting): the
+/// first shape of a base name keeps it, later different shapes get `Foo2`, `Foo3`…
+#[derive(Default)]
+pub(crate) struct TypeNames {
+    /// (base name, shape) → the type's name.
+    names: BTreeMap<(String, String), String>,
+    /// Type names given out.
+    taken: BTreeSet<String>,
+}
+
+impl TypeNames {
+    /// The name of the type of this base name and shape: the one given before, else the
+    /// first of `base`, `base2`, `base3`… not given out yet.
+    pub(crate) fn name(&mut self, base: &str, shape: String) -> String {
+        let key = (base.to_owned(), shape);
+        if let Some(name) = self.names.get(&key) {
+            return name.clone();
+        }
+        let mut n = 1usize;
+        let name = loop {
+            let candidate = if n == 1 {
+                base.to_owned()
+            } else {
+                format!("{base}{n}")
+            };
+            if self.taken.insert(candidate.clone()) {
+                break candidate;
+            }
+            n += 1;
+        };
+        self.names.insert(key, name.clone());
+        name
+    }
+
+    /// The name [`TypeNames::name`] gave the type of this base name and shape, if any.
+    pub(crate) fn given(&self, base: &str, shape: String) -> Option<&str> {
+        self.names
+            .get(&(base.to_owned(), shape))
+            .map(String::as_str)
     }
 }

@@ -2,8 +2,7 @@
 
 use super::{Cx, Section};
 use crate::Place;
-use crate::catalog::split_type;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::catalog::{TypeNames, split_type};
 use std::path::Path;
 use topgen_spec::Error;
 use topgen_spec::model::response_key;
@@ -13,9 +12,8 @@ use topgen_spec::spec::TypeDef;
 #[derive(Default)]
 pub(super) struct Converter {
     pub(super) types: Vec<(String, TypeDef)>,
-    /// (base name, shape) → type name.
-    names: BTreeMap<(String, String), String>,
-    taken: BTreeSet<String>,
+    /// The object types' names.
+    names: TypeNames,
 }
 
 /// The platforms whose API names keep their first word in class names and XML roots; any
@@ -190,24 +188,7 @@ impl Cx<'_> {
     pub(super) fn name_types(&mut self, ids: &[usize], conv: &mut Converter) {
         for &id in ids {
             if let Some(object) = self.object(id) {
-                let key = (object.base.clone(), self.shape_key(id));
-                let name = match conv.names.get(&key) {
-                    Some(name) => name.clone(),
-                    None => {
-                        let name = (1usize..)
-                            .map(|n| {
-                                if n == 1 {
-                                    object.base.clone()
-                                } else {
-                                    format!("{}{n}", object.base)
-                                }
-                            })
-                            .find(|c| conv.taken.insert(c.clone()))
-                            .unwrap_or_else(|| object.base.clone());
-                        conv.names.insert(key, name.clone());
-                        name
-                    }
-                };
+                let name = conv.names.name(&object.base, self.shape_key(id));
                 self.nodes[id].type_name = Some(name);
             }
             let children = self.nodes[id].children.clone();
