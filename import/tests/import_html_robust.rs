@@ -4,22 +4,18 @@
 //! twice, bad input is an error naming the file, truncated, garbled or deeply nested HTML
 //! never panics.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use topgen_import::page::html::read;
 use topgen_import::page::{Rendering, Section};
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/pages-html")
+    common::fixtures("pages-html")
 }
 
 fn fixture_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    files.sort();
-    files
+    common::fixture_files("pages-html", "html")
 }
 
 fn source(api: &str) -> (PathBuf, String) {
