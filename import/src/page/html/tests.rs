@@ -1,6 +1,7 @@
 use super::dom::{clean_code, clean_text};
 use super::reader::parse_title;
 use super::*;
+use crate::page::tests::ALL_SECTIONS;
 use crate::page::{Rendering, Row, Section};
 
 fn page(body: &str) -> DocPage {
@@ -109,17 +110,7 @@ fn headings_give_sections_in_page_order_and_links_are_not_headings() {
          <h3>公共参数</h3><h3><i class=\"icon\"></i> 请求参数 </h3><div>响应参数</div>\
          <h3>请求示例</h3><h3>响应示例</h3><h3>异常示例</h3><h3>错误码解释</h3>"
     ));
-    assert_eq!(
-        p.sections,
-        [
-            Section::Header,
-            Section::Request,
-            Section::Response,
-            Section::RequestExample,
-            Section::ResponseExample,
-            Section::ErrorExample
-        ]
-    );
+    assert_eq!(p.sections, ALL_SECTIONS);
 }
 
 const REQ_HEAD: &str = "<tr><th>名称</th><th>类型</th><th>是否必须</th><th>示例值</th>\

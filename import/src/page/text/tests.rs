@@ -3,6 +3,7 @@ use super::pipe::gutter;
 use super::rows::split_rest;
 use super::*;
 use crate::page::Rendering;
+use crate::page::tests::ALL_SECTIONS;
 
 fn page(text: &str) -> DocPage {
     read(Path::new("t.txt"), text).unwrap()
@@ -198,17 +199,7 @@ fn pipe_tables_gutters_and_spaced_tags() {
         p.error_xml.as_deref(),
         Some("<error_response>\n    <code>50</code>\n</error_response>\n")
     );
-    assert_eq!(
-        p.sections,
-        [
-            Section::Header,
-            Section::Request,
-            Section::Response,
-            Section::RequestExample,
-            Section::ResponseExample,
-            Section::ErrorExample
-        ]
-    );
+    assert_eq!(p.sections, ALL_SECTIONS);
     assert_eq!(p.cut_off, None);
 }
 
