@@ -1,23 +1,19 @@
 //! `topgen_import::catalog` over real TOP metadata JSON (`tests/fixtures/catalog/`, copied
 //! from `shared/catalog/`) and a hand-made dirty entry; `to_yaml` round trips; the `import` CLI.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use topgen_import::catalog::{Imported, import};
 use topgen_import::{to_yaml, to_yaml_with_header};
 use topgen_spec::load::parse_spec;
 
 fn fixtures() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/catalog")
+    common::fixtures("catalog")
 }
 
 fn catalog_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(fixtures())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "json"))
-        .collect();
-    files.sort();
-    files
+    common::fixture_files("catalog", "json")
 }
 
 fn import_file(path: &Path) -> Imported {

@@ -1,22 +1,15 @@
 //! A doc page saved as HTML and the same page copied as text import to the same spec: both
 //! readers stop at the same `DocPage`, and one interpreter makes the spec.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use common::root;
+use std::path::PathBuf;
 use topgen_import::page::{html, text};
 use topgen_import::{import_file, to_yaml};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 fn html_fixtures() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/pages-html"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "html"))
-        .collect();
-    files.sort();
-    files
+    common::fixture_files("pages-html", "html")
 }
 
 #[test]

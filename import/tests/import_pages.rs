@@ -5,27 +5,20 @@
 //! the `import` CLI takes pages and folders; snapshots of the YAML for pages covering both
 //! renderings and every trap.
 
+mod common;
+
+use common::root;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use topgen_import::{Imported, Place, import_file, to_yaml, to_yaml_with_header};
 use topgen_spec::load::parse_spec;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
 fn pages_dir() -> PathBuf {
-    root().join("tests/fixtures/pages")
+    common::fixtures("pages")
 }
 
 fn page_files() -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(pages_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    files.sort();
-    files
+    common::fixture_files("pages", "txt")
 }
 
 fn import_page(name: &str) -> Imported {

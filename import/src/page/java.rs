@@ -22,8 +22,7 @@ pub(crate) fn restore(one_line: &str) -> String {
 fn statements(code: &str) -> Vec<(String, usize)> {
     let mut out = Vec::new();
     let mut current = String::new();
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
+    let mut literals = Literals::default();
     let mut line = 1usize;
     let mut start = 1usize;
     for c in code.chars() {
@@ -34,22 +33,9 @@ fn statements(code: &str) -> Vec<(String, usize)> {
             line += 1;
         }
         current.push(c);
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
-                }
-            }
-            None if c == '"' || c == '\'' => quote = Some(c),
-            None if c == ';' => {
-                out.push((current.trim().to_owned(), start));
-                current.clear();
-            }
-            None => {}
+        if !literals.inside(c) && c == ';' {
+            out.push((current.trim().to_owned(), start));
+            current.clear();
         }
     }
     if !current.trim().is_empty() {
@@ -61,40 +47,54 @@ fn statements(code: &str) -> Vec<(String, usize)> {
 /// Removes whitespace after `(` and before `)` outside literals.
 fn close_parens(statement: &str) -> String {
     let mut out = String::with_capacity(statement.len());
-    let mut quote: Option<char> = None;
-    let mut escaped = false;
+    let mut literals = Literals::default();
     let chars: Vec<char> = statement.chars().collect();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
-        match quote {
-            Some(q) => {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == q {
-                    quote = None;
-                }
-                out.push(c);
-            }
-            None => {
-                if c == '"' || c == '\'' {
-                    quote = Some(c);
-                }
-                if c.is_whitespace() {
-                    let next = chars[i..].iter().find(|c| !c.is_whitespace());
-                    if out.ends_with('(') || next == Some(&')') {
-                        i += 1;
-                        continue;
-                    }
-                }
-                out.push(c);
+        if !literals.inside(c) && c.is_whitespace() {
+            let next = chars[i..].iter().find(|c| !c.is_whitespace());
+            if out.ends_with('(') || next == Some(&')') {
+                i += 1;
+                continue;
             }
         }
+        out.push(c);
         i += 1;
     }
     out
+}
+
+/// Where a left-to-right scan of Java code is: inside a string or char literal or not.
+#[derive(Default)]
+struct Literals {
+    /// The quote of the literal the scan is in.
+    quote: Option<char>,
+    /// The last character was a `\` escaping the next one.
+    escaped: bool,
+}
+
+impl Literals {
+    /// Takes the next character; whether it is part of a literal, its quotes included.
+    fn inside(&mut self, c: char) -> bool {
+        match self.quote {
+            Some(q) => {
+                if self.escaped {
+                    self.escaped = false;
+                } else if c == '\\' {
+                    self.escaped = true;
+                } else if c == q {
+                    self.quote = None;
+                }
+                true
+            }
+            None if c == '"' || c == '\'' => {
+                self.quote = Some(c);
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// A value passed to a setter.

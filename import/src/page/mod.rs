@@ -137,3 +137,18 @@ impl DocPage {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::Section;
+
+    /// Every section, in page order.
+    pub(crate) const ALL_SECTIONS: [Section; 6] = [
+        Section::Header,
+        Section::Request,
+        Section::Response,
+        Section::RequestExample,
+        Section::ResponseExample,
+        Section::ErrorExample,
+    ];
+}
