@@ -212,7 +212,7 @@ impl ::topgen_runtime::de::Object for OssTokenDto {}
 #[cfg(test)]
 mod tests {
     //! The spec's reply examples, decoded like real replies: the typed value, written back out,
-    //! must give each example back element for element (`topgen_runtime::example`).
+    //! must give each example back element for element (`topgen_testkit`).
     #[test]
     fn response_xml() {
         ::topgen_testkit::assert_response::<
