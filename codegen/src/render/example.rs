@@ -1,5 +1,6 @@
 //! The request's doc example: the doc page's example values, as Rust that compiles.
 
+use super::docs::DocBlocks;
 use proc_macro2::TokenStream;
 use topgen_spec::model::{Api, Field, Scalar, Ty};
 
@@ -85,7 +86,7 @@ fn looks_like_decimal(s: &str) -> bool {
 }
 
 /// Doc attributes holding a `no_run` example (or `ignore` when the crate's path is unknown).
-pub fn example(api: &Api, crate_path: Option<&str>) -> TokenStream {
+pub(crate) fn example(blocks: &mut DocBlocks, api: &Api, crate_path: Option<&str>) -> TokenStream {
     let fence = if crate_path.is_some() {
         "```no_run"
     } else {
@@ -144,7 +145,7 @@ pub fn example(api: &Api, crate_path: Option<&str>) -> TokenStream {
     lines.push("# Ok(())".to_owned());
     lines.push("# }".to_owned());
     lines.push("```".to_owned());
-    super::docs::raw_doc_attrs(lines.iter().map(String::as_str))
+    blocks.attrs(lines.iter().map(String::as_str))
 }
 
 #[cfg(test)]

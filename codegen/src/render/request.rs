@@ -1,7 +1,7 @@
 //! The request struct: required params as `new` arguments, optional ones as setters, and the
 //! `Request` impl that checks limits and writes the params.
 
-use super::docs;
+use super::docs::{self, DocBlocks};
 use super::types::{field_docs, ident, rust_ty};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
@@ -82,7 +82,7 @@ fn push(f: &Field, value: &TokenStream) -> TokenStream {
 }
 
 /// The request struct and its impls.
-pub fn request(api: &Api, example: TokenStream) -> TokenStream {
+pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, example: TokenStream) -> TokenStream {
     let name = ident(&api.request_name);
     let response = ident(&api.response_name);
     let method = &api.method;
@@ -117,16 +117,20 @@ pub fn request(api: &Api, example: TokenStream) -> TokenStream {
             ""
         }
     ));
-    let docs = docs::raw_doc_attrs(docs_lines.iter().map(String::as_str));
+    let docs = blocks.attrs(docs_lines.iter().map(String::as_str));
 
     let required: Vec<&Field> = api.params.iter().filter(|f| f.required).collect();
-    let fields = api.params.iter().map(|f| {
-        let docs = field_docs(api, f);
-        let n = ident(&f.rust);
-        let ty = rust_ty(api, &f.ty, f.sensitive);
-        let ty = if f.required { ty } else { quote!(Option<#ty>) };
-        quote! { #docs pub #n: #ty, }
-    });
+    let fields: Vec<TokenStream> = api
+        .params
+        .iter()
+        .map(|f| {
+            let docs = field_docs(blocks, api, f);
+            let n = ident(&f.rust);
+            let ty = rust_ty(api, &f.ty, f.sensitive);
+            let ty = if f.required { ty } else { quote!(Option<#ty>) };
+            quote! { #docs pub #n: #ty, }
+        })
+        .collect();
     let derive_default = required.is_empty().then(|| quote!(Default,));
 
     let new_args = required.iter().map(|f| {

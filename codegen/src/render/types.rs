@@ -1,17 +1,17 @@
 //! Rust types for TOP types, and the structs of object types and responses.
 
-use super::docs;
+use super::docs::{self, DocBlocks};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use topgen_spec::model::{Api, Field, Object, Scalar, Ty};
 
 /// An identifier from an already-sanitized name.
-pub fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
 /// The Rust type of a value of `ty` (without the `Option` of optional fields).
-pub fn rust_ty(api: &Api, ty: &Ty, sensitive: bool) -> TokenStream {
+pub(crate) fn rust_ty(api: &Api, ty: &Ty, sensitive: bool) -> TokenStream {
     match ty {
         Ty::Scalar(Scalar::String) if sensitive => quote!(::topgen_runtime::Secret),
         Ty::Scalar(s) => scalar_ty(*s),
@@ -39,7 +39,7 @@ fn scalar_ty(s: Scalar) -> TokenStream {
 }
 
 /// The TOP type as the doc writes it, for doc comments.
-pub fn top_ty(api: &Api, ty: &Ty) -> String {
+pub(crate) fn top_ty(api: &Api, ty: &Ty) -> String {
     match ty {
         Ty::Scalar(Scalar::String) => "String".into(),
         Ty::Scalar(Scalar::Number) => "Number".into(),
@@ -55,17 +55,21 @@ pub fn top_ty(api: &Api, ty: &Ty) -> String {
 }
 
 /// Doc attributes: a description (converted to Markdown), then a line that is already Markdown.
-pub fn described(description: Option<&str>, markdown: &str) -> TokenStream {
+pub(crate) fn described(
+    blocks: &mut DocBlocks,
+    description: Option<&str>,
+    markdown: &str,
+) -> TokenStream {
     let mut lines: Vec<String> = description.map(docs::lines).unwrap_or_default();
     if !lines.is_empty() {
         lines.push(String::new());
     }
     lines.push(markdown.to_owned());
-    docs::raw_doc_attrs(lines.iter().map(String::as_str))
+    blocks.attrs(lines.iter().map(String::as_str))
 }
 
 /// Doc lines of a field: its description, then example, default and limits.
-pub fn field_docs(api: &Api, f: &Field) -> TokenStream {
+pub(crate) fn field_docs(blocks: &mut DocBlocks, api: &Api, f: &Field) -> TokenStream {
     let mut facts = vec![format!("TOP type `{}`", top_ty(api, &f.ty))];
     let is_object = match &f.ty {
         Ty::Object(_) => true,
@@ -96,11 +100,15 @@ pub fn field_docs(api: &Api, f: &Field) -> TokenStream {
     if f.sensitive {
         facts.push("secret: never printed by `Debug`".into());
     }
-    described(f.description.as_deref(), &format!("{}.", facts.join("; ")))
+    described(
+        blocks,
+        f.description.as_deref(),
+        &format!("{}.", facts.join("; ")),
+    )
 }
 
 /// A Markdown code span holding `text` (backticks in it cannot break out).
-pub fn code_span(text: &str) -> String {
+pub(crate) fn code_span(text: &str) -> String {
     let text = text.replace(['\n', '\r'], " ");
     let fence = if text.contains('`') { "`` " } else { "`" };
     let close = if text.contains('`') { " ``" } else { "`" };
@@ -108,11 +116,11 @@ pub fn code_span(text: &str) -> String {
 }
 
 /// The fields of a decoded struct (object type or response): all optional, lenient.
-fn decoded_fields(api: &Api, fields: &[Field]) -> Vec<TokenStream> {
+fn decoded_fields(blocks: &mut DocBlocks, api: &Api, fields: &[Field]) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
-            let docs = field_docs(api, f);
+            let docs = field_docs(blocks, api, f);
             let name = ident(&f.rust);
             let ty = rust_ty(api, &f.ty, f.sensitive);
             quote! {
@@ -171,14 +179,15 @@ fn derives() -> TokenStream {
 }
 
 /// An object type's struct.
-pub fn object(api: &Api, object: &Object) -> TokenStream {
+pub(crate) fn object(blocks: &mut DocBlocks, api: &Api, object: &Object) -> TokenStream {
     let name = ident(&object.rust);
     let docs = described(
+        blocks,
         object.description.as_deref(),
         &format!("TOP type `{}`.", object.top_name),
     );
     let derives = derives();
-    let fields = decoded_fields(api, &object.fields);
+    let fields = decoded_fields(blocks, api, &object.fields);
     let impls = serde_impls(
         &name,
         &object.fields.iter().map(Decoded::of).collect::<Vec<_>>(),
@@ -197,16 +206,17 @@ pub fn object(api: &Api, object: &Object) -> TokenStream {
 }
 
 /// The response struct: the fields inside `<name>_response`, plus `request_id`.
-pub fn response(api: &Api) -> TokenStream {
+pub(crate) fn response(blocks: &mut DocBlocks, api: &Api) -> TokenStream {
     let name = ident(&api.response_name);
     let method = &api.method;
     let key = &api.response_key;
     let docs = described(
+        blocks,
         None,
         &format!("The reply of `{method}`: the fields inside `{key}`."),
     );
     let derives = derives();
-    let fields = decoded_fields(api, &api.response);
+    let fields = decoded_fields(blocks, api, &api.response);
     let request_id = (!api.response_has_request_id).then(|| {
         quote! {
             /// TOP's id of this call, for support requests.
