@@ -1,10 +1,10 @@
 //! Model → tokens. One function per generated file; the pieces live in submodules by concern.
 
 mod docs;
-mod example;
 mod example_tests;
 mod request;
 mod types;
+mod usage;
 
 pub(crate) use docs::DocBlocks;
 use proc_macro2::TokenStream;
@@ -29,8 +29,8 @@ pub(crate) fn api_items(
         format!(" TOP API `{}`: {title}", api.method)
     };
     let module_docs = quote!(#![doc = #head]);
-    let example = example::example(docs, api, crate_path);
-    let request = request::request(docs, api, example);
+    let usage = usage::section(docs, api, crate_path);
+    let request = request::request(docs, api, usage);
     let response = types::response(docs, api);
     let objects: Vec<TokenStream> = api
         .types

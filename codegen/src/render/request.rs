@@ -81,8 +81,9 @@ fn push(f: &Field, value: &TokenStream) -> TokenStream {
     }
 }
 
-/// The request struct and its impls.
-pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, example: TokenStream) -> TokenStream {
+/// The request struct and its impls; `usage` is the `# Example` section of its docs
+/// ([`super::usage::section`]).
+pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, usage: TokenStream) -> TokenStream {
     let name = ident(&api.request_name);
     let response = ident(&api.response_name);
     let method = &api.method;
@@ -215,7 +216,7 @@ pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, example: TokenStream) -
 
     quote! {
         #docs
-        #example
+        #usage
         #[derive(Debug, Clone, PartialEq, #derive_default)]
         #[non_exhaustive]
         pub struct #name {
