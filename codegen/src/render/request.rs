@@ -2,7 +2,7 @@
 //! `Request` impl that checks limits and writes the params.
 
 use super::docs::{self, DocBlocks};
-use super::types::{field_docs, ident, rust_ty};
+use super::types::{Side, field_docs, ident, rust_ty};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use topgen_spec::model::{Api, Field, Scalar, Ty};
@@ -125,7 +125,7 @@ pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, usage: TokenStream) -> 
         .params
         .iter()
         .map(|f| {
-            let docs = field_docs(blocks, api, f);
+            let docs = field_docs(blocks, api, f, Side::Request);
             let n = ident(&f.rust);
             let ty = rust_ty(api, &f.ty, f.sensitive);
             let ty = if f.required { ty } else { quote!(Option<#ty>) };
