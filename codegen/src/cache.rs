@@ -27,7 +27,7 @@ const VERSION: u32 = 1;
 
 /// SHA-256 of `parts`, each prefixed by its length (so that no two lists of parts collide by
 /// concatenation), as lowercase hex.
-pub fn hash(parts: &[&[u8]]) -> String {
+pub(crate) fn hash(parts: &[&[u8]]) -> String {
     let mut h = Sha256::new();
     for p in parts {
         h.update((p.len() as u64).to_le_bytes());
@@ -49,7 +49,7 @@ fn hex(bytes: &[u8]) -> String {
 /// The generator's fingerprint: the hash of the running program's file, which changes with
 /// any change of the generator's code or of a dependency. `None` (no cache) when the program
 /// cannot be read.
-pub fn fingerprint() -> Option<&'static str> {
+pub(crate) fn fingerprint() -> Option<&'static str> {
     static FINGERPRINT: OnceLock<Option<String>> = OnceLock::new();
     FINGERPRINT
         .get_or_init(|| {
@@ -62,26 +62,26 @@ pub fn fingerprint() -> Option<&'static str> {
 
 /// What one spec file gave at the last write.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Hash of the fingerprint, the library name, the spec's file name and its bytes.
-    pub key: String,
+    pub(crate) key: String,
     /// The API's method (`taobao.trade.fullinfo.get`).
-    pub method: String,
+    pub(crate) method: String,
     /// Its module (`taobao_trade_fullinfo_get`), written to `src/<module>.rs`.
-    pub module: String,
+    pub(crate) module: String,
     /// Its request type.
-    pub request: String,
+    pub(crate) request: String,
     /// Its response type.
-    pub response: String,
+    pub(crate) response: String,
     /// Hash of `src/<module>.rs` as written.
-    pub output: String,
+    pub(crate) output: String,
     /// The misfits of its reply examples: example key, path, message.
-    pub misfits: Vec<(String, String, String)>,
+    pub(crate) misfits: Vec<(String, String, String)>,
 }
 
 impl Entry {
     /// The misfits as [`Misfit`]s (one whose example key is unknown is left out).
-    pub fn misfits(&self) -> Vec<Misfit> {
+    pub(crate) fn misfits(&self) -> Vec<Misfit> {
         self.misfits
             .iter()
             .filter_map(|(example, path, message)| {
@@ -96,7 +96,7 @@ impl Entry {
     }
 
     /// Misfits in the manifest's form.
-    pub fn misfits_of(misfits: &[Misfit]) -> Vec<(String, String, String)> {
+    pub(crate) fn misfits_of(misfits: &[Misfit]) -> Vec<(String, String, String)> {
         misfits
             .iter()
             .map(|m| (m.example.to_owned(), m.path.clone(), m.message.clone()))
@@ -106,18 +106,18 @@ impl Entry {
 
 /// The manifest of a crate folder.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Manifest {
+pub(crate) struct Manifest {
     /// The format (the module's `VERSION`).
-    pub version: u32,
+    pub(crate) version: u32,
     /// The generator's [`fingerprint`] when it was written.
-    pub fingerprint: String,
+    pub(crate) fingerprint: String,
     /// Spec file name → what it gave.
-    pub specs: BTreeMap<String, Entry>,
+    pub(crate) specs: BTreeMap<String, Entry>,
 }
 
 impl Manifest {
     /// A new manifest for the running generator, or `None` when it has no fingerprint.
-    pub fn new() -> Option<Manifest> {
+    pub(crate) fn new() -> Option<Manifest> {
         Some(Manifest {
             version: VERSION,
             fingerprint: fingerprint()?.to_owned(),
@@ -127,7 +127,7 @@ impl Manifest {
 
     /// The manifest of `out` if it was written by this very generator; else `None` (missing,
     /// unreadable, another format or another generator: everything is rendered).
-    pub fn read(out: &Path) -> Option<Manifest> {
+    pub(crate) fn read(out: &Path) -> Option<Manifest> {
         let text = std::fs::read_to_string(out.join(CACHE_FILE)).ok()?;
         let manifest: Manifest = serde_json::from_str(&text).ok()?;
         (manifest.version == VERSION && Some(manifest.fingerprint.as_str()) == fingerprint())
@@ -135,7 +135,7 @@ impl Manifest {
     }
 
     /// The manifest as written: stable JSON, one spec a line.
-    pub fn to_text(&self) -> String {
+    pub(crate) fn to_text(&self) -> String {
         let mut out = format!(
             "{{\"version\":{},\"fingerprint\":{},\"specs\":{{",
             self.version,

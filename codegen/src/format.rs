@@ -6,13 +6,13 @@ use topgen_spec::Error;
 
 /// Starts the placeholder doc string of a block of doc lines (a private-use character, then
 /// the block's index): see [`rust_file_with_docs`].
-pub const DOC_MARK: &str = "\u{e000}topgen-doc-";
+pub(crate) const DOC_MARK: &str = "\u{e000}topgen-doc-";
 
 /// [`rust_file`] for tokens whose doc blocks are placeholders (`#[doc = "<DOC_MARK>N"]`, as
 /// `render` makes them): each placeholder's `///` line is replaced by the lines of block N at
 /// its indentation, exactly as prettyplease prints doc lines (`///` + the line, trailing
 /// spaces trimmed). Every block must be placed once.
-pub fn rust_file_with_docs(
+pub(crate) fn rust_file_with_docs(
     tokens: TokenStream,
     header: &str,
     source: &Path,
@@ -61,7 +61,7 @@ pub fn rust_file_with_docs(
 
 /// Parses `tokens` as a file and pretty-prints it under `header` (comment lines, which
 /// prettyplease would drop, so they are added after formatting).
-pub fn rust_file(tokens: TokenStream, header: &str, source: &Path) -> Result<String, Error> {
+pub(crate) fn rust_file(tokens: TokenStream, header: &str, source: &Path) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| Error::Internal {
         path: source.to_owned(),
         message: format!("generated code does not parse: {e}"),

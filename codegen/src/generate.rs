@@ -4,14 +4,15 @@ use crate::HEADER_MARK;
 use crate::cache::{self, CACHE_FILE, Entry, Manifest};
 use crate::format::{rust_file, rust_file_with_docs};
 use crate::output::{Files, Stale, WriteReport, absolute, relative_path, write_if_changed};
-use crate::render;
+use crate::render::{self, DocBlocks};
+use proc_macro2::TokenStream;
 use quote::quote;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use topgen_spec::Error;
-use topgen_spec::examples::Misfit;
+use topgen_spec::examples::{self, Misfit};
 use topgen_spec::load::{load_spec, spec_files};
 use topgen_spec::model::{self, Api};
 
@@ -140,6 +141,30 @@ fn lib_name(crate_name: &str) -> String {
     crate_name.replace('-', "_")
 }
 
+/// The model stage for one spec given as text: parsed, resolved, and its reply examples
+/// checked ([`examples::check_api`]) once, for both its generated tests and
+/// [`Generated::misfits`]. `path` names the spec in errors.
+fn resolve_spec(path: &Path, text: &str) -> Result<(Api, Vec<Misfit>), Error> {
+    let spec = topgen_spec::load::parse_spec(path, text)?;
+    let api = model::resolve(path, &spec)?;
+    let misfits = examples::check_api(&api);
+    Ok((api, misfits))
+}
+
+/// The one way an API's module file is rendered: its items (with `misfits`, the model stage's
+/// check of its reply examples), formatted under the header that names its spec. `source`
+/// names the spec in errors; `crate_path` is the crate the doc example imports from.
+fn module_file(
+    api: &Api,
+    misfits: &[Misfit],
+    crate_path: Option<&str>,
+    source: &Path,
+) -> Result<String, Error> {
+    let mut docs = DocBlocks::new();
+    let tokens = render::api_items(&mut docs, api, misfits, crate_path);
+    rust_file_with_docs(tokens, &header(Some(&api.source)), source, docs.blocks())
+}
+
 /// Generates the whole client crate for the specs of `specs_dir`, to be written to `out_dir`.
 /// Nothing is written here: a spec error means no file changes.
 pub fn generate_crate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<Files, Error> {
@@ -168,13 +193,8 @@ pub fn crate_files(
     let results: Vec<Result<String, Error>> = apis
         .par_iter()
         .map(|api| {
-            let (tokens, docs) = render::api_items_with_docs(api, Some(&lib));
-            rust_file_with_docs(
-                tokens,
-                &header(Some(&api.source)),
-                Path::new(&api.source),
-                &docs,
-            )
+            let misfits = examples::check_api(api);
+            module_file(api, &misfits, Some(&lib), Path::new(&api.source))
         })
         .collect();
     let mut failed = Vec::new();
@@ -266,7 +286,7 @@ struct Unit {
 /// [`generate_crate`] for a crate folder that is regenerated again and again: only the specs
 /// that changed since the last [`Generated::write`] to `out_dir` are parsed and rendered (see
 /// [`crate::cache`]); the output is byte for byte what a full run gives. Also checks the reply
-/// examples of the specs ([`topgen_spec::examples::check_api`]). Nothing is written here; errors are
+/// examples of the specs ([`examples::check_api`]). Nothing is written here; errors are
 /// those of [`generate_crate`].
 pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<Generated, Error> {
     let lib = lib_name(&options.crate_name);
@@ -416,21 +436,14 @@ fn unit(
             ),
         )
     })?;
-    let spec = topgen_spec::load::parse_spec(path, &text)?;
-    let api = model::resolve(path, &spec)?;
-    let (tokens, docs) = render::api_items_with_docs(&api, Some(lib));
-    let module = rust_file_with_docs(
-        tokens,
-        &header(Some(&api.source)),
-        Path::new(&api.source),
-        &docs,
-    );
+    let (api, misfits) = resolve_spec(path, &text)?;
+    let module = module_file(&api, &misfits, Some(lib), Path::new(&api.source));
     Ok(Unit {
         file,
         key,
         names: Names::of(&api),
         module,
-        misfits: topgen_spec::examples::check_api(&api),
+        misfits,
         entry: None,
     })
 }
@@ -439,10 +452,8 @@ fn unit(
 /// format the API's module. `path` names the spec in errors. Used by the fuzz target, and
 /// handy for tools that hold specs in memory.
 pub fn generate_module(path: &Path, text: &str, crate_path: Option<&str>) -> Result<String, Error> {
-    let spec = topgen_spec::load::parse_spec(path, text)?;
-    let api = model::resolve(path, &spec)?;
-    let (tokens, docs) = render::api_items_with_docs(&api, crate_path);
-    rust_file_with_docs(tokens, &header(Some(&api.source)), path, &docs)
+    let (api, misfits) = resolve_spec(path, text)?;
+    module_file(&api, &misfits, crate_path, path)
 }
 
 /// The names of an API that `lib.rs` and `Cargo.toml` use.
@@ -544,20 +555,22 @@ fn cargo_toml(crate_name: &str, runtime: &str, testkit: &str, apis: &[&Names]) -
 /// name is not known here.
 pub fn generate_single_file(specs_dir: &Path) -> Result<String, Error> {
     let apis = load_apis(specs_dir)?;
-    let (mods, docs) = render::docs_collected(|| {
-        apis.iter()
-            .map(|api| {
-                let m = render_ident(&api.module);
-                let items = render::api_items(api, None);
-                quote! {
-                    pub mod #m {
-                        #items
-                    }
+    // One file, so one set of doc blocks for all its modules.
+    let mut docs = DocBlocks::new();
+    let mods: Vec<TokenStream> = apis
+        .iter()
+        .map(|api| {
+            let misfits = examples::check_api(api);
+            let m = render_ident(&api.module);
+            let items = render::api_items(&mut docs, api, &misfits, None);
+            quote! {
+                pub mod #m {
+                    #items
                 }
-            })
-            .collect::<Vec<_>>()
-    });
-    rust_file_with_docs(quote!(#(#mods)*), &header(None), specs_dir, &docs)
+            }
+        })
+        .collect();
+    rust_file_with_docs(quote!(#(#mods)*), &header(None), specs_dir, docs.blocks())
 }
 
 /// [`generate_single_file`], written to `out_file` only if its bytes changed (so cargo does not

@@ -1,9 +1,11 @@
 //! topgen's code generator: TOP API specs (YAML) → a typed Rust client crate.
 //!
 //! The pipeline is in stages, each its own module:
-//! [`load`] (YAML → [`spec::Spec`]) → [`model`] (checks, Rust names) → `render` (tokens with
-//! `quote!`) → [`format`](mod@format) (`syn` + `prettyplease` + header) → [`output`] (write only what
-//! changed, remove stale files).
+//! [`load`] (YAML → [`spec::Spec`]) → [`model`] (checks, Rust names; the reply examples
+//! checked with [`examples`]) → `render` (tokens with `quote!`; descriptions through
+//! [`markdown`]) → `format` (`syn` + `prettyplease` + header) → [`output`] (write only what
+//! changed, remove stale files), with [`cache`] skipping the specs unchanged since the last
+//! write.
 //!
 //! Use [`generate_crate`] + [`output::Files::write`] for a crate folder, or
 //! [`generate_to_file`] from a `build.rs`. The spec format and its checks are the
@@ -14,7 +16,7 @@
 #![deny(missing_docs)]
 
 pub mod cache;
-pub mod format;
+mod format;
 mod generate;
 pub mod markdown;
 pub mod output;

@@ -28,19 +28,19 @@
 pub struct WdkIotWombatCommonGettokenRequest {
     /// 商家code
     ///
-    /// TOP type `String`; example `HM`.
+    /// Example `HM`.
     pub merchant_code: Option<String>,
     /// oss场景编码
     ///
-    /// TOP type `Number`; example `1`.
+    /// Example `1`.
     pub scenes_code: Option<i64>,
     /// 门店oucode
     ///
-    /// TOP type `String`; example `8007`.
+    /// Example `8007`.
     pub ou_code: Option<String>,
     /// 机器人sn号
     ///
-    /// TOP type `String`; example `xxxxx`.
+    /// Example `xxxxx`.
     pub robot_sn: Option<String>,
 }
 
@@ -108,8 +108,6 @@ impl ::topgen_runtime::Request for WdkIotWombatCommonGettokenRequest {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WdkIotWombatCommonGettokenResponse {
     /// 结果DTO
-    ///
-    /// TOP type `IotResult`.
     pub result: Option<IotResult>,
     /// TOP's id of this call, for support requests.
     pub request_id: Option<String>,
@@ -121,25 +119,15 @@ pub struct WdkIotWombatCommonGettokenResponse {
 });
 
 /// 结果DTO
-///
-/// TOP type `IotResult`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct IotResult {
     /// 结果DTO
-    ///
-    /// TOP type `OssTokenDto`.
     pub data: Option<OssTokenDto>,
     /// 成功
-    ///
-    /// TOP type `Boolean`; example `true`.
     pub success: Option<bool>,
     /// 调用描述
-    ///
-    /// TOP type `String`; example `success`.
     pub msg_info: Option<String>,
     /// 调用code
-    ///
-    /// TOP type `String`; example `success`.
     pub msg_code: Option<String>,
 }
 
@@ -153,45 +141,31 @@ impl ::topgen_runtime::de::Object for IotResult {}
 });
 
 /// 结果DTO
-///
-/// TOP type `OssTokenDto`.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct OssTokenDto {
     /// 密钥id
-    ///
-    /// TOP type `String`; example `abc`.
     pub access_key_id: Option<String>,
     /// 密钥
     ///
-    /// TOP type `String`; secret: never printed by `Debug`.
+    /// Secret: never printed by `Debug`.
     pub access_key_secret: Option<::topgen_runtime::Secret>,
     /// 分组名称
-    ///
-    /// TOP type `String`; example `abc`.
     pub bucket_name: Option<String>,
     /// 过期时间
     ///
-    /// TOP type `Date`; example `2021-08-04 00:00:00`.
+    /// TOP type `Date`.
     pub expiration_time: Option<::topgen_runtime::DateTime>,
     /// 请求id
-    ///
-    /// TOP type `String`; example `abc`.
     pub m_request_id: Option<String>,
     /// 场景
-    ///
-    /// TOP type `String`; example `abc`.
     pub scene: Option<String>,
     /// 临时token
     ///
-    /// TOP type `String`; secret: never printed by `Debug`.
+    /// Secret: never printed by `Debug`.
     pub security_token: Option<::topgen_runtime::Secret>,
     /// endpoint
-    ///
-    /// TOP type `String`; example `abc`.
     pub endpoint: Option<String>,
     /// oss目录
-    ///
-    /// TOP type `String`; example `abc`.
     pub dir: Option<String>,
 }
 

@@ -8,10 +8,9 @@
 use crate::markdown::{description_to_markdown, description_to_markdown_line};
 use proc_macro2::TokenStream;
 use quote::quote;
-use std::cell::RefCell;
 
 /// A description as Markdown lines (blank lines separate paragraphs; none at either end).
-pub fn lines(text: &str) -> Vec<String> {
+pub(crate) fn lines(text: &str) -> Vec<String> {
     description_to_markdown(text)
         .lines()
         .map(str::to_owned)
@@ -19,54 +18,50 @@ pub fn lines(text: &str) -> Vec<String> {
 }
 
 /// A description as Markdown on one line, for text that continues a line.
-pub fn line(text: &str) -> String {
+pub(crate) fn line(text: &str) -> String {
     description_to_markdown_line(text)
 }
 
-thread_local! {
-    /// The doc blocks of the rendering under way in this thread, when it collects them
-    /// ([`collect`]).
-    static BLOCKS: RefCell<Option<Vec<Vec<String>>>> = const { RefCell::new(None) };
-}
+/// The doc blocks of one rendering, passed to every render function that writes docs: each
+/// [`DocBlocks::attrs`] block becomes one placeholder attribute (see
+/// [`crate::format::DOC_MARK`]) and its lines are kept here by index, for
+/// [`crate::format::rust_file_with_docs`] to put in place after formatting. Long descriptions
+/// (Chinese text above all) then cost neither escaping into a literal, nor parsing back, nor
+/// printing, which were a third of the generator's time.
+#[derive(Debug, Default)]
+pub(crate) struct DocBlocks(Vec<Vec<String>>);
 
-/// Runs `render` with doc blocks collected instead of spelled out: each [`raw_doc_attrs`]
-/// block becomes one placeholder attribute (see [`crate::format::DOC_MARK`]) and its lines
-/// are returned by index, for [`crate::format::rust_file_with_docs`] to put in place after
-/// formatting. Long descriptions (Chinese text above all) then cost neither escaping into a
-/// literal, nor parsing back, nor printing, which were a third of the generator's time.
-pub fn collect<T>(render: impl FnOnce() -> T) -> (T, Vec<Vec<String>>) {
-    let outer = BLOCKS.with(|b| b.replace(Some(Vec::new())));
-    let value = render();
-    let blocks = BLOCKS.with(|b| b.replace(outer)).unwrap_or_default();
-    (value, blocks)
-}
+impl DocBlocks {
+    /// No blocks yet.
+    pub(crate) fn new() -> DocBlocks {
+        DocBlocks::default()
+    }
 
-/// Doc attributes for lines that are already Markdown.
-pub fn raw_doc_attrs<'a>(lines: impl IntoIterator<Item = &'a str>) -> TokenStream {
-    let lines: Vec<String> = lines
-        .into_iter()
-        .map(|l| {
-            if l.is_empty() {
-                String::new()
-            } else {
-                format!(" {l}")
-            }
-        })
-        .collect();
-    if lines.is_empty() {
-        return TokenStream::new();
+    /// The blocks by index, as [`crate::format::rust_file_with_docs`] takes them.
+    pub(crate) fn blocks(&self) -> &[Vec<String>] {
+        &self.0
     }
-    let placeholder = BLOCKS.with(|b| {
-        b.borrow_mut().as_mut().map(|blocks| {
-            blocks.push(lines.clone());
-            format!("{}{}", crate::format::DOC_MARK, blocks.len() - 1)
-        })
-    });
-    if let Some(placeholder) = placeholder {
-        return quote!(#[doc = #placeholder]);
+
+    /// A doc attribute for lines that are already Markdown (nothing for no lines): each line
+    /// gets the leading space that makes prettyplease print `/// text`.
+    pub(crate) fn attrs<'a>(&mut self, lines: impl IntoIterator<Item = &'a str>) -> TokenStream {
+        let lines: Vec<String> = lines
+            .into_iter()
+            .map(|l| {
+                if l.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {l}")
+                }
+            })
+            .collect();
+        if lines.is_empty() {
+            return TokenStream::new();
+        }
+        self.0.push(lines);
+        let placeholder = format!("{}{}", crate::format::DOC_MARK, self.0.len() - 1);
+        quote!(#[doc = #placeholder])
     }
-    let attrs = lines.iter().map(|text| quote!(#[doc = #text]));
-    quote!(#(#attrs)*)
 }
 
 #[cfg(test)]
@@ -94,25 +89,21 @@ mod tests {
     }
 
     #[test]
-    fn collected_docs_are_placeholders() {
-        let (tokens, blocks) = collect(|| {
-            let a = raw_doc_attrs(["first", "", "second"]);
-            let none = raw_doc_attrs([]);
-            let b = raw_doc_attrs(["third"]);
-            quote!(#a #none #b)
-        });
-        assert_eq!(blocks, [vec![" first", "", " second"], vec![" third"]]);
-        let text = tokens.to_string();
+    fn doc_blocks_are_placeholders_with_a_leading_space() {
+        let mut docs = DocBlocks::new();
+        let a = docs.attrs(["first", "", "second"]);
+        let none = docs.attrs([]);
+        let b = docs.attrs(["third"]);
+        assert!(none.is_empty());
+        assert_eq!(
+            docs.blocks(),
+            [vec![" first", "", " second"], vec![" third"]]
+        );
+        let text = quote!(#a #b).to_string();
         assert_eq!(text.matches("# [doc").count(), 2, "{text}");
-        // Outside `collect`, lines are spelled out again.
-        assert!(raw_doc_attrs(["x"]).to_string().contains("\" x\""));
-    }
-
-    #[test]
-    fn doc_attrs_have_a_leading_space() {
-        let tokens = raw_doc_attrs(["first", "", "second"]).to_string();
-        assert!(tokens.contains("\" first\""), "{tokens}");
-        assert!(tokens.contains("\"\""), "{tokens}");
-        assert!(tokens.contains("\" second\""), "{tokens}");
+        assert!(
+            text.contains("topgen-doc-0") && text.contains("topgen-doc-1"),
+            "{text}"
+        );
     }
 }

@@ -19,9 +19,9 @@ use topgen_spec::model::Api;
 /// At most this many characters of the first misfit go into an `#[ignore]` reason.
 const REASON_CHARS: usize = 200;
 
-/// The tests module, or nothing when the spec has no reply example.
-pub fn tests(api: &Api) -> TokenStream {
-    let misfits = examples::check_api(api);
+/// The tests module, or nothing when the spec has no reply example; `misfits` are the API's
+/// ([`examples::check_api`], done once in the model stage).
+pub(crate) fn tests(api: &Api, misfits: &[Misfit]) -> TokenStream {
     let request = ident(&api.request_name);
     let tests: Vec<TokenStream> = REPLY_EXAMPLES
         .iter()

@@ -1,8 +1,8 @@
 //! The request struct: required params as `new` arguments, optional ones as setters, and the
 //! `Request` impl that checks limits and writes the params.
 
-use super::docs;
-use super::types::{field_docs, ident, rust_ty};
+use super::docs::{self, DocBlocks};
+use super::types::{Side, field_docs, ident, rust_ty};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use topgen_spec::model::{Api, Field, Scalar, Ty};
@@ -81,8 +81,9 @@ fn push(f: &Field, value: &TokenStream) -> TokenStream {
     }
 }
 
-/// The request struct and its impls.
-pub fn request(api: &Api, example: TokenStream) -> TokenStream {
+/// The request struct and its impls; `usage` is the `# Example` section of its docs
+/// ([`super::usage::section`]).
+pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, usage: TokenStream) -> TokenStream {
     let name = ident(&api.request_name);
     let response = ident(&api.response_name);
     let method = &api.method;
@@ -117,16 +118,20 @@ pub fn request(api: &Api, example: TokenStream) -> TokenStream {
             ""
         }
     ));
-    let docs = docs::raw_doc_attrs(docs_lines.iter().map(String::as_str));
+    let docs = blocks.attrs(docs_lines.iter().map(String::as_str));
 
     let required: Vec<&Field> = api.params.iter().filter(|f| f.required).collect();
-    let fields = api.params.iter().map(|f| {
-        let docs = field_docs(api, f);
-        let n = ident(&f.rust);
-        let ty = rust_ty(api, &f.ty, f.sensitive);
-        let ty = if f.required { ty } else { quote!(Option<#ty>) };
-        quote! { #docs pub #n: #ty, }
-    });
+    let fields: Vec<TokenStream> = api
+        .params
+        .iter()
+        .map(|f| {
+            let docs = field_docs(blocks, api, f, Side::Request);
+            let n = ident(&f.rust);
+            let ty = rust_ty(api, &f.ty, f.sensitive);
+            let ty = if f.required { ty } else { quote!(Option<#ty>) };
+            quote! { #docs pub #n: #ty, }
+        })
+        .collect();
     let derive_default = required.is_empty().then(|| quote!(Default,));
 
     let new_args = required.iter().map(|f| {
@@ -211,7 +216,7 @@ pub fn request(api: &Api, example: TokenStream) -> TokenStream {
 
     quote! {
         #docs
-        #example
+        #usage
         #[derive(Debug, Clone, PartialEq, #derive_default)]
         #[non_exhaustive]
         pub struct #name {

@@ -1,17 +1,17 @@
 //! Rust types for TOP types, and the structs of object types and responses.
 
-use super::docs;
+use super::docs::{self, DocBlocks};
 use proc_macro2::{Ident, Literal, Span, TokenStream};
 use quote::quote;
 use topgen_spec::model::{Api, Field, Object, Scalar, Ty};
 
 /// An identifier from an already-sanitized name.
-pub fn ident(name: &str) -> Ident {
+pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
 /// The Rust type of a value of `ty` (without the `Option` of optional fields).
-pub fn rust_ty(api: &Api, ty: &Ty, sensitive: bool) -> TokenStream {
+pub(crate) fn rust_ty(api: &Api, ty: &Ty, sensitive: bool) -> TokenStream {
     match ty {
         Ty::Scalar(Scalar::String) if sensitive => quote!(::topgen_runtime::Secret),
         Ty::Scalar(s) => scalar_ty(*s),
@@ -39,7 +39,7 @@ fn scalar_ty(s: Scalar) -> TokenStream {
 }
 
 /// The TOP type as the doc writes it, for doc comments.
-pub fn top_ty(api: &Api, ty: &Ty) -> String {
+pub(crate) fn top_ty(api: &Api, ty: &Ty) -> String {
     match ty {
         Ty::Scalar(Scalar::String) => "String".into(),
         Ty::Scalar(Scalar::Number) => "Number".into(),
@@ -54,25 +54,81 @@ pub fn top_ty(api: &Api, ty: &Ty) -> String {
     }
 }
 
-/// Doc attributes: a description (converted to Markdown), then a line that is already Markdown.
-pub fn described(description: Option<&str>, markdown: &str) -> TokenStream {
-    let mut lines: Vec<String> = description.map(docs::lines).unwrap_or_default();
-    if !lines.is_empty() {
-        lines.push(String::new());
+/// Doc attributes: a description's Markdown lines ([`docs::lines`]), then a line that is
+/// already Markdown (none when it is empty).
+pub(crate) fn described(
+    blocks: &mut DocBlocks,
+    mut lines: Vec<String>,
+    markdown: &str,
+) -> TokenStream {
+    if !markdown.is_empty() {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(markdown.to_owned());
     }
-    lines.push(markdown.to_owned());
-    docs::raw_doc_attrs(lines.iter().map(String::as_str))
+    blocks.attrs(lines.iter().map(String::as_str))
 }
 
-/// Doc lines of a field: its description, then example, default and limits.
-pub fn field_docs(api: &Api, f: &Field) -> TokenStream {
-    let mut facts = vec![format!("TOP type `{}`", top_ty(api, &f.ty))];
+/// Whose field it is, for what its docs say.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Side {
+    /// A request param: its docs show the doc page's example value, which helps callers.
+    Request,
+    /// A field of a reply (response or object type): no example, the value is TOP's to send.
+    Reply,
+}
+
+/// The TOP type that a field's docs name, or `None` when its Rust type already says it.
+///
+/// The rule: `String`, `Boolean` and `Number` go unnamed (`String`, `bool`, `i64` say them),
+/// and so does an object type whose struct has the TOP name; a list is named when its items
+/// are (`Vec<…>` says `…[]`). Named are `Date`, `Price`, `BigDecimal`, `Json` and `byte[]`,
+/// whose runtime types (`DateTime`, `Decimal`, `Json`, `FileItem`) do not tell which TOP type
+/// and format the value has; an object type renamed for Rust (`Self` → `Self_`); and a
+/// `Number` that is an id ([`is_id`]), since TOP has ids as numbers in some APIs and as
+/// strings in others.
+fn named_top_ty(api: &Api, f: &Field) -> Option<String> {
+    fn named(api: &Api, ty: &Ty, id: bool) -> bool {
+        match ty {
+            Ty::Scalar(Scalar::String | Scalar::Boolean) => false,
+            Ty::Scalar(Scalar::Number) => id,
+            Ty::Scalar(_) => true,
+            Ty::Object(i) => api.types[*i].rust != api.types[*i].top_name,
+            Ty::List(inner) => named(api, inner, id),
+        }
+    }
+    named(api, &f.ty, is_id(&f.rust)).then(|| top_ty(api, &f.ty))
+}
+
+/// Whether a field (by its Rust name) holds ids: its last word is `id` or `ids`, alone or after
+/// one letter (`id`, `item_id`, `tid`, `num_iid`, `sku_ids`), not counting the number or `_`
+/// that sanitizing may append (`item_id_2`, `id_`); not a word that merely ends so (`paid`,
+/// `valid`).
+fn is_id(rust: &str) -> bool {
+    let last = rust
+        .rsplit('_')
+        .find(|w| !w.is_empty() && !w.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap_or("");
+    let word = last.strip_suffix('s').unwrap_or(last);
+    word.strip_suffix("id").is_some_and(|head| head.len() <= 1)
+}
+
+/// Doc lines of a field: its description, then what the Rust type does not say (the TOP type,
+/// [`named_top_ty`]), a request param's example, the default, limits and secrecy. A field with
+/// neither description nor any of these names its TOP type, so every field has docs.
+pub(crate) fn field_docs(blocks: &mut DocBlocks, api: &Api, f: &Field, side: Side) -> TokenStream {
+    let mut facts = Vec::new();
+    if let Some(ty) = named_top_ty(api, f) {
+        facts.push(format!("TOP type `{ty}`"));
+    }
     let is_object = match &f.ty {
         Ty::Object(_) => true,
         Ty::List(inner) => matches!(**inner, Ty::Object(_)),
         Ty::Scalar(_) => false,
     };
     if let Some(example) = &f.example
+        && side == Side::Request
         && !f.sensitive
         && !is_object
     {
@@ -96,11 +152,34 @@ pub fn field_docs(api: &Api, f: &Field) -> TokenStream {
     if f.sensitive {
         facts.push("secret: never printed by `Debug`".into());
     }
-    described(f.description.as_deref(), &format!("{}.", facts.join("; ")))
+    let description = description_lines(f.description.as_deref());
+    if facts.is_empty() && description.is_empty() {
+        facts.push(format!("TOP type `{}`", top_ty(api, &f.ty)));
+    }
+    let line = if facts.is_empty() {
+        String::new()
+    } else {
+        format!("{}.", capitalized(&facts.join("; ")))
+    };
+    described(blocks, description, &line)
+}
+
+/// A description as Markdown lines; none for no description.
+fn description_lines(description: Option<&str>) -> Vec<String> {
+    description.map(docs::lines).unwrap_or_default()
+}
+
+/// `text` with its first letter in upper case.
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// A Markdown code span holding `text` (backticks in it cannot break out).
-pub fn code_span(text: &str) -> String {
+pub(crate) fn code_span(text: &str) -> String {
     let text = text.replace(['\n', '\r'], " ");
     let fence = if text.contains('`') { "`` " } else { "`" };
     let close = if text.contains('`') { " ``" } else { "`" };
@@ -108,11 +187,11 @@ pub fn code_span(text: &str) -> String {
 }
 
 /// The fields of a decoded struct (object type or response): all optional, lenient.
-fn decoded_fields(api: &Api, fields: &[Field]) -> Vec<TokenStream> {
+fn decoded_fields(blocks: &mut DocBlocks, api: &Api, fields: &[Field]) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
-            let docs = field_docs(api, f);
+            let docs = field_docs(blocks, api, f, Side::Reply);
             let name = ident(&f.rust);
             let ty = rust_ty(api, &f.ty, f.sensitive);
             quote! {
@@ -171,14 +250,18 @@ fn derives() -> TokenStream {
 }
 
 /// An object type's struct.
-pub fn object(api: &Api, object: &Object) -> TokenStream {
+pub(crate) fn object(blocks: &mut DocBlocks, api: &Api, object: &Object) -> TokenStream {
     let name = ident(&object.rust);
-    let docs = described(
-        object.description.as_deref(),
-        &format!("TOP type `{}`.", object.top_name),
-    );
+    // The TOP name only when the struct has another, or when there is nothing else to say.
+    let description = description_lines(object.description.as_deref());
+    let top_name = if object.rust != object.top_name || description.is_empty() {
+        format!("TOP type `{}`.", object.top_name)
+    } else {
+        String::new()
+    };
+    let docs = described(blocks, description, &top_name);
     let derives = derives();
-    let fields = decoded_fields(api, &object.fields);
+    let fields = decoded_fields(blocks, api, &object.fields);
     let impls = serde_impls(
         &name,
         &object.fields.iter().map(Decoded::of).collect::<Vec<_>>(),
@@ -197,16 +280,17 @@ pub fn object(api: &Api, object: &Object) -> TokenStream {
 }
 
 /// The response struct: the fields inside `<name>_response`, plus `request_id`.
-pub fn response(api: &Api) -> TokenStream {
+pub(crate) fn response(blocks: &mut DocBlocks, api: &Api) -> TokenStream {
     let name = ident(&api.response_name);
     let method = &api.method;
     let key = &api.response_key;
     let docs = described(
-        None,
+        blocks,
+        Vec::new(),
         &format!("The reply of `{method}`: the fields inside `{key}`."),
     );
     let derives = derives();
-    let fields = decoded_fields(api, &api.response);
+    let fields = decoded_fields(blocks, api, &api.response);
     let request_id = (!api.response_has_request_id).then(|| {
         quote! {
             /// TOP's id of this call, for support requests.
@@ -231,5 +315,34 @@ pub fn response(api: &Api) -> TokenStream {
         }
 
         #impls
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_by_their_last_word() {
+        for id in [
+            "id",
+            "item_id",
+            "tid",
+            "num_iid",
+            "sku_ids",
+            "item_id_2",
+            "id_",
+        ] {
+            assert!(is_id(id), "{id}");
+        }
+        for other in ["paid", "valid", "ids_count", "idle", "scenes_code", ""] {
+            assert!(!is_id(other), "{other}");
+        }
+    }
+
+    #[test]
+    fn facts_start_with_a_capital() {
+        assert_eq!(capitalized("example `1`"), "Example `1`");
+        assert_eq!(capitalized(""), "");
     }
 }

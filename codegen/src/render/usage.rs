@@ -1,5 +1,8 @@
-//! The request's doc example: the doc page's example values, as Rust that compiles.
+//! The usage example in a request's docs (its `# Example` section): a program that builds a
+//! client and sends the request, with the params' example values from the doc page as Rust that
+//! compiles.
 
+use super::docs::DocBlocks;
 use proc_macro2::TokenStream;
 use topgen_spec::model::{Api, Field, Scalar, Ty};
 
@@ -84,8 +87,9 @@ fn looks_like_decimal(s: &str) -> bool {
         && !digits.ends_with('.')
 }
 
-/// Doc attributes holding a `no_run` example (or `ignore` when the crate's path is unknown).
-pub fn example(api: &Api, crate_path: Option<&str>) -> TokenStream {
+/// The `# Example` section of the request's docs: doc attributes holding a `no_run` program (or
+/// `ignore` when the crate's path is unknown).
+pub(crate) fn section(blocks: &mut DocBlocks, api: &Api, crate_path: Option<&str>) -> TokenStream {
     let fence = if crate_path.is_some() {
         "```no_run"
     } else {
@@ -144,7 +148,7 @@ pub fn example(api: &Api, crate_path: Option<&str>) -> TokenStream {
     lines.push("# Ok(())".to_owned());
     lines.push("# }".to_owned());
     lines.push("```".to_owned());
-    super::docs::raw_doc_attrs(lines.iter().map(String::as_str))
+    blocks.attrs(lines.iter().map(String::as_str))
 }
 
 #[cfg(test)]
