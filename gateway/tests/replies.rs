@@ -7,7 +7,7 @@ mod support;
 use std::io::Read as _;
 use std::time::{Duration, Instant};
 
-use support::{Call, METHOD, SECRET, SUCCESS, SUCCESS_XML, only, parse_answer, start};
+use support::{Call, METHOD, SECRET, SUCCESS, SUCCESS_XML, only, parse_answer, send_with, start};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use topgen_gateway::{Api, Fault, Format, Gateway, Reply, TopErrorReply};
 
@@ -18,11 +18,7 @@ async fn every_format_gets_its_own_answer() {
     let json = Call::good().signed().send(gateway.addr()).await;
     assert_eq!(json.text(), SUCCESS);
     // Simplified: no wrapper, bare lists.
-    let simplified = Call::good()
-        .set("simplify", "true")
-        .signed()
-        .send(gateway.addr())
-        .await;
+    let simplified = send_with(&gateway, "simplify", "true").await;
     assert_eq!(
         simplified.text(),
         r#"{"result":{"success":true,"tags":["a","b"]}}"#
@@ -31,18 +27,10 @@ async fn every_format_gets_its_own_answer() {
         simplified.header("content-type"),
         Some("application/json;charset=UTF-8")
     );
-    let not_simplified = Call::good()
-        .set("simplify", "false")
-        .signed()
-        .send(gateway.addr())
-        .await;
+    let not_simplified = send_with(&gateway, "simplify", "false").await;
     assert_eq!(not_simplified.text(), SUCCESS);
     // XML, derived from the JSON example (this API has no XML example).
-    let xml = Call::good()
-        .set("format", "xml")
-        .signed()
-        .send(gateway.addr())
-        .await;
+    let xml = send_with(&gateway, "format", "xml").await;
     assert_eq!(xml.header("content-type"), Some("text/xml;charset=UTF-8"));
     assert_eq!(
         xml.text(),
@@ -66,11 +54,7 @@ async fn every_format_gets_its_own_answer() {
             .response_json(SUCCESS)
             .response_xml(SUCCESS_XML),
     );
-    let xml = Call::good()
-        .set("format", "xml")
-        .signed()
-        .send(gateway.addr())
-        .await;
+    let xml = send_with(&gateway, "format", "xml").await;
     assert_eq!(xml.text(), SUCCESS_XML);
 
     // The error example, in each format.
@@ -82,20 +66,12 @@ async fn every_format_gets_its_own_answer() {
     );
     let json = Call::good().signed().send(gateway.addr()).await;
     assert_eq!(json.text(), r#"{"error_response":{"code":50,"msg":"m"}}"#);
-    let simplified = Call::good()
-        .set("simplify", "true")
-        .signed()
-        .send(gateway.addr())
-        .await;
+    let simplified = send_with(&gateway, "simplify", "true").await;
     assert_eq!(
         simplified.text(),
         r#"{"error_response":{"code":50,"msg":"m"}}"#
     );
-    let xml = Call::good()
-        .set("format", "xml")
-        .signed()
-        .send(gateway.addr())
-        .await;
+    let xml = send_with(&gateway, "format", "xml").await;
     assert_eq!(
         xml.text(),
         "<error_response><code>50</code><msg>m</msg></error_response>"
@@ -165,12 +141,7 @@ async fn top_errors_replace_the_reply_of_accepted_requests_only() {
         .await
         .json();
     assert_eq!(refused["error_response"]["code"], 25);
-    let isv = Call::good()
-        .set("format", "xml")
-        .signed()
-        .send(gateway.addr())
-        .await
-        .text();
+    let isv = send_with(&gateway, "format", "xml").await.text();
     assert!(isv.contains("<code>15</code><msg>Remote service error</msg><sub_code>isv.invalid-parameter</sub_code>"), "{isv}");
     assert!(isv.contains("<request_id>gateway-3</request_id>"), "{isv}");
     // The queue is empty: normal answers again.

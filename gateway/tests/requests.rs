@@ -6,7 +6,8 @@
 mod support;
 
 use support::{
-    Call, METHOD, SUCCESS, UPLOAD, encode, java_multipart, only, owned, refused, start, upload_call,
+    Call, METHOD, SUCCESS, UPLOAD, encode, java_multipart, only, owned, refused, send_with, start,
+    upload_call,
 };
 use topgen_gateway::sign::SignMethod;
 use topgen_gateway::{Api, Format, Gateway, PATH, Verdict};
@@ -197,11 +198,7 @@ async fn system_params_are_checked() {
     refused(&gateway, partner, 25, "isv.invalid-signature").await;
     // An unknown format is refused in XML, TOP's default.
     gateway.clear_requests();
-    let yaml = Call::good()
-        .set("format", "yaml")
-        .signed()
-        .send(gateway.addr())
-        .await;
+    let yaml = send_with(&gateway, "format", "yaml").await;
     assert!(
         yaml.text()
             .contains("<sub_code>isv.invalid-format</sub_code>"),

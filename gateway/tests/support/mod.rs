@@ -265,6 +265,15 @@ impl Call {
     }
 }
 
+/// Sends a correct call with the query param `name` set to `value`, signed.
+pub async fn send_with(gateway: &Gateway, name: &str, value: &str) -> Answer {
+    Call::good()
+        .set(name, value)
+        .signed()
+        .send(gateway.addr())
+        .await
+}
+
 /// A multipart body in the official Java SDK's layout.
 pub fn java_multipart(
     boundary: &str,
