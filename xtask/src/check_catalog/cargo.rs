@@ -213,15 +213,7 @@ fn run_cargo(
     for p in packages {
         cmd.args(["-p", p]);
     }
-    // `cargo run` and `cargo test` give this program the variables cargo sets for a crate
-    // (`CARGO_MANIFEST_DIR`, `CARGO_PKG_*`…); build scripts that watch them (ring's does)
-    // would run again, and everything after them be rebuilt, whenever they differ.
-    for (key, _) in std::env::vars_os() {
-        let key = key.to_string_lossy();
-        if is_crate_variable(&key) {
-            cmd.env_remove(&*key);
-        }
-    }
+    remove_crate_variables(&mut cmd);
     cmd.current_dir(scratch)
         .env("CARGO_TARGET_DIR", &target_dir)
         .stdin(Stdio::null())
@@ -275,8 +267,21 @@ fn run_cargo(
     Ok((output, stderr))
 }
 
+/// Takes out of `cmd`'s environment the variables cargo set for the crate that runs this
+/// program. `cargo run` and `cargo test` give it `CARGO_MANIFEST_DIR`, `CARGO_PKG_*`…; build
+/// scripts that watch them (ring's does) would run again, and everything after them be
+/// rebuilt, whenever they differ.
+pub(crate) fn remove_crate_variables(cmd: &mut Command) {
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        if is_crate_variable(&key) {
+            cmd.env_remove(&*key);
+        }
+    }
+}
+
 /// Variables cargo sets for the crate it builds or runs, as opposed to the user's settings.
-pub(crate) fn is_crate_variable(key: &str) -> bool {
+fn is_crate_variable(key: &str) -> bool {
     key.starts_with("CARGO_PKG_")
         || key.starts_with("CARGO_BIN_")
         || matches!(

@@ -19,7 +19,7 @@ mod import;
 mod report;
 mod workspace;
 
-pub(crate) use cargo::is_crate_variable;
+pub(crate) use cargo::remove_crate_variables;
 pub use cargo::{Verdict, verdict};
 pub use report::{Failure, Phase, Report};
 
