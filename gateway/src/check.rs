@@ -8,9 +8,10 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use topgen_runtime::Format;
 
 use crate::api::Api;
+use crate::body::{decode_form, decode_form_lossy, media_type, parse_multipart};
 use crate::record::{RecordedFile, Rejection, find};
 use crate::sign::{SignMethod, sign};
-use crate::wire::{HttpRequest, decode_form, decode_form_lossy, media_type, parse_multipart};
+use crate::wire::HttpRequest;
 
 /// The path of every TOP call.
 pub const PATH: &str = "/router/rest";

@@ -115,6 +115,7 @@
 #![deny(missing_docs)]
 
 mod api;
+mod body;
 mod check;
 mod fault;
 mod json;

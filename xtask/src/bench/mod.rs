@@ -209,20 +209,31 @@ pub fn table(header: &[&str], rows: &[Vec<String>]) -> String {
     out
 }
 
-/// The workspace this generator belongs to (its `Cargo.lock` and `runtime/`).
-pub fn workspace_root() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    root.canonicalize().unwrap_or(root)
-}
+pub use crate::{default_scratch, workspace_root};
 
-/// The default scratch folder `name` in `$CARGO_TARGET_DIR`, else in the workspace's
-/// `target/`.
-pub fn default_scratch(name: &str) -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"))
-        .join(name)
+/// How a bench binary ends: the report and the load average at the end on `out`, exit status
+/// 0 if `passed` says so, else 1; or the error ([`crate::fail`]).
+pub fn finish<R: std::fmt::Display>(
+    out: &mut dyn std::io::Write,
+    result: Result<R, Error>,
+    passed: impl FnOnce(&R) -> bool,
+) -> std::process::ExitCode {
+    match result {
+        Ok(report) => {
+            let _ = writeln!(out, "\n{report}");
+            let _ = writeln!(
+                out,
+                "load average at the end: {}",
+                load_average().map_or_else(|| "?".into(), |l| format!("{l:.2}"))
+            );
+            if passed(&report) {
+                std::process::ExitCode::SUCCESS
+            } else {
+                std::process::ExitCode::FAILURE
+            }
+        }
+        Err(e) => crate::fail(out, &e),
+    }
 }
 
 /// Parses a list of sizes such as `100,1000,all` (`all` = `usize::MAX`).

@@ -102,9 +102,7 @@ fn main() -> ExitCode {
         cold: cli.cold,
         lockfile: lockfile.is_file().then_some(lockfile),
         wrapper: std::env::current_exe().ok(),
-        cargo: std::env::var_os("CARGO")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| "cargo".into()),
+        cargo: xtask::cargo_program(),
     };
     let mut stdout = std::io::stdout().lock();
     let _ = writeln!(
@@ -116,20 +114,6 @@ fn main() -> ExitCode {
         options.work.display()
     );
     let _ = writeln!(stdout, "machine: {}", bench::machine());
-    match compile::run(&options, &mut stdout) {
-        Ok(report) => {
-            let _ = writeln!(stdout, "\n{report}");
-            let _ = writeln!(
-                stdout,
-                "load average at the end: {}",
-                bench::load_average().map_or_else(|| "?".into(), |l| format!("{l:.2}"))
-            );
-            ExitCode::SUCCESS
-        }
-        Err(e) => {
-            let _ = stdout.flush();
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
+    let result = compile::run(&options, &mut stdout);
+    bench::finish(&mut stdout, result, |_| true)
 }

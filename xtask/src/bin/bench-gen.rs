@@ -97,24 +97,10 @@ fn main() -> ExitCode {
         work,
         program,
     };
-    match generation::run(&options, &mut stdout) {
-        Ok(report) => {
-            let _ = writeln!(stdout, "\n{report}");
-            let _ = writeln!(
-                stdout,
-                "load average at the end: {}",
-                bench::load_average().map_or_else(|| "?".into(), |l| format!("{l:.2}"))
-            );
-            if report.nothing_written_again() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => {
-            let _ = stdout.flush();
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
-    }
+    let result = generation::run(&options, &mut stdout);
+    bench::finish(
+        &mut stdout,
+        result,
+        generation::Report::nothing_written_again,
+    )
 }

@@ -5,17 +5,12 @@
 
 use clap::Parser;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// The generator's own allocator: the catalog is imported and generated in this process.
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
-fn workspace_root() -> PathBuf {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    root.canonicalize().unwrap_or(root)
-}
 
 #[derive(Parser)]
 #[command(
@@ -82,40 +77,28 @@ fn check_catalog(args: CheckCatalogArgs) -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                ExitCode::from(2)
-            }
+            Err(e) => xtask::fail(&mut stdout, &e),
         };
     }
-    let env_target = std::env::var_os("CARGO_TARGET_DIR")
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    let scratch = args.scratch.unwrap_or_else(|| {
-        env_target
-            .clone()
-            .unwrap_or_else(|| workspace_root().join("target"))
-            .join("check-catalog")
-    });
+    let scratch = args
+        .scratch
+        .unwrap_or_else(|| xtask::default_scratch("check-catalog"));
     let selection = match (args.sample_file, args.limit) {
         (Some(file), _) => Selection::SampleFile(file),
         (None, Some(n)) => Selection::Limit(n),
         (None, None) => Selection::All,
     };
-    let lockfile = workspace_root().join("Cargo.lock");
     let options = check_catalog::Options {
         catalog: args.catalog,
         selection,
         chunk: args.chunk,
-        target_dir: env_target.unwrap_or_else(|| scratch.join("target")),
+        target_dir: xtask::env_target_dir().unwrap_or_else(|| scratch.join("target")),
         scratch,
         keep: args.keep,
         doc: args.doc,
         runtime: codegen::default_runtime_path(),
-        lockfile: lockfile.is_file().then_some(lockfile),
-        cargo: std::env::var_os("CARGO")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| "cargo".into()),
+        lockfile: xtask::workspace_lockfile(),
+        cargo: xtask::cargo_program(),
     };
     match check_catalog::run(&options, &mut stdout) {
         Ok(report) => {
@@ -126,11 +109,7 @@ fn check_catalog(args: CheckCatalogArgs) -> ExitCode {
                 ExitCode::FAILURE
             }
         }
-        Err(e) => {
-            let _ = stdout.flush();
-            eprintln!("error: {e}");
-            ExitCode::from(2)
-        }
+        Err(e) => xtask::fail(&mut stdout, &e),
     }
 }
 
