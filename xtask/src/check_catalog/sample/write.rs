@@ -164,7 +164,7 @@ fn readme(catalog: usize, size: usize, picked: usize, date: &str, table: &[Cover
          3. The sample is filled up to {size} with the APIs of smallest FNV-1a 64-bit hash of their\n\
          \x20  file name: an even spread over the catalog, independent of listing order.\n\
          \n\
-         The features are defined in `codegen/src/check_catalog/sample.rs`. A feature with no\n\
+         The features are defined in `xtask/src/check_catalog/sample/features.rs`. A feature with no\n\
          catalog API does not occur in this catalog; it is listed because the importer or the\n\
          generator handles it, and their own tests (`import/catalog.rs`, `sanitize.rs`,\n\
          `tests/fixtures/catalog/dirty/`) cover it.\n\
