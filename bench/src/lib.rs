@@ -144,7 +144,7 @@ pub fn list_items_for(bytes: usize) -> usize {
 }
 
 /// A list API's response types, written exactly as codegen writes them (every field
-/// optional, decoded through `topgen_runtime::de::opt`), around the generated `OssTokenDto`.
+/// optional, decoded through `topgen_runtime::__private::de::opt`), around the generated `OssTokenDto`.
 /// gettoken has no list, and `generated/` holds only what the specs produce.
 pub mod list {
     use topgen_client::taobao_wdk_iot_wombat_common_gettoken::OssTokenDto;
@@ -161,10 +161,10 @@ pub mod list {
     #[serde(crate = "::topgen_runtime::serde", default)]
     pub struct ListTokensResponse {
         /// The result.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
+        #[serde(deserialize_with = "::topgen_runtime::__private::de::opt")]
         pub result: Option<ListResult>,
         /// TOP's id of this call.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
+        #[serde(deserialize_with = "::topgen_runtime::__private::de::opt")]
         pub request_id: Option<String>,
     }
 
@@ -173,23 +173,23 @@ pub mod list {
     #[serde(crate = "::topgen_runtime::serde", default)]
     pub struct ListResult {
         /// The tokens (`{"oss_token_dto": […]}` in JSON, a bare array simplified).
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
+        #[serde(deserialize_with = "::topgen_runtime::__private::de::opt")]
         pub data: Option<Vec<OssTokenDto>>,
         /// How many tokens.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
+        #[serde(deserialize_with = "::topgen_runtime::__private::de::opt")]
         pub total: Option<i64>,
         /// Success.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
+        #[serde(deserialize_with = "::topgen_runtime::__private::de::opt")]
         pub success: Option<bool>,
         /// Call description.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
+        #[serde(deserialize_with = "::topgen_runtime::__private::de::opt")]
         pub msg_info: Option<String>,
         /// Call code.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
+        #[serde(deserialize_with = "::topgen_runtime::__private::de::opt")]
         pub msg_code: Option<String>,
     }
 
-    impl ::topgen_runtime::de::Object for ListResult {}
+    impl ::topgen_runtime::__private::de::Object for ListResult {}
 }
 
 /// The baseline: plain serde structs with the same fields as the generated ones and no
@@ -379,7 +379,7 @@ pub fn peer_installed(dir: &Path) -> bool {
 mod tests {
     use super::*;
     use topgen_client::WdkIotWombatCommonGettokenResponse;
-    use topgen_runtime::response::decode;
+    use topgen_runtime::__private::response::decode;
 
     #[test]
     fn sign_params_are_the_signing_vector() {
@@ -387,7 +387,12 @@ mod tests {
         let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         // sign_vectors.json, canonical-md5.
         assert_eq!(
-            topgen_runtime::sign::sign(&pairs, None, SECRET, topgen_runtime::SignMethod::Md5),
+            topgen_runtime::__private::sign::sign(
+                &pairs,
+                None,
+                SECRET,
+                topgen_runtime::SignMethod::Md5
+            ),
             "7FA600ECB5499BD7B8B99D551CDE0D39"
         );
     }

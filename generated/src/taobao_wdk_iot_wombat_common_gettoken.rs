@@ -143,7 +143,7 @@ pub struct IotResult {
     pub msg_code: Option<String>,
 }
 
-impl ::topgen_runtime::de::Object for IotResult {}
+impl ::topgen_runtime::__private::de::Object for IotResult {}
 
 ::topgen_runtime::decoded_struct!(IotResult {
     data: (0, "data", field),
@@ -195,7 +195,7 @@ pub struct OssTokenDto {
     pub dir: Option<String>,
 }
 
-impl ::topgen_runtime::de::Object for OssTokenDto {}
+impl ::topgen_runtime::__private::de::Object for OssTokenDto {}
 
 ::topgen_runtime::decoded_struct!(OssTokenDto {
     access_key_id: (0, "access_key_id", field),
@@ -212,7 +212,7 @@ impl ::topgen_runtime::de::Object for OssTokenDto {}
 #[cfg(test)]
 mod tests {
     //! The spec's reply examples, decoded like real replies: the typed value, written back out,
-    //! must give each example back element for element (`topgen_runtime::example`).
+    //! must give each example back element for element (`topgen_testkit`).
     #[test]
     fn response_xml() {
         ::topgen_testkit::assert_response::<

@@ -6,7 +6,7 @@
 //! `"items": {"oss_token_d_os": [ … ]}`. Generated fields decode through [`opt`]:
 //!
 //! ```
-//! # use topgen_runtime::de;
+//! # use topgen_runtime::__private::de;
 //! #[derive(serde::Deserialize)]
 //! struct Reply {
 //!     #[serde(default, deserialize_with = "de::opt")]
@@ -38,7 +38,7 @@ use crate::{DateTime, Decimal, Json, Secret, time};
 /// Decodes an optional field leniently: `null` (or an absent field, with `#[serde(default)]`)
 /// is `None`, anything else goes through [`Lenient`].
 ///
-/// Use as `#[serde(default, deserialize_with = "::topgen_runtime::de::opt")]` on an
+/// Use as `#[serde(default, deserialize_with = "::topgen_runtime::__private::de::opt")]` on an
 /// `Option<T>` field.
 pub fn opt<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
     T::deserialize_lenient_opt(d)
@@ -148,7 +148,7 @@ impl<'de, V: Visitor<'de>> Visitor<'de> for UnitIsNone<V> {
     }
 }
 
-/// Marker implemented by generated object types (`impl ::topgen_runtime::de::Object for Foo
+/// Marker implemented by generated object types (`impl ::topgen_runtime::__private::de::Object for Foo
 /// {}`): their [`Lenient`] decoding is their `Deserialize`.
 pub trait Object {}
 
@@ -168,7 +168,7 @@ impl<T: Object + DeserializeOwned> Lenient for T {
 /// wrapper type per field, all shared here.
 ///
 /// ```
-/// use topgen_runtime::de::{self, Source, Struct};
+/// use topgen_runtime::__private::de::{self, Source, Struct};
 ///
 /// #[derive(Debug, Default, PartialEq)]
 /// struct Token {
@@ -239,14 +239,15 @@ pub trait Struct: Default {
 /// assert_eq!(serde_json::to_string(&t)?, r#"{"type":"1","expires":"2021-08-04 00:00:00"}"#);
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
+#[doc(hidden)]
 #[macro_export]
 macro_rules! decoded_struct {
     ($name:ident { $($field:ident: ($index:literal, $wire:literal, $write:ident)),* $(,)? }) => {
-        impl $crate::de::Struct for $name {
+        impl $crate::__private::de::Struct for $name {
             const NAME: &'static str = ::core::stringify!($name);
             const FIELDS: &'static [&'static str] = &[$($wire),*];
 
-            fn decode_field<'de, S: $crate::de::Source<'de>>(
+            fn decode_field<'de, S: $crate::__private::de::Source<'de>>(
                 &mut self,
                 index: usize,
                 source: &mut S,
@@ -265,7 +266,7 @@ macro_rules! decoded_struct {
             fn deserialize<D: $crate::serde::Deserializer<'de>>(
                 d: D,
             ) -> ::core::result::Result<Self, D::Error> {
-                $crate::de::decode_struct(d)
+                $crate::__private::de::decode_struct(d)
             }
         }
 
@@ -275,7 +276,7 @@ macro_rules! decoded_struct {
                 s: S,
             ) -> ::core::result::Result<S::Ok, S::Error> {
                 #[allow(unused_mut)]
-                let mut w = $crate::ser::StructWriter::begin(
+                let mut w = $crate::__private::ser::StructWriter::begin(
                     s,
                     ::core::stringify!($name),
                     &[$(self.$field.is_some()),*],

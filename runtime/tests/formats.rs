@@ -2,8 +2,9 @@
 //! structs shaped exactly like generated ones: lists of scalars and of objects with 0, 1 and
 //! 3 items, nested objects, empty elements, and `error_response` in every format.
 
-use topgen_runtime::response::{decode, decode_reply_in};
-use topgen_runtime::{DateTime, Decimal, Error, Format, RetryClass, Secret, TopError, de, time};
+use topgen_runtime::__private::de;
+use topgen_runtime::__private::response::{decode, decode_reply_in};
+use topgen_runtime::{DateTime, Decimal, Error, Format, RetryClass, Secret, TopError, time};
 
 const KEY: &str = "topgen_demo_get_response";
 
@@ -18,32 +19,32 @@ const KEY: &str = "topgen_demo_get_response";
 #[serde(crate = "::topgen_runtime::serde", default)]
 struct DemoResponse {
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     total: Option<i64>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     names: Option<Vec<String>>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     ids: Option<Vec<i64>>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     items: Option<Vec<Item>>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     shop: Option<Shop>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     request_id: Option<String>,
@@ -60,32 +61,32 @@ struct DemoResponse {
 #[serde(crate = "::topgen_runtime::serde", default)]
 struct Item {
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     num_iid: Option<i64>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     title: Option<String>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     price: Option<Decimal>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     modified: Option<DateTime>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     on_sale: Option<bool>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     tags: Option<Vec<String>>,
@@ -103,12 +104,12 @@ impl de::Object for Item {}
 #[serde(crate = "::topgen_runtime::serde", default)]
 struct Shop {
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     nick: Option<String>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     owner: Option<Owner>,
@@ -126,12 +127,12 @@ impl de::Object for Shop {}
 #[serde(crate = "::topgen_runtime::serde", default)]
 struct Owner {
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     user_id: Option<i64>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     session_key: Option<Secret>,

@@ -2,8 +2,9 @@
 //! has one exact expected error, none panics or overflows the stack, and no secret from a
 //! body reaches an error's `Display`, `Debug` or body prefix.
 
-use topgen_runtime::response::{BODY_PREFIX_LEN, decode_reply_in};
-use topgen_runtime::{DateTime, Error, Format, Json, RetryClass, de};
+use topgen_runtime::__private::de;
+use topgen_runtime::__private::response::{BODY_PREFIX_LEN, decode_reply_in};
+use topgen_runtime::{DateTime, Error, Format, Json, RetryClass};
 
 const KEY: &str = "x_get_response";
 
@@ -21,22 +22,22 @@ const SECRET: &str = "SEKRIT";
 #[serde(crate = "::topgen_runtime::serde", default)]
 struct Reply {
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     n: Option<i64>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     when: Option<DateTime>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     data: Option<Json>,
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     items: Option<Vec<Item>>,
@@ -53,7 +54,7 @@ struct Reply {
 #[serde(crate = "::topgen_runtime::serde", default)]
 struct Item {
     #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
+        deserialize_with = "::topgen_runtime::__private::de::opt",
         skip_serializing_if = "Option::is_none"
     )]
     id: Option<i64>,

@@ -8,7 +8,7 @@
 //! [`response_round_trip`] decodes an example through the path a real reply takes
 //! ([`response::decode`] with the `<name>_response` wrapper; XML through the XML decoder,
 //! JSON through the JSON one), writes the typed value back out with `Serialize` (dates in
-//! TOP's text form, see [`topgen_runtime::ser`]) and [`compare`]s it with the example, both read as
+//! TOP's text form, see `topgen_runtime::__private::ser`) and [`compare`]s it with the example, both read as
 //! [`Node`] trees independently of the decoder. The comparison sees through representation and
 //! nothing else:
 //! - TOP's list wrappers (`{"items": {"item": […]}}`, `<items><item>…</item><item>…</item></items>`,
@@ -46,11 +46,12 @@ use serde::Serialize;
 use serde::de::value::{I64Deserializer, StrDeserializer};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use topgen_runtime::de::Lenient;
+use topgen_runtime::__private::de::Lenient;
+use topgen_runtime::__private::response;
 use topgen_runtime::error::{Error, TopError};
 use topgen_runtime::format::Format;
 use topgen_runtime::request::Request;
-use topgen_runtime::{DateTime, Decimal, response};
+use topgen_runtime::{DateTime, Decimal};
 
 /// Elements or arrays nest at most this deep in an example read by [`Node::from_xml`]
 /// (JSON has serde_json's own limit, the same).
@@ -660,7 +661,7 @@ fn decimal(s: &str) -> Option<Decimal> {
         .ok()
 }
 
-/// A date as the typed value writes it ([`topgen_runtime::ser::date_text`]).
+/// A date as the typed value writes it ([`topgen_runtime::__private::ser::date_text`]).
 fn typed_date(s: &str) -> Option<DateTime> {
     topgen_runtime::chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M:%S%.f")
         .ok()
@@ -1148,23 +1149,23 @@ mod tests {
     #[serde(default)]
     struct Reply {
         #[serde(
-            deserialize_with = "topgen_runtime::de::opt",
+            deserialize_with = "topgen_runtime::__private::de::opt",
             skip_serializing_if = "Option::is_none"
         )]
         total: Option<i64>,
         #[serde(
-            deserialize_with = "topgen_runtime::de::opt",
-            serialize_with = "topgen_runtime::ser::opt_date",
+            deserialize_with = "topgen_runtime::__private::de::opt",
+            serialize_with = "topgen_runtime::__private::ser::opt_date",
             skip_serializing_if = "Option::is_none"
         )]
         modified: Option<DateTime>,
         #[serde(
-            deserialize_with = "topgen_runtime::de::opt",
+            deserialize_with = "topgen_runtime::__private::de::opt",
             skip_serializing_if = "Option::is_none"
         )]
         names: Option<Vec<String>>,
         #[serde(
-            deserialize_with = "topgen_runtime::de::opt",
+            deserialize_with = "topgen_runtime::__private::de::opt",
             skip_serializing_if = "Option::is_none"
         )]
         request_id: Option<String>,

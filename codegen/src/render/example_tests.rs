@@ -1,6 +1,6 @@
 //! The `#[cfg(test)]` module of an API: one test per reply example of its spec.
 //!
-//! Each test is one call into the runtime's shared test support (`topgen_runtime::example`),
+//! Each test is one call into the runtime's shared test support (`topgen_testkit`),
 //! which decodes the example like a real reply and checks that the typed value, written back
 //! out, gives the example back. The module is `#[cfg(test)]`, so building the client costs
 //! nothing for it: the compiler drops it before expanding or type-checking anything.
@@ -80,7 +80,7 @@ pub fn tests(api: &Api) -> TokenStream {
     }
     let head = [
         " The spec's reply examples, decoded like real replies: the typed value, written back out,",
-        " must give each example back element for element (`topgen_runtime::example`).",
+        " must give each example back element for element (`topgen_testkit`).",
     ];
     quote! {
         #[cfg(test)]

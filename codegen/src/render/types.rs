@@ -127,7 +127,7 @@ fn decoded_fields(api: &Api, fields: &[Field]) -> Vec<TokenStream> {
 struct Decoded<'a> {
     rust: Ident,
     wire: &'a str,
-    /// `field`, `date` or `dates` of `topgen_runtime::ser::StructWriter`.
+    /// `field`, `date` or `dates` of `topgen_runtime::__private::ser::StructWriter`.
     writer: Ident,
 }
 
@@ -190,7 +190,7 @@ pub fn object(api: &Api, object: &Object) -> TokenStream {
             #(#fields)*
         }
 
-        impl ::topgen_runtime::de::Object for #name {}
+        impl ::topgen_runtime::__private::de::Object for #name {}
 
         #impls
     }

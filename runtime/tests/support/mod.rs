@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use topgen_runtime::__private::sign::sign;
 use topgen_runtime::serde::Deserialize;
-use topgen_runtime::sign::sign;
 use topgen_runtime::{Error, ParamError, Params, Request, Secret, SignMethod};
 
 pub const APP_KEY: &str = "12345678";
@@ -277,33 +277,33 @@ pub fn closed_port() -> u16 {
 #[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(crate = "topgen_runtime::serde", default)]
 pub struct TokenResponse {
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     pub result: Option<IotResult>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     pub request_id: Option<String>,
 }
 
 #[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(crate = "topgen_runtime::serde", default)]
 pub struct IotResult {
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     pub success: Option<bool>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     pub data: Option<OssToken>,
 }
-impl topgen_runtime::de::Object for IotResult {}
+impl topgen_runtime::__private::de::Object for IotResult {}
 
 #[derive(Debug, Default, PartialEq, Deserialize)]
 #[serde(crate = "topgen_runtime::serde", default)]
 pub struct OssToken {
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     pub access_key_secret: Option<Secret>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     pub security_token: Option<Secret>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
+    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     pub bucket_name: Option<String>,
 }
-impl topgen_runtime::de::Object for OssToken {}
+impl topgen_runtime::__private::de::Object for OssToken {}
 
 /// `taobao.wdk.iot.wombat.common.gettoken`; needs no session.
 pub struct GetToken;
