@@ -29,7 +29,7 @@ use crate::xml::{self, XmlErrorKind};
 /// At most this many bytes of a body are quoted in an error.
 pub const BODY_PREFIX_LEN: usize = 256;
 
-/// Decodes a reply in `format` (see the [module docs](self)): the response as `T`, TOP's
+/// Decodes a reply in `format` (see the module docs of `response`): the response as `T`, TOP's
 /// `error_response` as [`Error::Top`], anything else as [`Error::Decode`] with a message
 /// saying what the body looks like and a redacted body prefix ([`redact_body_prefix`]).
 /// `status` is only reported in errors.

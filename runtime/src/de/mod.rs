@@ -49,7 +49,7 @@ pub fn lenient<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<T, D::Erro
     T::deserialize_lenient(d)
 }
 
-/// A type TOP may send in more than one shape (see the [module docs](self)).
+/// A type TOP may send in more than one shape (see the module docs of `de`).
 pub trait Lenient: Sized {
     /// Decodes `Self` from any of the shapes TOP uses for it.
     fn deserialize_lenient<'de, D: Deserializer<'de>>(d: D) -> Result<Self, D::Error>;
