@@ -8,7 +8,6 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use topgen_runtime::__private::sign::sign;
-use topgen_runtime::serde::Deserialize;
 use topgen_runtime::{
     CallOptions, Client, ClientBuilder, Error, FileItem, ParamError, Params, Request, Secret,
     SignMethod, time,
@@ -208,33 +207,41 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
 // ---------------------------------------------------------------------------------------
 // Requests, as the generator writes them
 
-#[derive(Debug, Default, PartialEq, Deserialize)]
-#[serde(crate = "topgen_runtime::serde", default)]
+#[derive(Debug, Default, PartialEq)]
 struct TokenResponse {
-    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     result: Option<IotResult>,
-    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     request_id: Option<String>,
 }
 
-#[derive(Debug, Default, PartialEq, Deserialize)]
-#[serde(crate = "topgen_runtime::serde", default)]
+::topgen_runtime::decoded_struct!(TokenResponse {
+    result: (0, "result", field),
+    request_id: (1, "request_id", field),
+});
+
+#[derive(Debug, Default, PartialEq)]
 struct IotResult {
-    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     success: Option<bool>,
-    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     data: Option<OssToken>,
 }
+
+::topgen_runtime::decoded_struct!(IotResult {
+    success: (0, "success", field),
+    data: (1, "data", field),
+});
+
 impl topgen_runtime::__private::de::Object for IotResult {}
 
-#[derive(Debug, Default, PartialEq, Deserialize)]
-#[serde(crate = "topgen_runtime::serde", default)]
+#[derive(Debug, Default, PartialEq)]
 struct OssToken {
-    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     access_key_secret: Option<Secret>,
-    #[serde(deserialize_with = "topgen_runtime::__private::de::opt")]
     expiration_time: Option<topgen_runtime::DateTime>,
 }
+
+::topgen_runtime::decoded_struct!(OssToken {
+    access_key_secret: (0, "access_key_secret", field),
+    expiration_time: (1, "expiration_time", field),
+});
+
 impl topgen_runtime::__private::de::Object for OssToken {}
 
 struct GetToken {

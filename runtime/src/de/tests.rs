@@ -2,7 +2,6 @@
 
 use super::*;
 use crate::{DateTime, Decimal, Json, Secret, time};
-use serde::Serialize;
 
 /// Decodes `json` as an optional lenient `T`, like a generated field.
 fn field<T: Lenient>(json: &str) -> Result<Option<T>, String> {
@@ -181,15 +180,18 @@ fn json_is_kept_as_is() {
     assert_eq!(ok::<Json>("false"), Json::Bool(false));
 }
 
-#[derive(Debug, PartialEq, Deserialize, Serialize, Default)]
-#[serde(default)]
+#[derive(Debug, PartialEq, Default)]
 struct Token {
-    #[serde(deserialize_with = "opt")]
     id: Option<i64>,
-    #[serde(deserialize_with = "opt")]
     tags: Option<Vec<String>>,
 }
+
 impl Object for Token {}
+
+crate::decoded_struct!(Token {
+    id: (0, "id", field),
+    tags: (1, "tags", field),
+});
 
 #[test]
 fn lists_bare_and_wrapped() {

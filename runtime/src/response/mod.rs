@@ -260,13 +260,16 @@ pub fn redact_body_prefix(body: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    #[derive(Debug, PartialEq, serde::Deserialize)]
+    #[derive(Debug, Default, PartialEq)]
     struct Reply {
-        #[serde(default, deserialize_with = "crate::de::opt")]
         n: Option<i64>,
-        #[serde(default, deserialize_with = "crate::de::opt")]
         request_id: Option<String>,
     }
+
+    crate::decoded_struct!(Reply {
+        n: (0, "n", field),
+        request_id: (1, "request_id", field),
+    });
 
     const KEY: &str = "x_get_response";
 
