@@ -19,8 +19,9 @@ use topgen_bench::{
     gettoken_sign_params, list, list_json, list_reply, plain,
 };
 use topgen_client::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
-use topgen_runtime::prepare::{Body, CallContext, prepare};
-use topgen_runtime::response::decode;
+use topgen_runtime::__private::prepare::{CallContext, prepare};
+use topgen_runtime::__private::response::decode;
+use topgen_runtime::Body;
 use topgen_runtime::{CallOptions, Client, Format, Request, Secret, SignMethod, time};
 
 /// Items in the large list reply.
@@ -32,7 +33,9 @@ fn sign(c: &mut Criterion) {
         let params = gettoken_sign_params(method.as_str());
         let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         group.bench_function(method.as_str(), |b| {
-            b.iter(|| topgen_runtime::sign::sign(black_box(&pairs), None, SECRET, method))
+            b.iter(|| {
+                topgen_runtime::__private::sign::sign(black_box(&pairs), None, SECRET, method)
+            })
         });
     }
     group.finish();

@@ -144,11 +144,11 @@ pub fn list_items_for(bytes: usize) -> usize {
 }
 
 /// A list API's response types, written exactly as codegen writes them (every field
-/// optional, decoded through `topgen_runtime::de::opt`), around the generated `OssTokenDto`.
+/// optional, a plain struct and one `topgen_runtime::decoded_struct!` call), around the
+/// generated `OssTokenDto`.
 /// gettoken has no list, and `generated/` holds only what the specs produce.
 pub mod list {
     use topgen_client::taobao_wdk_iot_wombat_common_gettoken::OssTokenDto;
-    use topgen_runtime::serde;
 
     /// The list API's name (a bench fixture, not a real TOP API).
     pub const METHOD: &str = "taobao.wdk.iot.wombat.common.listtokens";
@@ -157,39 +157,43 @@ pub mod list {
     pub const RESPONSE_KEY: &str = "wdk_iot_wombat_common_listtokens_response";
 
     /// The reply: the fields inside `wdk_iot_wombat_common_listtokens_response`.
-    #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-    #[serde(crate = "::topgen_runtime::serde", default)]
+    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ListTokensResponse {
         /// The result.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
         pub result: Option<ListResult>,
         /// TOP's id of this call.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
         pub request_id: Option<String>,
     }
 
+    ::topgen_runtime::decoded_struct!(ListTokensResponse {
+        result: (0, "result", field),
+        request_id: (1, "request_id", field),
+    });
+
     /// The result: the tokens and the usual flags.
-    #[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
-    #[serde(crate = "::topgen_runtime::serde", default)]
+    #[derive(Debug, Clone, Default, PartialEq)]
     pub struct ListResult {
         /// The tokens (`{"oss_token_dto": […]}` in JSON, a bare array simplified).
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
         pub data: Option<Vec<OssTokenDto>>,
         /// How many tokens.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
         pub total: Option<i64>,
         /// Success.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
         pub success: Option<bool>,
         /// Call description.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
         pub msg_info: Option<String>,
         /// Call code.
-        #[serde(deserialize_with = "::topgen_runtime::de::opt")]
         pub msg_code: Option<String>,
     }
 
-    impl ::topgen_runtime::de::Object for ListResult {}
+    ::topgen_runtime::decoded_struct!(ListResult {
+        data: (0, "data", field),
+        total: (1, "total", field),
+        success: (2, "success", field),
+        msg_info: (3, "msg_info", field),
+        msg_code: (4, "msg_code", field),
+    });
+
+    impl ::topgen_runtime::__private::de::Object for ListResult {}
 }
 
 /// The baseline: plain serde structs with the same fields as the generated ones and no
@@ -379,7 +383,7 @@ pub fn peer_installed(dir: &Path) -> bool {
 mod tests {
     use super::*;
     use topgen_client::WdkIotWombatCommonGettokenResponse;
-    use topgen_runtime::response::decode;
+    use topgen_runtime::__private::response::decode;
 
     #[test]
     fn sign_params_are_the_signing_vector() {
@@ -387,7 +391,12 @@ mod tests {
         let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         // sign_vectors.json, canonical-md5.
         assert_eq!(
-            topgen_runtime::sign::sign(&pairs, None, SECRET, topgen_runtime::SignMethod::Md5),
+            topgen_runtime::__private::sign::sign(
+                &pairs,
+                None,
+                SECRET,
+                topgen_runtime::SignMethod::Md5
+            ),
             "7FA600ECB5499BD7B8B99D551CDE0D39"
         );
     }

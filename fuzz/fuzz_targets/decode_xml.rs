@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 use topgen_client::WdkIotWombatCommonGettokenResponse as Response;
 use topgen_runtime::Format;
-use topgen_runtime::response::decode_reply_in;
+use topgen_runtime::__private::response::decode_reply_in;
 
 const KEY: &str = "wdk_iot_wombat_common_gettoken_response";
 

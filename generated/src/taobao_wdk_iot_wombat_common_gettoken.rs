@@ -131,7 +131,7 @@ pub struct IotResult {
     pub msg_code: Option<String>,
 }
 
-impl ::topgen_runtime::de::Object for IotResult {}
+impl ::topgen_runtime::__private::de::Object for IotResult {}
 
 ::topgen_runtime::decoded_struct!(IotResult {
     data: (0, "data", field),
@@ -169,7 +169,7 @@ pub struct OssTokenDto {
     pub dir: Option<String>,
 }
 
-impl ::topgen_runtime::de::Object for OssTokenDto {}
+impl ::topgen_runtime::__private::de::Object for OssTokenDto {}
 
 ::topgen_runtime::decoded_struct!(OssTokenDto {
     access_key_id: (0, "access_key_id", field),

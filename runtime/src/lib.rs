@@ -2,12 +2,12 @@
 //! client needs at run time, and nothing it has to get from elsewhere.
 //!
 //! - [`Client`] sends a [`Request`] and decodes its reply: it signs the call
-//!   ([`sign`]), writes the system params with a GMT+8 timestamp ([`time`]), encodes the
-//!   business params ([`params`], [`prepare`]) and reads TOP's reply in JSON, simplified
-//!   JSON or XML ([`response`], [`Format`]).
+//!   ([`SignMethod`]), writes the system params with a GMT+8 timestamp ([`time`]), encodes the
+//!   business params ([`params`], [`PreparedRequest`]) and reads TOP's reply in JSON,
+//!   simplified JSON or XML ([`Format`], [`xml`]).
 //! - Generated types use the aliases [`DateTime`], [`Decimal`], [`Json`], the wrappers
-//!   [`Secret`] and [`FileItem`], and decode leniently through [`de`], the way the official
-//!   SDK does (numbers as strings, wrapped lists, …).
+//!   [`Secret`] and [`FileItem`], and decode leniently, the way the official SDK does
+//!   (numbers as strings, wrapped lists, …).
 //! - Every failure is an [`Error`]; TOP's own errors are a [`TopError`] with a
 //!   [`RetryClass`].
 //!
@@ -26,8 +26,12 @@
 //! - calls are traced with [`tracing`] (spans `top.call` and `top.attempt`, one event per
 //!   attempt), never with a secret, the sign or the URL's query.
 //!
-//! Generated types also derive `Serialize`, writing TOP's own text forms ([`ser`]); their
-//! tests check every reply example of the spec with the `topgen-testkit` crate.
+//! Generated types also implement `Serialize`, writing TOP's own text forms; their tests check
+//! every reply example of the spec with the `topgen-testkit` crate.
+//!
+//! What only generated code and topgen's own crates name (the lenient decoding, the
+//! serializers, the reply decoder, the signing and encoding steps) is in the hidden module
+//! `__private`, outside this crate's stable API.
 //!
 //! Secrets (the app secret, user sessions, [`Secret`] fields and params) are never printed by
 //! `Debug` or `Display`, and error messages quote at most a short, redacted prefix of a reply.
@@ -42,19 +46,19 @@
 #[cfg(feature = "blocking")]
 pub mod blocking;
 pub mod client;
-pub mod de;
+mod de;
 pub mod error;
 mod file;
 pub mod format;
 pub mod params;
-pub mod prepare;
+mod prepare;
 mod redact;
 pub mod request;
-pub mod response;
+mod response;
 pub mod retry;
 mod secret;
-pub mod ser;
-pub mod sign;
+mod ser;
+mod sign;
 pub mod time;
 pub mod transport;
 pub mod xml;
@@ -83,8 +87,42 @@ pub use error::{Error, ParamError, ParamErrorKind, RetryClass, TopError};
 pub use file::FileItem;
 pub use format::Format;
 pub use params::{ParamValue, Params};
+pub use prepare::{Body, PreparedRequest};
 pub use request::Request;
 pub use retry::RetryPolicy;
 pub use secret::Secret;
-pub use sign::SignMethod;
+pub use sign::{ParseSignMethodError, SignMethod};
 pub use transport::{HttpRequest, HttpResponse, Transport, TransportError};
+
+/// Not public API: what generated code (and topgen's own test, bench and fuzz crates) name,
+/// which may change in any release.
+#[doc(hidden)]
+pub mod __private {
+    /// Lenient decoding of TOP replies, like the official SDK's (numbers as strings, wrapped
+    /// lists, …): what generated types decode through.
+    pub mod de {
+        pub use crate::de::{Lenient, Object, Source, Struct, decode_struct, lenient, opt};
+    }
+
+    /// Serializing generated types to TOP's own text forms.
+    pub mod ser {
+        pub use crate::ser::{StructWriter, date_text, opt_date, opt_dates};
+    }
+
+    /// Reading TOP's replies in every format.
+    pub mod response {
+        pub use crate::response::{
+            BODY_PREFIX_LEN, decode, decode_json, decode_reply, decode_reply_in, redact_body_prefix,
+        };
+    }
+
+    /// Signing a call.
+    pub mod sign {
+        pub use crate::sign::{sign, string_to_sign};
+    }
+
+    /// Turning one call into a signed, encoded request, without any I/O.
+    pub mod prepare {
+        pub use crate::prepare::{CallContext, encode_form, prepare};
+    }
+}

@@ -11,7 +11,7 @@
 //! # use topgen_runtime::{DateTime, time};
 //! #[derive(serde::Serialize)]
 //! struct Token {
-//!     #[serde(serialize_with = "topgen_runtime::ser::opt_date", skip_serializing_if = "Option::is_none")]
+//!     #[serde(serialize_with = "topgen_runtime::__private::ser::opt_date", skip_serializing_if = "Option::is_none")]
 //!     expiration_time: Option<DateTime>,
 //! }
 //! let t = Token { expiration_time: Some(time::parse("2021-08-04 00:00:00")?) };
@@ -57,7 +57,8 @@ pub fn opt_dates<S: Serializer>(value: &Option<Vec<DateTime>>, s: S) -> Result<S
 ///
 /// ```
 /// use serde::{Serialize, Serializer};
-/// use topgen_runtime::{DateTime, ser::StructWriter, time};
+/// use topgen_runtime::__private::ser::StructWriter;
+/// use topgen_runtime::{DateTime, time};
 ///
 /// struct Token {
 ///     name: Option<String>,

@@ -2,12 +2,12 @@
 //!
 //! A small serde [`Deserializer`] drives a pull lexer (the private `xml_lexer` module); no
 //! tree is built. The mapping is the one TOP's JSON uses, so the same generated types (and the
-//! lenient decoding of [`crate::de`]) read both formats:
+//! their lenient decoding) read both formats:
 //!
 //! - an element with child elements is a map from child name to child value; a name may
 //!   repeat (TOP's lists: `<items list="true"><item>…</item><item>…</item></items>`);
 //! - an element with text only is that text (`<code>50</code>` → `"50"`; scalars are decoded
-//!   from text by [`crate::de`]);
+//!   from text leniently);
 //! - an element with nothing in it, or only whitespace (`<data/>`, `<data>\n</data>`), is
 //!   *empty*: `None` for an optional scalar, `""` for a string, an empty list, an object with
 //!   every field absent;

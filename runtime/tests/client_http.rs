@@ -7,8 +7,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use topgen_runtime::serde::Deserialize;
-use topgen_runtime::sign::sign;
+use topgen_runtime::__private::sign::sign;
 use topgen_runtime::{
     CallOptions, Client, ClientBuilder, Error, FileItem, ParamError, Params, Request, Secret,
     SignMethod, time,
@@ -208,34 +207,42 @@ fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
 // ---------------------------------------------------------------------------------------
 // Requests, as the generator writes them
 
-#[derive(Debug, Default, PartialEq, Deserialize)]
-#[serde(crate = "topgen_runtime::serde", default)]
+#[derive(Debug, Default, PartialEq)]
 struct TokenResponse {
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     result: Option<IotResult>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     request_id: Option<String>,
 }
 
-#[derive(Debug, Default, PartialEq, Deserialize)]
-#[serde(crate = "topgen_runtime::serde", default)]
+::topgen_runtime::decoded_struct!(TokenResponse {
+    result: (0, "result", field),
+    request_id: (1, "request_id", field),
+});
+
+#[derive(Debug, Default, PartialEq)]
 struct IotResult {
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     success: Option<bool>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     data: Option<OssToken>,
 }
-impl topgen_runtime::de::Object for IotResult {}
 
-#[derive(Debug, Default, PartialEq, Deserialize)]
-#[serde(crate = "topgen_runtime::serde", default)]
+::topgen_runtime::decoded_struct!(IotResult {
+    success: (0, "success", field),
+    data: (1, "data", field),
+});
+
+impl topgen_runtime::__private::de::Object for IotResult {}
+
+#[derive(Debug, Default, PartialEq)]
 struct OssToken {
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     access_key_secret: Option<Secret>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     expiration_time: Option<topgen_runtime::DateTime>,
 }
-impl topgen_runtime::de::Object for OssToken {}
+
+::topgen_runtime::decoded_struct!(OssToken {
+    access_key_secret: (0, "access_key_secret", field),
+    expiration_time: (1, "expiration_time", field),
+});
+
+impl topgen_runtime::__private::de::Object for OssToken {}
 
 struct GetToken {
     robot_sn: String,
@@ -757,7 +764,7 @@ fn clients_and_futures_can_cross_threads() {
     send_sync::<Client>();
     send_sync::<CallOptions>();
     send_sync::<Error>();
-    send_sync::<topgen_runtime::prepare::PreparedRequest>();
+    send_sync::<topgen_runtime::PreparedRequest>();
     let client = Client::builder(APP_KEY, APP_SECRET)
         .build()
         .expect("client");
@@ -789,8 +796,8 @@ impl topgen_runtime::Transport for Capture {
 
 #[tokio::test]
 async fn an_attempt_sends_what_prepare_gives() {
+    use topgen_runtime::Body;
     use topgen_runtime::Format;
-    use topgen_runtime::prepare::Body;
     let at = time::parse("2026-11-28 12:00:00").expect("date");
     for method in SignMethod::ALL {
         for format in Format::ALL {

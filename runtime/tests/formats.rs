@@ -2,140 +2,76 @@
 //! structs shaped exactly like generated ones: lists of scalars and of objects with 0, 1 and
 //! 3 items, nested objects, empty elements, and `error_response` in every format.
 
-use topgen_runtime::response::{decode, decode_reply_in};
-use topgen_runtime::{DateTime, Decimal, Error, Format, RetryClass, Secret, TopError, de, time};
+use topgen_runtime::__private::de;
+use topgen_runtime::__private::response::{decode, decode_reply_in};
+use topgen_runtime::{DateTime, Decimal, Error, Format, RetryClass, Secret, TopError, time};
 
 const KEY: &str = "topgen_demo_get_response";
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize,
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 struct DemoResponse {
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     total: Option<i64>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     names: Option<Vec<String>>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     ids: Option<Vec<i64>>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     items: Option<Vec<Item>>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     shop: Option<Shop>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     request_id: Option<String>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize,
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+::topgen_runtime::decoded_struct!(DemoResponse {
+    total: (0, "total", field),
+    names: (1, "names", field),
+    ids: (2, "ids", field),
+    items: (3, "items", field),
+    shop: (4, "shop", field),
+    request_id: (5, "request_id", field),
+});
+
+#[derive(Debug, Clone, PartialEq, Default)]
 struct Item {
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     num_iid: Option<i64>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     title: Option<String>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     price: Option<Decimal>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     modified: Option<DateTime>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     on_sale: Option<bool>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     tags: Option<Vec<String>>,
 }
+
+::topgen_runtime::decoded_struct!(Item {
+    num_iid: (0, "num_iid", field),
+    title: (1, "title", field),
+    price: (2, "price", field),
+    modified: (3, "modified", date),
+    on_sale: (4, "on_sale", field),
+    tags: (5, "tags", field),
+});
+
 impl de::Object for Item {}
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize,
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 struct Shop {
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     nick: Option<String>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     owner: Option<Owner>,
 }
+
+::topgen_runtime::decoded_struct!(Shop {
+    nick: (0, "nick", field),
+    owner: (1, "owner", field),
+});
+
 impl de::Object for Shop {}
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize,
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 struct Owner {
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     user_id: Option<i64>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     session_key: Option<Secret>,
 }
+
+::topgen_runtime::decoded_struct!(Owner {
+    user_id: (0, "user_id", field),
+    session_key: (1, "session_key", field),
+});
+
 impl de::Object for Owner {}
 
 fn date(s: &str) -> DateTime {

@@ -2,62 +2,39 @@
 //! has one exact expected error, none panics or overflows the stack, and no secret from a
 //! body reaches an error's `Display`, `Debug` or body prefix.
 
-use topgen_runtime::response::{BODY_PREFIX_LEN, decode_reply_in};
-use topgen_runtime::{DateTime, Error, Format, Json, RetryClass, de};
+use topgen_runtime::__private::de;
+use topgen_runtime::__private::response::{BODY_PREFIX_LEN, decode_reply_in};
+use topgen_runtime::{DateTime, Error, Format, Json, RetryClass};
 
 const KEY: &str = "x_get_response";
 
 /// Marks every secret value in the bodies below: it must never appear in an error.
 const SECRET: &str = "SEKRIT";
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize,
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+#[derive(Debug, Clone, PartialEq, Default)]
 struct Reply {
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     n: Option<i64>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     when: Option<DateTime>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     data: Option<Json>,
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     items: Option<Vec<Item>>,
 }
 
-#[derive(
-    Debug,
-    Clone,
-    PartialEq,
-    Default,
-    ::topgen_runtime::serde::Serialize,
-    ::topgen_runtime::serde::Deserialize,
-)]
-#[serde(crate = "::topgen_runtime::serde", default)]
+::topgen_runtime::decoded_struct!(Reply {
+    n: (0, "n", field),
+    when: (1, "when", date),
+    data: (2, "data", field),
+    items: (3, "items", field),
+});
+
+#[derive(Debug, Clone, PartialEq, Default)]
 struct Item {
-    #[serde(
-        deserialize_with = "::topgen_runtime::de::opt",
-        skip_serializing_if = "Option::is_none"
-    )]
     id: Option<i64>,
 }
+
+::topgen_runtime::decoded_struct!(Item {
+    id: (0, "id", field),
+});
+
 impl de::Object for Item {}
 
 /// The error a case must produce.

@@ -1,9 +1,10 @@
 //! Every signing vector and wire capture in `fixtures/sign_vectors.json` (a copy of the
 //! protocol notes' vectors: the official Java SDK, Python SDK, node and Rust peers, all
-//! agreeing) is reproduced by `topgen_runtime::sign`.
+//! agreeing) is reproduced by `topgen_runtime::__private::sign`.
 
+use topgen_runtime::__private::sign::{sign, string_to_sign};
+use topgen_runtime::SignMethod;
 use topgen_runtime::serde_json::{self, Value};
-use topgen_runtime::sign::{SignMethod, sign, string_to_sign};
 
 const FIXTURE: &str = include_str!("fixtures/sign_vectors.json");
 

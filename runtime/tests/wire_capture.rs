@@ -2,8 +2,9 @@
 //! `fixtures/sign_vectors.json`): the same query and body pieces, byte for byte after
 //! percent-encoding, and the same sign.
 
-use topgen_runtime::prepare::{Body, CallContext, PreparedRequest, prepare};
+use topgen_runtime::__private::prepare::{CallContext, prepare};
 use topgen_runtime::serde_json::{self, Value};
+use topgen_runtime::{Body, PreparedRequest};
 use topgen_runtime::{
     CallOptions, Client, FileItem, ParamError, Params, Request, Secret, SignMethod, time,
 };

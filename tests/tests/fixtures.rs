@@ -17,7 +17,7 @@ use generated::topgen_fixture_misfit_get as misfit;
 use generated::topgen_fixture_objects_get as objects;
 use generated::topgen_fixture_scalars_get as scalars;
 use std::path::Path;
-use topgen_runtime::response::decode_json;
+use topgen_runtime::__private::response::decode_json;
 use topgen_runtime::{Decimal, Format, ParamError, ParamErrorKind, Params, Request};
 use topgen_testkit::{ExampleError, error_round_trip, response_round_trip};
 

@@ -15,7 +15,7 @@ use generated::topgen_fixture_keywords_get as keywords;
 use generated::topgen_fixture_objects_get as objects;
 use generated::topgen_fixture_scalars_get as scalars;
 use topgen_client::WdkIotWombatCommonGettokenResponse;
-use topgen_runtime::response::{decode, decode_reply_in};
+use topgen_runtime::__private::response::{decode, decode_reply_in};
 use topgen_runtime::{Error, Format, Request, RetryClass, serde_json};
 
 const GETTOKEN_KEY: &str = "wdk_iot_wombat_common_gettoken_response";

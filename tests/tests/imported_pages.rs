@@ -18,7 +18,7 @@ use imported::taobao_trade_memo_add as memo;
 use imported::taobao_wdk_iot_wombat_common_gettoken as gettoken;
 use imported::tmall_traceplatform_ticket_picture_upload as ticket;
 use std::path::Path;
-use topgen_runtime::response::decode;
+use topgen_runtime::__private::response::decode;
 use topgen_runtime::serde::de::DeserializeOwned;
 use topgen_runtime::{Error, Format, Params, Request};
 

@@ -17,8 +17,8 @@ use topgen_bench::{
     gettoken_sign_params, list, list_json, list_reply, plain,
 };
 use topgen_client::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
-use topgen_runtime::prepare::{CallContext, prepare};
-use topgen_runtime::response::decode;
+use topgen_runtime::__private::prepare::{CallContext, prepare};
+use topgen_runtime::__private::response::decode;
 use topgen_runtime::{CallOptions, Client, Format, Request, Secret, SignMethod, time};
 
 /// Items in the large list reply (as in the criterion benches).
@@ -38,7 +38,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let params = gettoken_sign_params(method.as_str());
         let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         for _ in 0..n {
-            black_box(topgen_runtime::sign::sign(
+            black_box(topgen_runtime::__private::sign::sign(
                 black_box(&pairs),
                 None,
                 SECRET,

@@ -18,8 +18,8 @@ use std::time::Instant;
 
 use clap::Parser;
 use topgen_bench::{list, list_items_for, list_reply, plain, vm_kib};
+use topgen_runtime::__private::response::decode;
 use topgen_runtime::Format;
-use topgen_runtime::response::decode;
 
 #[derive(Parser, Debug)]
 #[command(about = "Peak memory of decoding a large TOP list reply, relative to its size")]

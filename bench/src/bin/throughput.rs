@@ -33,7 +33,7 @@ use tokio::net::TcpStream;
 use topgen_bench::{APP_KEY, SECRET, Summary, gettoken_json, gettoken_reply, gettoken_request};
 use topgen_client::WdkIotWombatCommonGettokenRequest;
 use topgen_gateway::{Api, Gateway};
-use topgen_runtime::prepare::Body;
+use topgen_runtime::Body;
 use topgen_runtime::{CallOptions, Client, Format, Request, RetryPolicy, SignMethod, time};
 
 #[derive(Parser, Debug)]

@@ -1,8 +1,8 @@
 //! The `#[cfg(test)]` module of an API: one test per reply example of its spec.
 //!
-//! Each test is one call into the shared test support (`topgen_testkit`, a dev-dependency of the generated crate),
-//! which decodes the example like a real reply and checks that the typed value, written back
-//! out, gives the example back. The module is `#[cfg(test)]`, so building the client costs
+//! Each test is one call into the shared test support (`topgen_testkit`, a dev-dependency of
+//! the generated crate), which decodes the example like a real reply and checks that the typed
+//! value, written back out, gives the example back. The module is `#[cfg(test)]`, so building the client costs
 //! nothing for it: the compiler drops it before expanding or type-checking anything.
 //!
 //! An example that does not fit its spec ([`topgen_spec::examples::check_api`]) would fail its

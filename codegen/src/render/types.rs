@@ -206,7 +206,7 @@ fn decoded_fields(blocks: &mut DocBlocks, api: &Api, fields: &[Field]) -> Vec<To
 struct Decoded<'a> {
     rust: Ident,
     wire: &'a str,
-    /// `field`, `date` or `dates` of `topgen_runtime::ser::StructWriter`.
+    /// `field`, `date` or `dates` of `topgen_runtime::__private::ser::StructWriter`.
     writer: Ident,
 }
 
@@ -273,7 +273,7 @@ pub(crate) fn object(blocks: &mut DocBlocks, api: &Api, object: &Object) -> Toke
             #(#fields)*
         }
 
-        impl ::topgen_runtime::de::Object for #name {}
+        impl ::topgen_runtime::__private::de::Object for #name {}
 
         #impls
     }

@@ -10,8 +10,7 @@ use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
-use topgen_runtime::serde::Deserialize;
-use topgen_runtime::sign::sign;
+use topgen_runtime::__private::sign::sign;
 use topgen_runtime::{Error, ParamError, Params, Request, Secret, SignMethod};
 
 pub const APP_KEY: &str = "12345678";
@@ -274,36 +273,44 @@ pub fn closed_port() -> u16 {
 // ---------------------------------------------------------------------------------------
 // A request, as the generator writes it
 
-#[derive(Debug, Default, PartialEq, Deserialize)]
-#[serde(crate = "topgen_runtime::serde", default)]
+#[derive(Debug, Default, PartialEq)]
 pub struct TokenResponse {
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     pub result: Option<IotResult>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     pub request_id: Option<String>,
 }
 
-#[derive(Debug, Default, PartialEq, Deserialize)]
-#[serde(crate = "topgen_runtime::serde", default)]
+::topgen_runtime::decoded_struct!(TokenResponse {
+    result: (0, "result", field),
+    request_id: (1, "request_id", field),
+});
+
+#[derive(Debug, Default, PartialEq)]
 pub struct IotResult {
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     pub success: Option<bool>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     pub data: Option<OssToken>,
 }
-impl topgen_runtime::de::Object for IotResult {}
 
-#[derive(Debug, Default, PartialEq, Deserialize)]
-#[serde(crate = "topgen_runtime::serde", default)]
+::topgen_runtime::decoded_struct!(IotResult {
+    success: (0, "success", field),
+    data: (1, "data", field),
+});
+
+impl topgen_runtime::__private::de::Object for IotResult {}
+
+#[derive(Debug, Default, PartialEq)]
 pub struct OssToken {
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     pub access_key_secret: Option<Secret>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     pub security_token: Option<Secret>,
-    #[serde(deserialize_with = "topgen_runtime::de::opt")]
     pub bucket_name: Option<String>,
 }
-impl topgen_runtime::de::Object for OssToken {}
+
+::topgen_runtime::decoded_struct!(OssToken {
+    access_key_secret: (0, "access_key_secret", field),
+    security_token: (1, "security_token", field),
+    bucket_name: (2, "bucket_name", field),
+});
+
+impl topgen_runtime::__private::de::Object for OssToken {}
 
 /// `taobao.wdk.iot.wombat.common.gettoken`; needs no session.
 pub struct GetToken;
