@@ -10,18 +10,32 @@
 //!   types TOP names, and [`model::looks_secret`]) live there;
 //! - [`sanitize`]: turning TOP's wire names into Rust identifiers;
 //! - [`examples`]: a spec's reply examples checked against the spec itself, without
-//!   compiling anything.
+//!   compiling anything;
+//! - [`scalar`]: TOP's scalar types, their names and which text fits each;
+//! - [`tree`]: reply examples read as trees (the fit check's input, and what
+//!   `topgen-testkit` compares a decoded value with).
+//!
+//! The default feature `load` brings the spec files (format, loading, model, fit check);
+//! without it the crate is [`scalar`], [`tree`] and [`Error`] alone.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod error;
+#[cfg(feature = "load")]
 pub mod examples;
+#[cfg(feature = "load")]
 pub mod load;
+#[cfg(feature = "load")]
 pub mod model;
+#[cfg(feature = "load")]
 pub mod sanitize;
 pub mod scalar;
+#[cfg(feature = "load")]
 pub mod spec;
+pub mod tree;
 
 pub use error::Error;
+#[cfg(feature = "load")]
 pub use load::{load_spec, parse_spec, spec_files};
+#[cfg(feature = "load")]
 pub use spec::Spec;

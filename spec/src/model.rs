@@ -518,6 +518,12 @@ mod tests {
             response_key("alibaba.taobao.x.get"),
             "alibaba_taobao_x_get_response"
         );
+        assert_eq!(response_key("taobao.taobao.y"), "taobao_y_response");
+        assert_eq!(response_key("tmall.item.get"), "tmall_item_get_response");
+        assert_eq!(
+            response_key("m-kvstore.aliyuncs.com.DescribeRegions.2015-03-01"),
+            "m-kvstore_aliyuncs_com_DescribeRegions_2015-03-01_response"
+        );
     }
 
     #[test]

@@ -68,7 +68,8 @@ impl Scalar {
         }
     }
 
-    pub(crate) fn is_numeric(self) -> bool {
+    /// `Number`, `Price` or `BigDecimal`: the types `min_value` / `max_value` apply to.
+    pub fn is_numeric(self) -> bool {
         matches!(self, Scalar::Number | Scalar::Price | Scalar::BigDecimal)
     }
 }

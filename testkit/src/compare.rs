@@ -9,7 +9,7 @@ use serde::de::value::{I64Deserializer, StrDeserializer};
 use topgen_runtime::__private::de::Lenient;
 use topgen_runtime::{DateTime, Decimal};
 
-use crate::node::{MIXED_TEXT_KEY, Node};
+use topgen_spec::tree::{MIXED_TEXT_KEY, Node};
 
 /// Where a typed value differs from its example.
 #[derive(Debug, Clone, PartialEq, Eq)]

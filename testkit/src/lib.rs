@@ -37,11 +37,10 @@
 //! ```
 
 mod compare;
-mod node;
 mod round_trip;
 
 pub use compare::{Mismatch, compare};
-pub use node::{MAX_DEPTH, MIXED_TEXT_KEY, Node};
 pub use round_trip::{
     ExampleError, assert_error, assert_response, error_round_trip, response_round_trip,
 };
+pub use topgen_spec::tree::{MAX_DEPTH, MIXED_TEXT_KEY, Node};

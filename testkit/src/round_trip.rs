@@ -11,7 +11,7 @@ use topgen_runtime::format::Format;
 use topgen_runtime::request::Request;
 
 use crate::compare::{Mismatch, compare, show};
-use crate::node::Node;
+use topgen_spec::tree::Node;
 
 /// Why an example does not survive decoding.
 #[derive(Debug)]

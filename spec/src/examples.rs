@@ -24,13 +24,11 @@
 //! wrapped, `null` and empty XML elements are absence. Where the two could disagree this side
 //! is the stricter one, so an example that passes here is one the generated test can check.
 
-mod tree;
-
 use crate::model::{Api, Field, Scalar, Ty};
 use crate::scalar::fits_epoch_millis;
+use crate::tree::{MIXED_TEXT_KEY, Node};
 use std::collections::HashSet;
 use std::fmt;
-use tree::{MIXED_TEXT_KEY, Node, parse_json, parse_xml};
 
 /// The keys of `examples:` that hold replies, in the order they are checked.
 pub const REPLY_EXAMPLES: [&str; 4] = ["response_xml", "response_json", "error_xml", "error_json"];
@@ -103,9 +101,9 @@ fn check_example(api: &Api, key: &'static str, text: &str) -> Vec<Misfit> {
         api.response_key.as_str()
     };
     let parsed = if is_xml {
-        parse_xml(text).map(|(name, node)| (Ok(name), node))
+        Node::from_xml(text).map(|(name, node)| (Ok(name), node))
     } else {
-        parse_json(text).map(|node| match node {
+        Node::from_json(text).map(|node| match node {
             Node::Map(mut entries) if entries.len() == 1 => {
                 let (k, v) = entries.remove(0);
                 (Ok(k), v)

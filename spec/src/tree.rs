@@ -1,5 +1,7 @@
 //! [`Node`]: a reply example (or a typed value written out) as a tree, read from JSON or XML
-//! independently of the runtime's decoders.
+//! independently of the runtime's decoders. The one reader of example trees: the fit check
+//! (`examples`, feature `load`) walks them against a spec, and `topgen-testkit` compares them with
+//! the typed value a generated client decoded.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -341,5 +343,64 @@ mod tests {
         assert!(Node::from_xml(&deep).unwrap_err().contains("levels deep"));
         let e = Node::from_json("{\"a\": 1,\n}").unwrap_err();
         assert!(e.contains("line 2"), "{e}");
+    }
+
+    #[test]
+    fn xml_trees() {
+        let (root, node) = Node::from_xml(
+            "<?xml version=\"1.0\"?>\n<r a=\"1\"><x>1 &amp; 2</x><e/><e>  </e><l><i>a</i><i>b</i></l><m>t<c>1</c></m></r>",
+        )
+        .unwrap();
+        assert_eq!(root, "r");
+        let t = |s: &str| Node::Text(s.to_owned());
+        assert_eq!(
+            node,
+            Node::Map(vec![
+                ("x".into(), t("1 & 2")),
+                ("e".into(), Node::Empty),
+                ("e".into(), Node::Empty),
+                (
+                    "l".into(),
+                    Node::Map(vec![("i".into(), t("a")), ("i".into(), t("b"))])
+                ),
+                (
+                    "m".into(),
+                    Node::Map(vec![("c".into(), t("1")), (MIXED_TEXT_KEY.into(), t("t"))])
+                ),
+            ])
+        );
+        let e = Node::from_xml("<r>\n  <a>1</b>\n</r>").unwrap_err();
+        assert!(e.contains("line 2"), "{e}");
+        let e = Node::from_xml("<r><a>").unwrap_err();
+        assert!(e.contains("still open"), "{e}");
+        let e = Node::from_xml("<!DOCTYPE r><r/>").unwrap_err();
+        assert!(e.contains("DOCTYPE"), "{e}");
+        let e = Node::from_xml("<r>&nbsp;</r>").unwrap_err();
+        assert!(e.contains("&nbsp;"), "{e}");
+        assert!(Node::from_xml("").unwrap_err().contains("no root element"));
+        let deep = "<a>".repeat(200) + &"</a>".repeat(200);
+        assert!(Node::from_xml(&deep).unwrap_err().contains("levels deep"));
+    }
+
+    #[test]
+    fn json_trees_keep_duplicates() {
+        let node = Node::from_json(r#"{"a":1,"a":[true,null,"x",1.5]}"#).unwrap();
+        assert_eq!(
+            node,
+            Node::Map(vec![
+                ("a".into(), Node::Number("1".into())),
+                (
+                    "a".into(),
+                    Node::List(vec![
+                        Node::Bool(true),
+                        Node::Null,
+                        Node::Text("x".into()),
+                        Node::Number("1.5".into())
+                    ])
+                ),
+            ])
+        );
+        let e = Node::from_json("{\n  \"a\": }").unwrap_err();
+        assert!(e.contains("line 2 column"), "{e}");
     }
 }
