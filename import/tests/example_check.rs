@@ -390,13 +390,13 @@ fn every_misfit_is_reported_with_its_path() {
             "response_json",
             "{\"topgen_check_get_response\": {\n  \"total\": 1,\n}}".to_owned(),
             "",
-            "not valid JSON: trailing comma at line 3",
+            "invalid JSON: trailing comma at line 3",
         ),
         (
             "response_xml",
             "<topgen_check_get_response>\n<total>1</totl>\n</topgen_check_get_response>".to_owned(),
             "",
-            "not valid XML at line 2",
+            "invalid XML at line 2",
         ),
         (
             "response_xml",
