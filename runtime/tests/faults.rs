@@ -4,7 +4,6 @@
 
 mod support;
 
-use std::io::Write;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -56,7 +55,7 @@ async fn an_isp_error_that_clears_is_retried_with_fresh_timestamps_and_signs() {
         .build()
         .expect("client");
     let reply = client
-        .execute(&GetToken)
+        .execute(&GetToken::default())
         .await
         .expect("success on attempt 3");
     assert_eq!(reply.request_id.as_deref(), Some("rid-ok"));
@@ -94,7 +93,7 @@ async fn retries_with_the_real_clock_send_well_formed_current_timestamps() {
     let client = builder(&server).build().expect("client");
     let before = time::now();
     client
-        .execute(&GetToken)
+        .execute(&GetToken::default())
         .await
         .expect("success on attempt 2");
     let requests = server.requests();
@@ -113,7 +112,7 @@ async fn an_isp_error_that_persists_is_tried_max_attempts_times() {
         &top_error(15, "isp.remote-service-error"),
     )]);
     let client = builder(&server).build().expect("client");
-    let e = expect_top(client.execute(&GetToken).await);
+    let e = expect_top(client.execute(&GetToken::default()).await);
     assert_eq!(e.sub_code.as_deref(), Some("isp.remote-service-error"));
     assert_eq!(server.requests().len(), 4);
 
@@ -122,7 +121,7 @@ async fn an_isp_error_that_persists_is_tried_max_attempts_times() {
         .retry(fast().with_max_attempts(2))
         .build()
         .expect("client");
-    expect_top(client.execute(&GetToken).await);
+    expect_top(client.execute(&GetToken::default()).await);
     assert_eq!(server.requests().len(), 2);
 }
 
@@ -138,14 +137,14 @@ async fn isv_errors_are_tried_exactly_once() {
             Step::json(200, SUCCESS),
         ]);
         let client = builder(&server).build().expect("client");
-        let e = expect_top(client.execute(&GetToken).await);
+        let e = expect_top(client.execute(&GetToken::default()).await);
         assert_eq!(e.code, code);
         assert_eq!(server.requests().len(), 1, "{code} {sub}");
     }
     // A TOP error body with a 5xx status is TOP's error: not retried when it is `isv.*`.
     let server = Server::start(vec![Step::json(503, &top_error(50, "isv.x"))]);
     let client = builder(&server).build().expect("client");
-    expect_top(client.execute(&GetToken).await);
+    expect_top(client.execute(&GetToken::default()).await);
     assert_eq!(server.requests().len(), 1);
 }
 
@@ -159,7 +158,7 @@ async fn call_limits_are_retried_only_after_the_rate_limit_delay() {
         .expect("client");
     let started = Instant::now();
     client
-        .execute(&GetToken)
+        .execute(&GetToken::default())
         .await
         .expect("success after the delay");
     assert!(started.elapsed() >= MS(300), "{:?}", started.elapsed());
@@ -173,7 +172,10 @@ async fn call_limits_are_retried_only_after_the_rate_limit_delay() {
     let client = builder(&server).build().expect("client");
     let e = expect_top(
         client
-            .execute_with(&GetToken, &CallOptions::new().retry(RetryPolicy::none()))
+            .execute_with(
+                &GetToken::default(),
+                &CallOptions::new().retry(RetryPolicy::none()),
+            )
             .await,
     );
     assert_eq!(e.code, 8);
@@ -182,29 +184,24 @@ async fn call_limits_are_retried_only_after_the_rate_limit_delay() {
 
 #[tokio::test]
 async fn http_5xx_without_a_top_body_is_retried_and_4xx_is_not() {
-    let page = Step::Reply {
-        status: 503,
-        headers: vec![("Content-Type", "text/html".to_owned())],
-        body: b"<html>Service Unavailable</html>".to_vec(),
-        delay: Duration::ZERO,
-    };
+    let page = Step::new(503, "text/html", "<html>Service Unavailable</html>");
     let server = Server::start(vec![page, Step::json(200, SUCCESS)]);
     let client = builder(&server).build().expect("client");
     client
-        .execute(&GetToken)
+        .execute(&GetToken::default())
         .await
         .expect("success on attempt 2");
     assert_eq!(server.requests().len(), 2);
 
     let server = Server::start(vec![Step::json(502, "bad gateway")]);
     let client = builder(&server).build().expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(matches!(err, Error::Status { status: 502, .. }), "{err:?}");
     assert_eq!(server.requests().len(), 4);
 
     let server = Server::start(vec![Step::json(404, "not found")]);
     let client = builder(&server).build().expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(matches!(err, Error::Status { status: 404, .. }), "{err:?}");
     assert_eq!(server.requests().len(), 1);
 }
@@ -216,7 +213,7 @@ async fn replies_that_do_not_decode_are_not_retried() {
         Step::json(200, SUCCESS),
     ]);
     let client = builder(&server).build().expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
     assert_eq!(server.requests().len(), 1);
 }
@@ -226,7 +223,7 @@ async fn a_connection_closed_after_sending_is_not_retried() {
     // The server read the request, then hung up: it may have acted on it.
     let server = Server::start(vec![Step::Close, Step::json(200, SUCCESS)]);
     let client = builder(&server).build().expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     let Error::Transport { source } = &err else {
         panic!("expected a transport error: {err:?}");
     };
@@ -265,7 +262,7 @@ async fn connection_refused_is_retried_up_to_max_attempts() {
         .build()
         .expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert_eq!(sends.load(Ordering::SeqCst), 3);
     // Two waits: 20 ms and 40 ms.
     assert!(started.elapsed() >= MS(60), "{:?}", started.elapsed());
@@ -283,7 +280,10 @@ async fn connection_refused_is_retried_up_to_max_attempts() {
     // With the policy off, once.
     sends.store(0, Ordering::SeqCst);
     let err = client
-        .execute_with(&GetToken, &CallOptions::new().retry(RetryPolicy::none()))
+        .execute_with(
+            &GetToken::default(),
+            &CallOptions::new().retry(RetryPolicy::none()),
+        )
         .await
         .unwrap_err();
     assert!(matches!(err, Error::Transport { .. }), "{err:?}");
@@ -305,11 +305,11 @@ async fn retries_off_means_one_attempt_per_client_or_per_call() {
         .retry(RetryPolicy::none())
         .build()
         .expect("client");
-    expect_top(client.execute(&GetToken).await);
+    expect_top(client.execute(&GetToken::default()).await);
     assert_eq!(server.requests().len(), 1);
     // A per-call policy overrides the client's: this call is retried.
     client
-        .execute_with(&GetToken, &CallOptions::new().retry(fast()))
+        .execute_with(&GetToken::default(), &CallOptions::new().retry(fast()))
         .await
         .expect("success on the retry");
     assert_eq!(server.requests().len(), 2);
@@ -323,7 +323,7 @@ async fn a_per_call_timeout_fires_within_its_bound_and_is_not_retried() {
     let client = builder(&server).build().expect("client");
     let started = Instant::now();
     let err = client
-        .execute_with(&GetToken, &CallOptions::new().timeout(MS(200)))
+        .execute_with(&GetToken::default(), &CallOptions::new().timeout(MS(200)))
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
@@ -355,7 +355,7 @@ async fn the_timeout_bounds_reading_the_body() {
     }]);
     let client = builder(&server).timeout(MS(300)).build().expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(
         elapsed >= MS(280) && elapsed < Duration::from_secs(2),
@@ -376,7 +376,7 @@ async fn a_deadline_bounds_the_whole_call() {
     let started = Instant::now();
     let e = expect_top(
         client
-            .execute_with(&GetToken, &CallOptions::new().deadline(MS(400)))
+            .execute_with(&GetToken::default(), &CallOptions::new().deadline(MS(400)))
             .await,
     );
     assert_eq!(e.code, 15);
@@ -398,7 +398,7 @@ async fn a_deadline_bounds_the_whole_call() {
         .expect("client");
     let started = Instant::now();
     let err = client
-        .execute_with(&GetToken, &CallOptions::new().deadline(MS(250)))
+        .execute_with(&GetToken::default(), &CallOptions::new().deadline(MS(250)))
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
@@ -422,7 +422,7 @@ fn big_success(size: usize) -> String {
 async fn a_body_over_the_limit_is_refused() {
     let server = Server::start(vec![Step::json(200, &big_success(2 * MIB))]);
     let client = builder(&server).max_body_size(MIB).build().expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { limit, status: 200 } if limit == MIB),
         "{err:?}"
@@ -438,7 +438,10 @@ async fn a_body_over_the_limit_is_refused() {
     // Just under the limit is fine.
     let server = Server::start(vec![Step::json(200, &big_success(MIB - 100))]);
     let client = builder(&server).max_body_size(MIB).build().expect("client");
-    let reply = client.execute(&GetToken).await.expect("under the limit");
+    let reply = client
+        .execute(&GetToken::default())
+        .await
+        .expect("under the limit");
     assert_eq!(reply.request_id.as_deref(), Some("rid-big"));
 }
 
@@ -456,7 +459,7 @@ async fn an_announced_length_over_the_limit_is_refused_without_reading() {
     }]);
     let client = builder(&server).max_body_size(MIB).build().expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { status: 200, .. }),
         "{err:?}"
@@ -491,7 +494,7 @@ async fn a_chunked_body_without_a_length_is_cut_at_the_limit() {
         .build()
         .expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { status: 200, .. }),
         "{err:?}"
@@ -501,12 +504,6 @@ async fn a_chunked_body_without_a_length_is_cut_at_the_limit() {
         "{:?}",
         started.elapsed()
     );
-}
-
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(data).expect("gzip");
-    encoder.finish().expect("gzip")
 }
 
 #[tokio::test]
@@ -532,7 +529,7 @@ async fn gzip_replies_count_after_inflation() {
         .build()
         .expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { status: 200, .. }),
         "{err:?}"
@@ -544,15 +541,12 @@ async fn gzip_replies_count_after_inflation() {
     );
 
     // Inflated under the limit: decoded.
-    let step = Step::Reply {
-        status: 200,
-        headers: vec![("Content-Encoding", "gzip".to_owned())],
-        body: gzip(big_success(MIB / 2).as_bytes()),
-        delay: Duration::ZERO,
-    };
-    let server = Server::start(vec![step]);
+    let server = Server::start(vec![Step::json(200, &big_success(MIB / 2)).gzipped()]);
     let client = builder(&server).max_body_size(MIB).build().expect("client");
-    let reply = client.execute(&GetToken).await.expect("under the limit");
+    let reply = client
+        .execute(&GetToken::default())
+        .await
+        .expect("under the limit");
     assert_eq!(reply.request_id.as_deref(), Some("rid-big"));
     assert!(
         server.requests()[0]
@@ -573,7 +567,10 @@ async fn the_format_is_sent_and_decoded_per_client_and_per_call() {
         .format(Format::Xml)
         .build()
         .expect("client");
-    let reply = client.execute(&GetToken).await.expect("XML success");
+    let reply = client
+        .execute(&GetToken::default())
+        .await
+        .expect("XML success");
     let bucket = reply
         .result
         .and_then(|r| r.data)
@@ -593,7 +590,7 @@ async fn the_format_is_sent_and_decoded_per_client_and_per_call() {
         .expect("client");
     let reply = client
         .execute_with(
-            &GetToken,
+            &GetToken::default(),
             &CallOptions::new().format(Format::SimplifiedJson),
         )
         .await
@@ -615,7 +612,7 @@ async fn the_format_is_sent_and_decoded_per_client_and_per_call() {
         .build()
         .expect("client");
     client
-        .execute(&GetToken)
+        .execute(&GetToken::default())
         .await
         .expect("success on attempt 2");
     assert_eq!(server.requests().len(), 2);
@@ -692,7 +689,10 @@ async fn a_custom_transport_is_used_end_to_end() {
         .build()
         .expect("client");
     let reply = client
-        .execute_with(&GetToken, &CallOptions::new().session("in-memory-session"))
+        .execute_with(
+            &GetToken::default(),
+            &CallOptions::new().session("in-memory-session"),
+        )
         .await
         .expect("success on attempt 2");
     assert_eq!(reply.request_id.as_deref(), Some("rid-ok"));
@@ -737,7 +737,7 @@ async fn custom_transport_errors_are_classified_and_scrubbed() {
             .build()
             .expect("client");
         let err = client
-            .execute_with(&GetToken, &CallOptions::new().session(session))
+            .execute_with(&GetToken::default(), &CallOptions::new().session(session))
             .await
             .unwrap_err();
         assert_eq!(transport.seen().len(), attempts, "{kind:?}");
@@ -777,7 +777,7 @@ async fn the_client_bounds_a_transport_that_ignores_timeout_and_limit() {
         .build()
         .expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(
         started.elapsed() < Duration::from_secs(2),
@@ -792,7 +792,7 @@ async fn the_client_bounds_a_transport_that_ignores_timeout_and_limit() {
         .max_body_size(1024)
         .build()
         .expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(
         matches!(
             err,
