@@ -3,12 +3,11 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use support::{APP_KEY, GetToken, Server, Step, TradeGet, closed_port};
+use support::{APP_KEY, GetToken, InMemory, Server, Step, TradeGet, closed_port};
 use topgen_runtime::{
-    CallOptions, Client, ClientBuilder, Error, FileItem, Secret, SignMethod, time,
+    CallOptions, Client, ClientBuilder, Error, FileItem, HttpResponse, Secret, SignMethod, time,
 };
 
 const APP_SECRET: &str = "app-secret-7Yq9wZ";
@@ -444,23 +443,6 @@ fn clients_and_futures_can_cross_threads() {
 // ---------------------------------------------------------------------------------------
 // What an attempt sends is what `Client::prepare` gives at the same time.
 
-/// Keeps the requests it is given and answers `OSS_SUCCESS`.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<topgen_runtime::HttpRequest>>>);
-
-impl topgen_runtime::Transport for Capture {
-    fn send<'a>(
-        &'a self,
-        request: topgen_runtime::HttpRequest,
-    ) -> topgen_runtime::transport::BoxFuture<
-        'a,
-        Result<topgen_runtime::HttpResponse, topgen_runtime::TransportError>,
-    > {
-        self.0.lock().expect("lock").push(request);
-        Box::pin(async { Ok(topgen_runtime::HttpResponse::new(200, OSS_SUCCESS)) })
-    }
-}
-
 #[tokio::test]
 async fn an_attempt_sends_what_prepare_gives() {
     use topgen_runtime::Body;
@@ -469,7 +451,7 @@ async fn an_attempt_sends_what_prepare_gives() {
     for method in SignMethod::ALL {
         for format in Format::ALL {
             for session in [None, Some(SESSION), Some("  ")] {
-                let capture = Capture::default();
+                let capture = InMemory::new(vec![Ok(HttpResponse::new(200, OSS_SUCCESS))]);
                 let mut builder = Client::builder(APP_KEY, APP_SECRET)
                     .endpoint("https://gw.example.test:8443/router/rest")
                     .sign_method(method)
@@ -490,7 +472,7 @@ async fn an_attempt_sends_what_prepare_gives() {
                     .await
                     .expect("the canned reply decodes");
                 let prepared = client.prepare(&request, &options, &at).expect("prepared");
-                let sent = capture.0.lock().expect("lock").pop().expect("one request");
+                let sent = capture.seen().pop().expect("one request");
                 assert_eq!(
                     sent.url,
                     format!(

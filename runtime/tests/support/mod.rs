@@ -14,7 +14,13 @@ use std::time::{Duration, Instant};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use topgen_runtime::__private::sign::sign;
-use topgen_runtime::{Error, FileItem, ParamError, Params, Request, Secret, SignMethod};
+use topgen_runtime::transport::{
+    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
+};
+use topgen_runtime::{
+    Client, ClientBuilder, Error, FileItem, ParamError, Params, Request, RetryPolicy, Secret,
+    SignMethod,
+};
 
 pub const APP_KEY: &str = "12345678";
 
@@ -125,6 +131,19 @@ impl Step {
             headers.push((name, value.to_owned()));
         }
         self
+    }
+
+    /// A JSON 200 head with these header lines (each ending in CRLF), the start of a body,
+    /// then nothing for 5 s: a reply that never ends.
+    pub fn stalled(headers: &str, body_start: &[u8]) -> Step {
+        let mut bytes =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{headers}\r\n")
+                .into_bytes();
+        bytes.extend_from_slice(body_start);
+        Step::Raw {
+            bytes,
+            hold: Duration::from_secs(5),
+        }
     }
 
     /// The body gzip-compressed, with `Content-Encoding: gzip`.
@@ -278,6 +297,81 @@ async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+// ---------------------------------------------------------------------------------------
+// Clients and transports
+
+pub const MS: fn(u64) -> Duration = Duration::from_millis;
+
+/// Fast retries, so the tests do not wait long: 4 attempts, 20 ms, 40 ms, 80 ms.
+pub fn fast() -> RetryPolicy {
+    RetryPolicy::default()
+        .with_base_delay(MS(20))
+        .with_jitter(0.0)
+}
+
+/// A client for `server`'s endpoint with `fast` retries.
+pub fn fast_client(server: &Server, secret: &str) -> ClientBuilder {
+    Client::builder(APP_KEY, secret)
+        .endpoint(&server.endpoint)
+        .retry(fast())
+}
+
+/// An in-memory TOP: records each request and answers from a script; counts its timer uses.
+#[derive(Clone, Default)]
+pub struct InMemory {
+    script: Arc<Mutex<Vec<Result<HttpResponse, TransportErrorKind>>>>,
+    seen: Arc<Mutex<Vec<HttpRequest>>>,
+    sleeps: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl InMemory {
+    pub fn new(script: Vec<Result<HttpResponse, TransportErrorKind>>) -> Self {
+        InMemory {
+            script: Arc::new(Mutex::new(script)),
+            ..InMemory::default()
+        }
+    }
+
+    pub fn seen(&self) -> Vec<HttpRequest> {
+        self.seen.lock().expect("lock").clone()
+    }
+
+    /// The retry waits it was asked for (timers under a second).
+    pub fn sleeps(&self) -> Vec<Duration> {
+        self.sleeps.lock().expect("lock").clone()
+    }
+}
+
+impl Transport for InMemory {
+    fn send<'a>(
+        &'a self,
+        request: HttpRequest,
+    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+        let url = request.url.clone();
+        self.seen.lock().expect("lock").push(request);
+        let next = {
+            let mut script = self.script.lock().expect("lock");
+            if script.len() > 1 {
+                script.remove(0)
+            } else {
+                script[0].clone()
+            }
+        };
+        Box::pin(async move {
+            // A careless transport: its errors quote the whole URL.
+            next.map_err(|kind| TransportError::new(kind, format!("failed to post {url}")))
+        })
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        // Timers for the attempt timeout are long; record only the retry waits.
+        if duration < Duration::from_secs(1) {
+            self.sleeps.lock().expect("lock").push(duration);
+        }
+        Box::pin(tokio::time::sleep(duration))
+    }
 }
 
 /// A port with nothing listening on it.
