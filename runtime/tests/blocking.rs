@@ -33,7 +33,10 @@ fn calls_retries_and_options_work_without_an_async_runtime() {
         .build()
         .expect("client");
     let reply = client
-        .execute_with(&GetToken, &CallOptions::new().session("blocking-session"))
+        .execute_with(
+            &GetToken::default(),
+            &CallOptions::new().session("blocking-session"),
+        )
         .expect("success on attempt 2");
     let bucket = reply
         .result
@@ -57,7 +60,7 @@ fn calls_retries_and_options_work_without_an_async_runtime() {
         &top_error(50, "isv.invalid-parameter"),
     )]);
     let client = builder(&server).build().expect("client").clone();
-    let err = client.execute(&GetToken).unwrap_err();
+    let err = client.execute(&GetToken::default()).unwrap_err();
     assert!(matches!(&err, Error::Top(e) if e.code == 50), "{err:?}");
     assert_eq!(server.requests().len(), 1);
 }
@@ -70,7 +73,7 @@ fn formats_timeouts_and_limits_apply() {
         .format(Format::Xml)
         .build()
         .expect("client");
-    let reply = client.execute(&GetToken).expect("XML success");
+    let reply = client.execute(&GetToken::default()).expect("XML success");
     assert_eq!(reply.request_id.as_deref(), Some("rid-x"));
     assert_eq!(server.requests()[0].param("format").as_deref(), Some("xml"));
 
@@ -82,7 +85,7 @@ fn formats_timeouts_and_limits_apply() {
         .build()
         .expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).unwrap_err();
+    let err = client.execute(&GetToken::default()).unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(
         started.elapsed() < Duration::from_secs(2),
@@ -95,7 +98,7 @@ fn formats_timeouts_and_limits_apply() {
         .max_body_size(1024)
         .build()
         .expect("client");
-    let err = client.execute(&GetToken).unwrap_err();
+    let err = client.execute(&GetToken::default()).unwrap_err();
     assert!(
         matches!(
             err,
@@ -114,7 +117,7 @@ fn threads_can_share_one_client() {
     let client = builder(&server).build().expect("client");
     std::thread::scope(|s| {
         for _ in 0..4 {
-            s.spawn(|| client.execute(&GetToken).expect("success"));
+            s.spawn(|| client.execute(&GetToken::default()).expect("success"));
         }
     });
     assert_eq!(server.requests().len(), 4);
@@ -129,7 +132,7 @@ fn inside_an_async_runtime_it_is_an_error_not_a_panic() {
         .build()
         .expect("runtime");
     let err = runtime
-        .block_on(async { client.execute(&GetToken) })
+        .block_on(async { client.execute(&GetToken::default()) })
         .unwrap_err();
     assert!(matches!(err, Error::InsideAsyncRuntime), "{err:?}");
     assert!(
@@ -143,7 +146,7 @@ fn inside_an_async_runtime_it_is_an_error_not_a_panic() {
     // Built, used and dropped inside an async context: an error, and no panic on drop.
     runtime.block_on(async {
         let inner = builder(&server).build().expect("client");
-        let err = inner.execute(&GetToken).unwrap_err();
+        let err = inner.execute(&GetToken::default()).unwrap_err();
         assert!(matches!(err, Error::InsideAsyncRuntime), "{err:?}");
         drop(inner);
     });
@@ -151,7 +154,7 @@ fn inside_an_async_runtime_it_is_an_error_not_a_panic() {
 
     // The same client still works outside.
     client
-        .execute(&GetToken)
+        .execute(&GetToken::default())
         .expect("success outside the runtime");
     assert_eq!(server.requests().len(), 1);
 }

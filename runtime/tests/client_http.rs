@@ -1,296 +1,23 @@
-//! The client over real HTTP, against a tiny HTTP/1.1 responder on 127.0.0.1 that records
-//! each request and answers a canned reply.
+//! The client over real HTTP, against the scripted responder on 127.0.0.1 (`support`), which
+//! records each request and answers a canned reply.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod support;
+
 use std::time::{Duration, Instant};
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use topgen_runtime::__private::sign::sign;
+use support::{APP_KEY, GetToken, InMemory, Server, Step, TradeGet, closed_port};
 use topgen_runtime::{
-    CallOptions, Client, ClientBuilder, Error, FileItem, ParamError, Params, Request, Secret,
-    SignMethod, time,
+    CallOptions, Client, ClientBuilder, Error, FileItem, HttpResponse, Secret, SignMethod, time,
 };
 
-const APP_KEY: &str = "12345678";
 const APP_SECRET: &str = "app-secret-7Yq9wZ";
 const SESSION: &str = "session-tok-3Xk8vB";
 
-// ---------------------------------------------------------------------------------------
-// The responder
-
-/// One request as the server read it.
-#[derive(Debug, Clone)]
-struct Recorded {
-    method: String,
-    target: String,
-    headers: Vec<(String, String)>,
-    body: Vec<u8>,
+fn builder(server: &Server) -> ClientBuilder {
+    Client::builder(APP_KEY, APP_SECRET).endpoint(&server.endpoint)
 }
 
-impl Recorded {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-    }
-
-    fn query(&self) -> Vec<(String, String)> {
-        let (_, query) = self.target.split_once('?').unwrap_or((&self.target, ""));
-        decode_form(query.as_bytes())
-    }
-}
-
-fn decode_form(bytes: &[u8]) -> Vec<(String, String)> {
-    form_urlencoded::parse(bytes).into_owned().collect()
-}
-
-/// The canned reply.
-#[derive(Clone)]
-struct Reply {
-    status: u16,
-    headers: Vec<(&'static str, &'static str)>,
-    body: Vec<u8>,
-    delay: Duration,
-}
-
-impl Reply {
-    fn json(status: u16, body: &str) -> Self {
-        Reply {
-            status,
-            headers: vec![("Content-Type", "application/json;charset=UTF-8")],
-            body: body.as_bytes().to_vec(),
-            delay: Duration::ZERO,
-        }
-    }
-}
-
-struct Server {
-    endpoint: String,
-    requests: Arc<Mutex<Vec<Recorded>>>,
-    connections: Arc<AtomicUsize>,
-}
-
-impl Server {
-    async fn start(reply: Reply) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("addr");
-        let requests = Arc::new(Mutex::new(Vec::new()));
-        let connections = Arc::new(AtomicUsize::new(0));
-        let (recorded, accepted) = (requests.clone(), connections.clone());
-        tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                accepted.fetch_add(1, Ordering::SeqCst);
-                let (recorded, reply) = (recorded.clone(), reply.clone());
-                tokio::spawn(async move {
-                    let _ = handle(stream, recorded, reply).await;
-                });
-            }
-        });
-        Server {
-            endpoint: format!("http://{addr}/router/rest"),
-            requests,
-            connections,
-        }
-    }
-
-    fn requests(&self) -> Vec<Recorded> {
-        self.requests.lock().expect("lock").clone()
-    }
-
-    fn client(&self) -> ClientBuilder {
-        Client::builder(APP_KEY, APP_SECRET).endpoint(&self.endpoint)
-    }
-}
-
-async fn handle(
-    mut stream: TcpStream,
-    recorded: Arc<Mutex<Vec<Recorded>>>,
-    reply: Reply,
-) -> std::io::Result<()> {
-    let mut buf = Vec::new();
-    let head_end = loop {
-        if let Some(p) = find(&buf, b"\r\n\r\n") {
-            break p + 4;
-        }
-        if read_more(&mut stream, &mut buf).await? == 0 {
-            return Ok(());
-        }
-    };
-    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-    let mut lines = head.split("\r\n");
-    let mut request_line = lines.next().unwrap_or("").split(' ');
-    let method = request_line.next().unwrap_or("").to_owned();
-    let target = request_line.next().unwrap_or("").to_owned();
-    let headers: Vec<(String, String)> = lines
-        .filter_map(|l| l.split_once(':'))
-        .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
-        .collect();
-    let get = |name: &str| {
-        headers
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-    };
-    let body = if let Some(len) = get("content-length") {
-        let len: usize = len.parse().unwrap_or(0);
-        while buf.len() < head_end + len {
-            if read_more(&mut stream, &mut buf).await? == 0 {
-                break;
-            }
-        }
-        buf[head_end..(head_end + len).min(buf.len())].to_vec()
-    } else if get("transfer-encoding").is_some_and(|v| v.contains("chunked")) {
-        loop {
-            if let Some(body) = dechunk(&buf[head_end..]) {
-                break body;
-            }
-            if read_more(&mut stream, &mut buf).await? == 0 {
-                break Vec::new();
-            }
-        }
-    } else {
-        Vec::new()
-    };
-    recorded.lock().expect("lock").push(Recorded {
-        method,
-        target,
-        headers,
-        body,
-    });
-    tokio::time::sleep(reply.delay).await;
-    let mut out = format!("HTTP/1.1 {} Canned\r\n", reply.status);
-    for (k, v) in &reply.headers {
-        out.push_str(&format!("{k}: {v}\r\n"));
-    }
-    out.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
-        reply.body.len()
-    ));
-    stream.write_all(out.as_bytes()).await?;
-    stream.write_all(&reply.body).await?;
-    stream.shutdown().await
-}
-
-async fn read_more(stream: &mut TcpStream, buf: &mut Vec<u8>) -> std::io::Result<usize> {
-    let mut chunk = [0u8; 4096];
-    let n = stream.read(&mut chunk).await?;
-    buf.extend_from_slice(&chunk[..n]);
-    Ok(n)
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// A complete chunked body, decoded; `None` while incomplete.
-fn dechunk(mut data: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = find(data, b"\r\n")?;
-        let size_text = std::str::from_utf8(&data[..line_end]).ok()?;
-        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
-        data = &data[line_end + 2..];
-        if size == 0 {
-            return find(data, b"\r\n").map(|_| out);
-        }
-        if data.len() < size + 2 {
-            return None;
-        }
-        out.extend_from_slice(&data[..size]);
-        data = &data[size + 2..];
-    }
-}
-
-// ---------------------------------------------------------------------------------------
-// Requests, as the generator writes them
-
-#[derive(Debug, Default, PartialEq)]
-struct TokenResponse {
-    result: Option<IotResult>,
-    request_id: Option<String>,
-}
-
-::topgen_runtime::decoded_struct!(TokenResponse {
-    result: (0, "result", field),
-    request_id: (1, "request_id", field),
-});
-
-#[derive(Debug, Default, PartialEq)]
-struct IotResult {
-    success: Option<bool>,
-    data: Option<OssToken>,
-}
-
-::topgen_runtime::decoded_struct!(IotResult {
-    success: (0, "success", field),
-    data: (1, "data", field),
-});
-
-impl topgen_runtime::__private::de::Object for IotResult {}
-
-#[derive(Debug, Default, PartialEq)]
-struct OssToken {
-    access_key_secret: Option<Secret>,
-    expiration_time: Option<topgen_runtime::DateTime>,
-}
-
-::topgen_runtime::decoded_struct!(OssToken {
-    access_key_secret: (0, "access_key_secret", field),
-    expiration_time: (1, "expiration_time", field),
-});
-
-impl topgen_runtime::__private::de::Object for OssToken {}
-
-struct GetToken {
-    robot_sn: String,
-    image: Option<FileItem>,
-}
-
-impl GetToken {
-    fn new(robot_sn: &str) -> Self {
-        GetToken {
-            robot_sn: robot_sn.to_owned(),
-            image: None,
-        }
-    }
-}
-
-impl Request for GetToken {
-    type Response = TokenResponse;
-    const METHOD: &'static str = "taobao.wdk.iot.wombat.common.gettoken";
-    const RESPONSE_KEY: &'static str = "wdk_iot_wombat_common_gettoken_response";
-    const REQUIRES_SESSION: bool = false;
-
-    fn encode(&self, params: &mut Params) -> Result<(), ParamError> {
-        params.push("merchant_code", "HM");
-        Params::check_max_length("robot_sn", &self.robot_sn, 64)?;
-        params.push_required("robot_sn", &self.robot_sn)?;
-        if let Some(image) = &self.image {
-            params.push_file("image", image);
-        }
-        Ok(())
-    }
-}
-
-/// An API that needs a session.
-struct TradeGet;
-
-impl Request for TradeGet {
-    type Response = TokenResponse;
-    const METHOD: &'static str = "taobao.trade.fullinfo.get";
-    const RESPONSE_KEY: &'static str = "trade_fullinfo_get_response";
-    const REQUIRES_SESSION: bool = true;
-
-    fn encode(&self, params: &mut Params) -> Result<(), ParamError> {
-        params.push("tid", &42_i64);
-        Ok(())
-    }
-}
-
-const SUCCESS: &str = r#"{"wdk_iot_wombat_common_gettoken_response":{"result":{"success":"true","data":{"access_key_secret":"AKS-reply-secret","expiration_time":"2021-08-04 00:00:00"}},"request_id":"rid-1"}}"#;
+const OSS_SUCCESS: &str = r#"{"wdk_iot_wombat_common_gettoken_response":{"result":{"success":"true","data":{"access_key_secret":"AKS-reply-secret","expiration_time":"2021-08-04 00:00:00"}},"request_id":"rid-1"}}"#;
 
 /// Every text a user could log: Debug and Display.
 fn assert_no_secrets(what: &str, text: &str) {
@@ -309,30 +36,13 @@ fn assert_error_has_no_secrets(e: &Error) {
     }
 }
 
-/// Checks the signature the server received against the params it received.
-fn assert_signed(r: &Recorded, text_params: &[(String, String)], method: SignMethod) {
-    let query = r.query();
-    let sent = query
-        .iter()
-        .find(|(k, _)| k == "sign")
-        .map(|(_, v)| v.clone())
-        .expect("a sign");
-    let signed: Vec<(&str, &str)> = query
-        .iter()
-        .chain(text_params)
-        .filter(|(k, _)| k != "sign")
-        .map(|(k, v)| (k.as_str(), v.as_str()))
-        .collect();
-    assert_eq!(sign(&signed, None, APP_SECRET, method), sent);
-}
-
 // ---------------------------------------------------------------------------------------
 // Tests
 
 #[tokio::test]
 async fn success_is_signed_sent_and_decoded() {
-    let server = Server::start(Reply::json(200, SUCCESS)).await;
-    let client = server.client().build().expect("client");
+    let server = Server::start(vec![Step::json(200, OSS_SUCCESS)]);
+    let client = builder(&server).build().expect("client");
     let before = time::now();
     let reply = client
         .execute_with(
@@ -405,14 +115,17 @@ async fn success_is_signed_sent_and_decoded() {
         (sent - before).num_seconds().abs() <= 5,
         "{sent} vs {before}"
     );
-    assert_signed(r, &decode_form(&r.body), SignMethod::HmacSha256);
+    r.assert_signed(APP_SECRET, SignMethod::HmacSha256);
 }
 
 #[tokio::test]
 async fn every_sign_method_is_accepted_by_a_verifying_server() {
     for method in SignMethod::ALL {
-        let server = Server::start(Reply::json(200, SUCCESS)).await;
-        let client = server.client().sign_method(method).build().expect("client");
+        let server = Server::start(vec![Step::json(200, OSS_SUCCESS)]);
+        let client = builder(&server)
+            .sign_method(method)
+            .build()
+            .expect("client");
         client
             .execute(&GetToken::new("xxxxx"))
             .await
@@ -422,14 +135,14 @@ async fn every_sign_method_is_accepted_by_a_verifying_server() {
             r.query()
                 .contains(&("sign_method".to_owned(), method.as_str().to_owned()))
         );
-        assert_signed(r, &decode_form(&r.body), method);
+        r.assert_signed(APP_SECRET, method);
     }
 }
 
 #[tokio::test]
 async fn files_are_sent_as_multipart_and_not_signed() {
-    let server = Server::start(Reply::json(200, SUCCESS)).await;
-    let client = server.client().build().expect("client");
+    let server = Server::start(vec![Step::json(200, OSS_SUCCESS)]);
+    let client = builder(&server).build().expect("client");
     let mut request = GetToken::new("xxxxx");
     request.image = Some(FileItem::new("a.png", "image/png", b"PNGDATA".to_vec()));
     client.execute(&request).await.expect("success");
@@ -452,16 +165,13 @@ async fn files_are_sent_as_multipart_and_not_signed() {
         ("merchant_code".to_owned(), "HM".to_owned()),
         ("robot_sn".to_owned(), "xxxxx".to_owned()),
     ];
-    assert_signed(r, &text, SignMethod::HmacSha256);
+    r.assert_signed_with(APP_SECRET, SignMethod::HmacSha256, &text);
 }
 
 #[tokio::test]
 async fn gzip_replies_are_inflated() {
-    let mut reply = Reply::json(200, "");
-    reply.body = gzip_stored(SUCCESS.as_bytes());
-    reply.headers.push(("Content-Encoding", "gzip"));
-    let server = Server::start(reply).await;
-    let client = server.client().build().expect("client");
+    let server = Server::start(vec![Step::json(200, OSS_SUCCESS).gzipped()]);
+    let client = builder(&server).build().expect("client");
     let reply = client
         .execute(&GetToken::new("xxxxx"))
         .await
@@ -472,8 +182,8 @@ async fn gzip_replies_are_inflated() {
 #[tokio::test]
 async fn error_response_is_a_top_error() {
     let body = r#"{"error_response":{"code":"15","msg":"Remote service error","sub_code":"isp.unknown-error","request_id":"rid-2"}}"#;
-    let server = Server::start(Reply::json(200, body)).await;
-    let client = server.client().build().expect("client");
+    let server = Server::start(vec![Step::json(200, body)]);
+    let client = builder(&server).build().expect("client");
     let err = client.execute(&GetToken::new("xxxxx")).await.unwrap_err();
     let top = err.top().expect("a TOP error");
     assert_eq!(top.code, 15);
@@ -489,8 +199,8 @@ async fn non_2xx_statuses() {
     // A TOP error body with an error status is still TOP's error.
     let body =
         r#"{"error_response":{"code":27,"msg":"Invalid session","sub_code":"invalid-sessionkey"}}"#;
-    let server = Server::start(Reply::json(403, body)).await;
-    let client = server.client().build().expect("client");
+    let server = Server::start(vec![Step::json(403, body)]);
+    let client = builder(&server).build().expect("client");
     let err = client
         .execute_with(&TradeGet, &CallOptions::new().session(SESSION))
         .await
@@ -504,14 +214,8 @@ async fn non_2xx_statuses() {
     let page = format!(
         "<html><body>502 Bad Gateway: POST /router/rest?method=taobao.trade.fullinfo.get&session={SESSION}&app_secret={APP_SECRET}</body></html>"
     );
-    let server = Server::start(Reply {
-        status: 502,
-        headers: vec![("Content-Type", "text/html")],
-        body: page.into_bytes(),
-        delay: Duration::ZERO,
-    })
-    .await;
-    let client = server.client().build().expect("client");
+    let server = Server::start(vec![Step::new(502, "text/html", page)]);
+    let client = builder(&server).build().expect("client");
     let err = client
         .execute_with(&TradeGet, &CallOptions::new().session(SESSION))
         .await
@@ -538,8 +242,8 @@ async fn non_2xx_statuses() {
 #[tokio::test]
 async fn undecodable_replies_are_decode_errors() {
     for body in ["", "<xml>not json</xml>", r#"{"other_response":{}}"#] {
-        let server = Server::start(Reply::json(200, body)).await;
-        let client = server.client().build().expect("client");
+        let server = Server::start(vec![Step::json(200, body)]);
+        let client = builder(&server).build().expect("client");
         let err = client.execute(&GetToken::new("xxxxx")).await.unwrap_err();
         let Error::Decode {
             status,
@@ -554,8 +258,8 @@ async fn undecodable_replies_are_decode_errors() {
     }
     // A reply with a secret in it that does not decode: the secret is redacted.
     let body = r#"{"wdk_iot_wombat_common_gettoken_response":{"result":{"success":"maybe","data":{"access_key_secret":"AKS-reply-secret"}}}}"#;
-    let server = Server::start(Reply::json(200, body)).await;
-    let client = server.client().build().expect("client");
+    let server = Server::start(vec![Step::json(200, body)]);
+    let client = builder(&server).build().expect("client");
     let err = client.execute(&GetToken::new("xxxxx")).await.unwrap_err();
     assert!(
         matches!(&err, Error::Decode { message, .. } if message.contains("expected a boolean")),
@@ -566,8 +270,8 @@ async fn undecodable_replies_are_decode_errors() {
 
 #[tokio::test]
 async fn missing_session_and_bad_params_send_nothing() {
-    let server = Server::start(Reply::json(200, SUCCESS)).await;
-    let client = server.client().build().expect("client");
+    let server = Server::start(vec![Step::json(200, OSS_SUCCESS)]);
+    let client = builder(&server).build().expect("client");
     let err = client.execute(&TradeGet).await.unwrap_err();
     assert!(
         matches!(
@@ -597,16 +301,16 @@ async fn missing_session_and_bad_params_send_nothing() {
     let err = client.execute(&GetToken::new(" ")).await.unwrap_err();
     assert!(matches!(&err, Error::Param(p) if p.code() == 40), "{err:?}");
 
-    assert_eq!(server.connections.load(Ordering::SeqCst), 0);
+    assert_eq!(server.connections(), 0);
     assert!(server.requests().is_empty());
 }
 
 #[tokio::test]
 async fn per_call_timeout_fires() {
-    let mut reply = Reply::json(200, SUCCESS);
-    reply.delay = Duration::from_secs(10);
-    let server = Server::start(reply).await;
-    let client = server.client().build().expect("client");
+    let server = Server::start(vec![
+        Step::json(200, OSS_SUCCESS).with_delay(Duration::from_secs(10)),
+    ]);
+    let client = builder(&server).build().expect("client");
     let started = Instant::now();
     let err = client
         .execute_with(
@@ -632,11 +336,10 @@ async fn per_call_timeout_fires() {
 
 #[tokio::test]
 async fn client_timeout_applies_without_call_options() {
-    let mut reply = Reply::json(200, SUCCESS);
-    reply.delay = Duration::from_secs(10);
-    let server = Server::start(reply).await;
-    let client = server
-        .client()
+    let server = Server::start(vec![
+        Step::json(200, OSS_SUCCESS).with_delay(Duration::from_secs(10)),
+    ]);
+    let client = builder(&server)
         .timeout(Duration::from_millis(200))
         .build()
         .expect("client");
@@ -648,10 +351,7 @@ async fn client_timeout_applies_without_call_options() {
 
 #[tokio::test]
 async fn connection_refused_is_a_retryable_transport_error() {
-    let port = {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        listener.local_addr().expect("addr").port()
-    };
+    let port = closed_port();
     let client = Client::builder(APP_KEY, APP_SECRET)
         .endpoint(format!("http://127.0.0.1:{port}/router/rest"))
         .build()
@@ -670,14 +370,13 @@ async fn connection_refused_is_a_retryable_transport_error() {
 
 #[tokio::test]
 async fn a_custom_http_client_is_used() {
-    let server = Server::start(Reply::json(200, SUCCESS)).await;
+    let server = Server::start(vec![Step::json(200, OSS_SUCCESS)]);
     topgen_runtime::client::install_crypto_provider();
     let http = topgen_runtime::reqwest::Client::builder()
         .user_agent("my-app/1")
         .build()
         .expect("reqwest client");
-    let client = server
-        .client()
+    let client = builder(&server)
         .partner_id("partner-1")
         .target_app_key("87654321")
         .http_client(http)
@@ -692,7 +391,7 @@ async fn a_custom_http_client_is_used() {
     let query = r.query();
     assert!(query.contains(&("partner_id".to_owned(), "partner-1".to_owned())));
     assert!(query.contains(&("target_app_key".to_owned(), "87654321".to_owned())));
-    assert_signed(r, &decode_form(&r.body), SignMethod::HmacSha256);
+    r.assert_signed(APP_SECRET, SignMethod::HmacSha256);
 }
 
 #[test]
@@ -724,39 +423,6 @@ fn configuration_is_never_printed_with_secrets() {
     assert_error_has_no_secrets(&err);
 }
 
-// ---------------------------------------------------------------------------------------
-// gzip without a compression dependency: stored (uncompressed) deflate blocks.
-
-fn gzip_stored(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
-    let chunks: Vec<&[u8]> = data.chunks(0xffff).collect();
-    for (i, chunk) in chunks.iter().enumerate() {
-        out.push(u8::from(i + 1 == chunks.len()));
-        let len = u16::try_from(chunk.len()).expect("chunk");
-        out.extend_from_slice(&len.to_le_bytes());
-        out.extend_from_slice(&(!len).to_le_bytes());
-        out.extend_from_slice(chunk);
-    }
-    out.extend_from_slice(&crc32(data).to_le_bytes());
-    out.extend_from_slice(&u32::try_from(data.len()).expect("size").to_le_bytes());
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &b in data {
-        crc ^= u32::from(b);
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 #[test]
 fn clients_and_futures_can_cross_threads() {
     fn send_sync<T: Send + Sync>() {}
@@ -777,23 +443,6 @@ fn clients_and_futures_can_cross_threads() {
 // ---------------------------------------------------------------------------------------
 // What an attempt sends is what `Client::prepare` gives at the same time.
 
-/// Keeps the requests it is given and answers `SUCCESS`.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<topgen_runtime::HttpRequest>>>);
-
-impl topgen_runtime::Transport for Capture {
-    fn send<'a>(
-        &'a self,
-        request: topgen_runtime::HttpRequest,
-    ) -> topgen_runtime::transport::BoxFuture<
-        'a,
-        Result<topgen_runtime::HttpResponse, topgen_runtime::TransportError>,
-    > {
-        self.0.lock().expect("lock").push(request);
-        Box::pin(async { Ok(topgen_runtime::HttpResponse::new(200, SUCCESS)) })
-    }
-}
-
 #[tokio::test]
 async fn an_attempt_sends_what_prepare_gives() {
     use topgen_runtime::Body;
@@ -802,7 +451,7 @@ async fn an_attempt_sends_what_prepare_gives() {
     for method in SignMethod::ALL {
         for format in Format::ALL {
             for session in [None, Some(SESSION), Some("  ")] {
-                let capture = Capture::default();
+                let capture = InMemory::new(vec![Ok(HttpResponse::new(200, OSS_SUCCESS))]);
                 let mut builder = Client::builder(APP_KEY, APP_SECRET)
                     .endpoint("https://gw.example.test:8443/router/rest")
                     .sign_method(method)
@@ -823,7 +472,7 @@ async fn an_attempt_sends_what_prepare_gives() {
                     .await
                     .expect("the canned reply decodes");
                 let prepared = client.prepare(&request, &options, &at).expect("prepared");
-                let sent = capture.0.lock().expect("lock").pop().expect("one request");
+                let sent = capture.seen().pop().expect("one request");
                 assert_eq!(
                     sent.url,
                     format!(

@@ -1,318 +1,21 @@
-//! The client under faults, over real HTTP on 127.0.0.1 against a scripted responder: which
-//! replies are retried and how often, fresh signatures per attempt, timeouts and deadlines,
-//! the body limit, reply formats, and a custom in-memory transport.
+//! The client under faults, over real HTTP on 127.0.0.1 against the scripted responder
+//! (`support`): timeouts and deadlines, the body limit, reply formats, and a custom in-memory
+//! transport. Which replies are retried is `retries.rs`.
 
 mod support;
 
-use std::io::Write;
-use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use support::*;
 use topgen_runtime::transport::{
-    BoxFuture, HttpRequest, HttpResponse, ReqwestTransport, Transport, TransportError,
-    TransportErrorKind,
+    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
 };
-use topgen_runtime::{
-    CallOptions, Client, ClientBuilder, Error, Format, RetryPolicy, SignMethod, time,
-};
+use topgen_runtime::{CallOptions, Client, ClientBuilder, Error, Format, SignMethod, time};
 
 const SECRET: &str = "faults-secret-Qw3";
 
-const MS: fn(u64) -> Duration = Duration::from_millis;
-
-/// Fast retries, so the tests do not wait long: 4 attempts, 20 ms, 40 ms, 80 ms.
-fn fast() -> RetryPolicy {
-    RetryPolicy::default()
-        .with_base_delay(MS(20))
-        .with_jitter(0.0)
-}
-
 fn builder(server: &Server) -> ClientBuilder {
-    Client::builder(APP_KEY, SECRET)
-        .endpoint(&server.endpoint)
-        .retry(fast())
-}
-
-/// A clock one second further on at each reading, from 2026-11-28 12:00:00 GMT+8, so each
-/// attempt's timestamp (whole seconds) differs.
-fn stepping_clock() -> impl Fn() -> topgen_runtime::DateTime + Send + Sync + 'static {
-    let start = time::parse("2026-11-28 12:00:00").expect("date");
-    let tick = AtomicI64::new(0);
-    move || start + chrono::Duration::seconds(tick.fetch_add(1, Ordering::SeqCst))
-}
-
-#[tokio::test]
-async fn an_isp_error_that_clears_is_retried_with_fresh_timestamps_and_signs() {
-    let isp = top_error(15, "isp.remote-service-error");
-    let server = Server::start(vec![
-        Step::json(200, &isp),
-        Step::json(200, &isp),
-        Step::json(200, SUCCESS),
-    ]);
-    let client = builder(&server)
-        .clock(stepping_clock())
-        .build()
-        .expect("client");
-    let reply = client
-        .execute(&GetToken)
-        .await
-        .expect("success on attempt 3");
-    assert_eq!(reply.request_id.as_deref(), Some("rid-ok"));
-    let requests = server.requests();
-    assert_eq!(requests.len(), 3);
-    let timestamps: Vec<String> = requests
-        .iter()
-        .map(|r| r.param("timestamp").expect("timestamp"))
-        .collect();
-    assert_eq!(
-        timestamps,
-        [
-            "2026-11-28 12:00:00",
-            "2026-11-28 12:00:01",
-            "2026-11-28 12:00:02"
-        ]
-    );
-    let signs: Vec<String> = requests
-        .iter()
-        .map(|r| r.assert_signed(SECRET, SignMethod::HmacSha256))
-        .collect();
-    assert!(
-        signs[0] != signs[1] && signs[1] != signs[2] && signs[0] != signs[2],
-        "{signs:?}"
-    );
-    // The backoff separated the attempts: 20 ms, then 40 ms.
-    assert!(requests[1].at - requests[0].at >= MS(20));
-    assert!(requests[2].at - requests[1].at >= MS(40));
-}
-
-#[tokio::test]
-async fn retries_with_the_real_clock_send_well_formed_current_timestamps() {
-    let isp = top_error(50, "isp.unknown-error");
-    let server = Server::start(vec![Step::json(200, &isp), Step::json(200, SUCCESS)]);
-    let client = builder(&server).build().expect("client");
-    let before = time::now();
-    client
-        .execute(&GetToken)
-        .await
-        .expect("success on attempt 2");
-    let requests = server.requests();
-    assert_eq!(requests.len(), 2);
-    for r in &requests {
-        let sent = time::parse(&r.param("timestamp").expect("timestamp")).expect("GMT+8");
-        assert!((sent - before).num_seconds().abs() <= 5, "{sent}");
-        r.assert_signed(SECRET, SignMethod::HmacSha256);
-    }
-}
-
-#[tokio::test]
-async fn an_isp_error_that_persists_is_tried_max_attempts_times() {
-    let server = Server::start(vec![Step::json(
-        200,
-        &top_error(15, "isp.remote-service-error"),
-    )]);
-    let client = builder(&server).build().expect("client");
-    let e = expect_top(client.execute(&GetToken).await);
-    assert_eq!(e.sub_code.as_deref(), Some("isp.remote-service-error"));
-    assert_eq!(server.requests().len(), 4);
-
-    let server = Server::start(vec![Step::json(200, &top_error(10, "isp.x"))]);
-    let client = builder(&server)
-        .retry(fast().with_max_attempts(2))
-        .build()
-        .expect("client");
-    expect_top(client.execute(&GetToken).await);
-    assert_eq!(server.requests().len(), 2);
-}
-
-#[tokio::test]
-async fn isv_errors_are_tried_exactly_once() {
-    for (code, sub) in [
-        (50, "isv.invalid-parameter"),
-        (10, "isv.something"),
-        (27, "invalid-sessionkey"),
-    ] {
-        let server = Server::start(vec![
-            Step::json(200, &top_error(code, sub)),
-            Step::json(200, SUCCESS),
-        ]);
-        let client = builder(&server).build().expect("client");
-        let e = expect_top(client.execute(&GetToken).await);
-        assert_eq!(e.code, code);
-        assert_eq!(server.requests().len(), 1, "{code} {sub}");
-    }
-    // A TOP error body with a 5xx status is TOP's error: not retried when it is `isv.*`.
-    let server = Server::start(vec![Step::json(503, &top_error(50, "isv.x"))]);
-    let client = builder(&server).build().expect("client");
-    expect_top(client.execute(&GetToken).await);
-    assert_eq!(server.requests().len(), 1);
-}
-
-#[tokio::test]
-async fn call_limits_are_retried_only_after_the_rate_limit_delay() {
-    let limited = r#"{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for 1 more seconds"}}"#;
-    let server = Server::start(vec![Step::json(200, limited), Step::json(200, SUCCESS)]);
-    let client = builder(&server)
-        .retry(fast().with_rate_limit_delay(MS(300)))
-        .build()
-        .expect("client");
-    let started = Instant::now();
-    client
-        .execute(&GetToken)
-        .await
-        .expect("success after the delay");
-    assert!(started.elapsed() >= MS(300), "{:?}", started.elapsed());
-    let requests = server.requests();
-    assert_eq!(requests.len(), 2);
-    let gap = requests[1].at - requests[0].at;
-    assert!(gap >= MS(300), "{gap:?}");
-
-    // Code 8 likewise; with retries off, once.
-    let server = Server::start(vec![Step::json(200, &top_error(8, "accesscontrol.x"))]);
-    let client = builder(&server).build().expect("client");
-    let e = expect_top(
-        client
-            .execute_with(&GetToken, &CallOptions::new().retry(RetryPolicy::none()))
-            .await,
-    );
-    assert_eq!(e.code, 8);
-    assert_eq!(server.requests().len(), 1);
-}
-
-#[tokio::test]
-async fn http_5xx_without_a_top_body_is_retried_and_4xx_is_not() {
-    let page = Step::Reply {
-        status: 503,
-        headers: vec![("Content-Type", "text/html".to_owned())],
-        body: b"<html>Service Unavailable</html>".to_vec(),
-        delay: Duration::ZERO,
-    };
-    let server = Server::start(vec![page, Step::json(200, SUCCESS)]);
-    let client = builder(&server).build().expect("client");
-    client
-        .execute(&GetToken)
-        .await
-        .expect("success on attempt 2");
-    assert_eq!(server.requests().len(), 2);
-
-    let server = Server::start(vec![Step::json(502, "bad gateway")]);
-    let client = builder(&server).build().expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
-    assert!(matches!(err, Error::Status { status: 502, .. }), "{err:?}");
-    assert_eq!(server.requests().len(), 4);
-
-    let server = Server::start(vec![Step::json(404, "not found")]);
-    let client = builder(&server).build().expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
-    assert!(matches!(err, Error::Status { status: 404, .. }), "{err:?}");
-    assert_eq!(server.requests().len(), 1);
-}
-
-#[tokio::test]
-async fn replies_that_do_not_decode_are_not_retried() {
-    let server = Server::start(vec![
-        Step::json(200, r#"{"unexpected":1}"#),
-        Step::json(200, SUCCESS),
-    ]);
-    let client = builder(&server).build().expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
-    assert!(matches!(err, Error::Decode { status: 200, .. }), "{err:?}");
-    assert_eq!(server.requests().len(), 1);
-}
-
-#[tokio::test]
-async fn a_connection_closed_after_sending_is_not_retried() {
-    // The server read the request, then hung up: it may have acted on it.
-    let server = Server::start(vec![Step::Close, Step::json(200, SUCCESS)]);
-    let client = builder(&server).build().expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
-    let Error::Transport { source } = &err else {
-        panic!("expected a transport error: {err:?}");
-    };
-    assert!(source.may_have_reached_server(), "{source:?}");
-    assert!(!err.is_retryable());
-    assert_eq!(server.requests().len(), 1);
-}
-
-/// Counts the attempts that reach the transport, and hands them to reqwest.
-struct Counting {
-    inner: ReqwestTransport,
-    sends: Arc<AtomicUsize>,
-}
-
-impl Transport for Counting {
-    fn send<'a>(
-        &'a self,
-        request: HttpRequest,
-    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
-        self.sends.fetch_add(1, Ordering::SeqCst);
-        self.inner.send(request)
-    }
-}
-
-#[tokio::test]
-async fn connection_refused_is_retried_up_to_max_attempts() {
-    topgen_runtime::client::install_crypto_provider();
-    let sends = Arc::new(AtomicUsize::new(0));
-    let client = Client::builder(APP_KEY, SECRET)
-        .endpoint(format!("http://127.0.0.1:{}/router/rest", closed_port()))
-        .retry(fast().with_max_attempts(3))
-        .transport(Counting {
-            inner: ReqwestTransport::new(reqwest_client()),
-            sends: sends.clone(),
-        })
-        .build()
-        .expect("client");
-    let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
-    assert_eq!(sends.load(Ordering::SeqCst), 3);
-    // Two waits: 20 ms and 40 ms.
-    assert!(started.elapsed() >= MS(60), "{:?}", started.elapsed());
-    let Error::Transport { source } = &err else {
-        panic!("expected a transport error: {err:?}");
-    };
-    assert_eq!(source.kind(), TransportErrorKind::Connect);
-    assert!(!source.may_have_reached_server());
-    assert!(err.is_retryable());
-    assert!(
-        err.to_string().starts_with("could not connect to TOP"),
-        "{err}"
-    );
-
-    // With the policy off, once.
-    sends.store(0, Ordering::SeqCst);
-    let err = client
-        .execute_with(&GetToken, &CallOptions::new().retry(RetryPolicy::none()))
-        .await
-        .unwrap_err();
-    assert!(matches!(err, Error::Transport { .. }), "{err:?}");
-    assert_eq!(sends.load(Ordering::SeqCst), 1);
-}
-
-fn reqwest_client() -> topgen_runtime::reqwest::Client {
-    topgen_runtime::client::install_crypto_provider();
-    topgen_runtime::reqwest::Client::builder()
-        .build()
-        .expect("reqwest client")
-}
-
-#[tokio::test]
-async fn retries_off_means_one_attempt_per_client_or_per_call() {
-    let isp = top_error(15, "isp.remote-service-error");
-    let server = Server::start(vec![Step::json(200, &isp), Step::json(200, SUCCESS)]);
-    let client = builder(&server)
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("client");
-    expect_top(client.execute(&GetToken).await);
-    assert_eq!(server.requests().len(), 1);
-    // A per-call policy overrides the client's: this call is retried.
-    client
-        .execute_with(&GetToken, &CallOptions::new().retry(fast()))
-        .await
-        .expect("success on the retry");
-    assert_eq!(server.requests().len(), 2);
+    fast_client(server, SECRET)
 }
 
 #[tokio::test]
@@ -323,7 +26,7 @@ async fn a_per_call_timeout_fires_within_its_bound_and_is_not_retried() {
     let client = builder(&server).build().expect("client");
     let started = Instant::now();
     let err = client
-        .execute_with(&GetToken, &CallOptions::new().timeout(MS(200)))
+        .execute_with(&GetToken::default(), &CallOptions::new().timeout(MS(200)))
         .await
         .unwrap_err();
     let elapsed = started.elapsed();
@@ -343,19 +46,12 @@ async fn a_per_call_timeout_fires_within_its_bound_and_is_not_retried() {
 #[tokio::test]
 async fn the_timeout_bounds_reading_the_body() {
     // Headers and half the body at once, then nothing for 5 s.
-    let head = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
-        SUCCESS.len()
-    );
-    let mut bytes = head.into_bytes();
-    bytes.extend_from_slice(&SUCCESS.as_bytes()[..SUCCESS.len() / 2]);
-    let server = Server::start(vec![Step::Raw {
-        bytes,
-        hold: Duration::from_secs(5),
-    }]);
+    let length = format!("Content-Length: {}\r\n", SUCCESS.len());
+    let half = &SUCCESS.as_bytes()[..SUCCESS.len() / 2];
+    let server = Server::start(vec![Step::stalled(&length, half)]);
     let client = builder(&server).timeout(MS(300)).build().expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     let elapsed = started.elapsed();
     assert!(
         elapsed >= MS(280) && elapsed < Duration::from_secs(2),
@@ -376,7 +72,7 @@ async fn a_deadline_bounds_the_whole_call() {
     let started = Instant::now();
     let e = expect_top(
         client
-            .execute_with(&GetToken, &CallOptions::new().deadline(MS(400)))
+            .execute_with(&GetToken::default(), &CallOptions::new().deadline(MS(400)))
             .await,
     );
     assert_eq!(e.code, 15);
@@ -398,7 +94,7 @@ async fn a_deadline_bounds_the_whole_call() {
         .expect("client");
     let started = Instant::now();
     let err = client
-        .execute_with(&GetToken, &CallOptions::new().deadline(MS(250)))
+        .execute_with(&GetToken::default(), &CallOptions::new().deadline(MS(250)))
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
@@ -422,7 +118,7 @@ fn big_success(size: usize) -> String {
 async fn a_body_over_the_limit_is_refused() {
     let server = Server::start(vec![Step::json(200, &big_success(2 * MIB))]);
     let client = builder(&server).max_body_size(MIB).build().expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { limit, status: 200 } if limit == MIB),
         "{err:?}"
@@ -438,25 +134,21 @@ async fn a_body_over_the_limit_is_refused() {
     // Just under the limit is fine.
     let server = Server::start(vec![Step::json(200, &big_success(MIB - 100))]);
     let client = builder(&server).max_body_size(MIB).build().expect("client");
-    let reply = client.execute(&GetToken).await.expect("under the limit");
+    let reply = client
+        .execute(&GetToken::default())
+        .await
+        .expect("under the limit");
     assert_eq!(reply.request_id.as_deref(), Some("rid-big"));
 }
 
 #[tokio::test]
 async fn an_announced_length_over_the_limit_is_refused_without_reading() {
     // The Content-Length says 2 MiB; 10 bytes come, then nothing for 5 s.
-    let bytes = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{{\"a\":\"bcd",
-        2 * MIB
-    )
-    .into_bytes();
-    let server = Server::start(vec![Step::Raw {
-        bytes,
-        hold: Duration::from_secs(5),
-    }]);
+    let length = format!("Content-Length: {}\r\n", 2 * MIB);
+    let server = Server::start(vec![Step::stalled(&length, br#"{"a":"bcd"#)]);
     let client = builder(&server).max_body_size(MIB).build().expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { status: 200, .. }),
         "{err:?}"
@@ -473,25 +165,23 @@ async fn a_chunked_body_without_a_length_is_cut_at_the_limit() {
     // No Content-Length: 2 MiB stream in, and the body never ends. Only counting while
     // reading stops it before the 3 s timeout.
     let chunk = vec![b'x'; 64 * 1024];
-    let mut bytes =
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
-            .to_vec();
+    let mut chunks = Vec::new();
     for _ in 0..32 {
-        bytes.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
-        bytes.extend_from_slice(&chunk);
-        bytes.extend_from_slice(b"\r\n");
+        chunks.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        chunks.extend_from_slice(&chunk);
+        chunks.extend_from_slice(b"\r\n");
     }
-    let server = Server::start(vec![Step::Raw {
-        bytes,
-        hold: Duration::from_secs(5),
-    }]);
+    let server = Server::start(vec![Step::stalled(
+        "Transfer-Encoding: chunked\r\n",
+        &chunks,
+    )]);
     let client = builder(&server)
         .max_body_size(MIB)
         .timeout(Duration::from_secs(3))
         .build()
         .expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { status: 200, .. }),
         "{err:?}"
@@ -503,12 +193,6 @@ async fn a_chunked_body_without_a_length_is_cut_at_the_limit() {
     );
 }
 
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    encoder.write_all(data).expect("gzip");
-    encoder.finish().expect("gzip")
-}
-
 #[tokio::test]
 async fn gzip_replies_count_after_inflation() {
     // 2 MiB that compress to a few KiB: the compressed size is under the limit, the
@@ -516,23 +200,19 @@ async fn gzip_replies_count_after_inflation() {
     // only counting the inflated bytes while reading stops it before the 3 s timeout.
     let compressed = gzip(big_success(2 * MIB).as_bytes());
     assert!(compressed.len() < 64 * 1024, "{}", compressed.len());
-    let mut bytes = format!(
-        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\n\r\n",
+    let headers = format!(
+        "Content-Encoding: gzip\r\nContent-Length: {}\r\n",
         compressed.len()
-    )
-    .into_bytes();
-    bytes.extend_from_slice(&compressed[..compressed.len() - 16]);
-    let server = Server::start(vec![Step::Raw {
-        bytes,
-        hold: Duration::from_secs(5),
-    }]);
+    );
+    let cut = &compressed[..compressed.len() - 16];
+    let server = Server::start(vec![Step::stalled(&headers, cut)]);
     let client = builder(&server)
         .max_body_size(MIB)
         .timeout(Duration::from_secs(3))
         .build()
         .expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(
         matches!(err, Error::BodyTooLarge { status: 200, .. }),
         "{err:?}"
@@ -544,15 +224,12 @@ async fn gzip_replies_count_after_inflation() {
     );
 
     // Inflated under the limit: decoded.
-    let step = Step::Reply {
-        status: 200,
-        headers: vec![("Content-Encoding", "gzip".to_owned())],
-        body: gzip(big_success(MIB / 2).as_bytes()),
-        delay: Duration::ZERO,
-    };
-    let server = Server::start(vec![step]);
+    let server = Server::start(vec![Step::json(200, &big_success(MIB / 2)).gzipped()]);
     let client = builder(&server).max_body_size(MIB).build().expect("client");
-    let reply = client.execute(&GetToken).await.expect("under the limit");
+    let reply = client
+        .execute(&GetToken::default())
+        .await
+        .expect("under the limit");
     assert_eq!(reply.request_id.as_deref(), Some("rid-big"));
     assert!(
         server.requests()[0]
@@ -573,7 +250,10 @@ async fn the_format_is_sent_and_decoded_per_client_and_per_call() {
         .format(Format::Xml)
         .build()
         .expect("client");
-    let reply = client.execute(&GetToken).await.expect("XML success");
+    let reply = client
+        .execute(&GetToken::default())
+        .await
+        .expect("XML success");
     let bucket = reply
         .result
         .and_then(|r| r.data)
@@ -593,7 +273,7 @@ async fn the_format_is_sent_and_decoded_per_client_and_per_call() {
         .expect("client");
     let reply = client
         .execute_with(
-            &GetToken,
+            &GetToken::default(),
             &CallOptions::new().format(Format::SimplifiedJson),
         )
         .await
@@ -615,7 +295,7 @@ async fn the_format_is_sent_and_decoded_per_client_and_per_call() {
         .build()
         .expect("client");
     client
-        .execute(&GetToken)
+        .execute(&GetToken::default())
         .await
         .expect("success on attempt 2");
     assert_eq!(server.requests().len(), 2);
@@ -623,57 +303,6 @@ async fn the_format_is_sent_and_decoded_per_client_and_per_call() {
 
 // ---------------------------------------------------------------------------------------
 // A custom transport
-
-/// An in-memory TOP: records each request and answers from a script; counts its timer uses.
-#[derive(Clone, Default)]
-struct InMemory {
-    script: Arc<Mutex<Vec<Result<HttpResponse, TransportErrorKind>>>>,
-    seen: Arc<Mutex<Vec<HttpRequest>>>,
-    sleeps: Arc<Mutex<Vec<Duration>>>,
-}
-
-impl InMemory {
-    fn new(script: Vec<Result<HttpResponse, TransportErrorKind>>) -> Self {
-        InMemory {
-            script: Arc::new(Mutex::new(script)),
-            ..InMemory::default()
-        }
-    }
-
-    fn seen(&self) -> Vec<HttpRequest> {
-        self.seen.lock().expect("lock").clone()
-    }
-}
-
-impl Transport for InMemory {
-    fn send<'a>(
-        &'a self,
-        request: HttpRequest,
-    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
-        let url = request.url.clone();
-        self.seen.lock().expect("lock").push(request);
-        let next = {
-            let mut script = self.script.lock().expect("lock");
-            if script.len() > 1 {
-                script.remove(0)
-            } else {
-                script[0].clone()
-            }
-        };
-        Box::pin(async move {
-            // A careless transport: its errors quote the whole URL.
-            next.map_err(|kind| TransportError::new(kind, format!("failed to post {url}")))
-        })
-    }
-
-    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
-        // Timers for the attempt timeout are long; record only the retry waits.
-        if duration < Duration::from_secs(1) {
-            self.sleeps.lock().expect("lock").push(duration);
-        }
-        Box::pin(tokio::time::sleep(duration))
-    }
-}
 
 #[tokio::test]
 async fn a_custom_transport_is_used_end_to_end() {
@@ -692,7 +321,10 @@ async fn a_custom_transport_is_used_end_to_end() {
         .build()
         .expect("client");
     let reply = client
-        .execute_with(&GetToken, &CallOptions::new().session("in-memory-session"))
+        .execute_with(
+            &GetToken::default(),
+            &CallOptions::new().session("in-memory-session"),
+        )
         .await
         .expect("success on attempt 2");
     assert_eq!(reply.request_id.as_deref(), Some("rid-ok"));
@@ -717,7 +349,7 @@ async fn a_custom_transport_is_used_end_to_end() {
         );
     }
     // The retry waited on the transport's own timer.
-    assert_eq!(*transport.sleeps.lock().expect("lock"), [MS(20)]);
+    assert_eq!(transport.sleeps(), [MS(20)]);
 }
 
 #[tokio::test]
@@ -737,7 +369,7 @@ async fn custom_transport_errors_are_classified_and_scrubbed() {
             .build()
             .expect("client");
         let err = client
-            .execute_with(&GetToken, &CallOptions::new().session(session))
+            .execute_with(&GetToken::default(), &CallOptions::new().session(session))
             .await
             .unwrap_err();
         assert_eq!(transport.seen().len(), attempts, "{kind:?}");
@@ -777,7 +409,7 @@ async fn the_client_bounds_a_transport_that_ignores_timeout_and_limit() {
         .build()
         .expect("client");
     let started = Instant::now();
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
     assert!(
         started.elapsed() < Duration::from_secs(2),
@@ -792,7 +424,7 @@ async fn the_client_bounds_a_transport_that_ignores_timeout_and_limit() {
         .max_body_size(1024)
         .build()
         .expect("client");
-    let err = client.execute(&GetToken).await.unwrap_err();
+    let err = client.execute(&GetToken::default()).await.unwrap_err();
     assert!(
         matches!(
             err,

@@ -112,7 +112,7 @@ fn no_secret_reaches_the_logs_or_the_errors() {
     let mut errors: Vec<Error> = Vec::new();
     runtime.block_on(async {
         let reply = client
-            .execute_with(&GetToken, &options)
+            .execute_with(&GetToken::default(), &options)
             .await
             .expect("success on attempt 2");
         let token = reply.result.and_then(|r| r.data).expect("data");
@@ -127,22 +127,34 @@ fn no_secret_reaches_the_logs_or_the_errors() {
             "{debug}"
         );
 
-        let top = client.execute_with(&GetToken, &options).await.unwrap_err();
+        let top = client
+            .execute_with(&GetToken::default(), &options)
+            .await
+            .unwrap_err();
         assert!(matches!(&top, Error::Top(e) if e.code == 50), "{top:?}");
         errors.push(top);
 
-        let decode = client.execute_with(&GetToken, &options).await.unwrap_err();
+        let decode = client
+            .execute_with(&GetToken::default(), &options)
+            .await
+            .unwrap_err();
         assert!(matches!(decode, Error::Decode { .. }), "{decode:?}");
         errors.push(decode);
 
-        let status = client.execute_with(&GetToken, &options).await.unwrap_err();
+        let status = client
+            .execute_with(&GetToken::default(), &options)
+            .await
+            .unwrap_err();
         assert!(
             matches!(status, Error::Status { status: 502, .. }),
             "{status:?}"
         );
         errors.push(status);
 
-        let too_large = client.execute_with(&GetToken, &options).await.unwrap_err();
+        let too_large = client
+            .execute_with(&GetToken::default(), &options)
+            .await
+            .unwrap_err();
         assert!(
             matches!(too_large, Error::BodyTooLarge { .. }),
             "{too_large:?}"
@@ -151,7 +163,7 @@ fn no_secret_reaches_the_logs_or_the_errors() {
 
         let timeout = client
             .execute_with(
-                &GetToken,
+                &GetToken::default(),
                 &options.clone().timeout(Duration::from_millis(200)),
             )
             .await
@@ -166,7 +178,7 @@ fn no_secret_reaches_the_logs_or_the_errors() {
             .build()
             .expect("client");
         let refused = unreachable
-            .execute_with(&GetToken, &options)
+            .execute_with(&GetToken::default(), &options)
             .await
             .unwrap_err();
         assert!(matches!(refused, Error::Transport { .. }), "{refused:?}");

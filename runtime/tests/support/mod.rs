@@ -1,23 +1,33 @@
-//! Shared by the fault tests: a scripted HTTP/1.1 responder on 127.0.0.1 and a generated-style
-//! request. The responder runs on its own thread (its own tokio runtime), so blocking clients
-//! can call it too; the n-th request it reads gets the n-th step of its script (the last step
-//! repeats). It records every request with the time it arrived.
+//! Shared by the tests that call over real HTTP: a scripted HTTP/1.1 responder on 127.0.0.1
+//! and a generated-style request. The responder runs on its own thread (its own tokio
+//! runtime), so blocking clients can call it too; the n-th request it reads gets the n-th step
+//! of its script (the last step repeats). It records every request with the time it arrived,
+//! and counts the connections it accepted.
 
 #![allow(dead_code)] // Each test file uses a different part.
 
+use std::io::Write;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use topgen_runtime::__private::sign::sign;
-use topgen_runtime::{Error, ParamError, Params, Request, Secret, SignMethod};
+use topgen_runtime::transport::{
+    BoxFuture, HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind,
+};
+use topgen_runtime::{
+    Client, ClientBuilder, Error, FileItem, ParamError, Params, Request, RetryPolicy, Secret,
+    SignMethod,
+};
 
 pub const APP_KEY: &str = "12345678";
 
 /// One request as the server read it.
 #[derive(Debug, Clone)]
 pub struct Recorded {
+    pub method: String,
     pub target: String,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -50,12 +60,22 @@ impl Recorded {
 
     /// Checks the sign against the received params (query and form body) and returns it.
     pub fn assert_signed(&self, secret: &str, method: SignMethod) -> String {
+        self.assert_signed_with(secret, method, &decode_form(&self.body))
+    }
+
+    /// Checks the sign against the received query and these text params (a multipart body's
+    /// text parts, say) and returns it.
+    pub fn assert_signed_with(
+        &self,
+        secret: &str,
+        method: SignMethod,
+        text_params: &[(String, String)],
+    ) -> String {
         let query = self.query();
-        let form = decode_form(&self.body);
         let sent = self.param("sign").expect("a sign");
         let signed: Vec<(&str, &str)> = query
             .iter()
-            .chain(&form)
+            .chain(text_params)
             .filter(|(k, _)| k != "sign")
             .map(|(k, v)| (k.as_str(), v.as_str()))
             .collect();
@@ -85,56 +105,66 @@ pub enum Step {
 }
 
 impl Step {
-    pub fn json(status: u16, body: &str) -> Step {
+    /// A reply of `status` with this `Content-Type` and body, at once.
+    pub fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Step {
         Step::Reply {
             status,
-            headers: vec![("Content-Type", "application/json;charset=UTF-8".to_owned())],
-            body: body.as_bytes().to_vec(),
+            headers: vec![("Content-Type", content_type.to_owned())],
+            body: body.into(),
             delay: Duration::ZERO,
         }
     }
 
-    pub fn with_delay(self, d: Duration) -> Step {
-        match self {
-            Step::Reply {
-                status,
-                headers,
-                body,
-                ..
-            } => Step::Reply {
-                status,
-                headers,
-                body,
-                delay: d,
-            },
-            other => other,
+    pub fn json(status: u16, body: &str) -> Step {
+        Step::new(status, "application/json;charset=UTF-8", body)
+    }
+
+    pub fn with_delay(mut self, d: Duration) -> Step {
+        if let Step::Reply { delay, .. } = &mut self {
+            *delay = d;
+        }
+        self
+    }
+
+    pub fn with_header(mut self, name: &'static str, value: &str) -> Step {
+        if let Step::Reply { headers, .. } = &mut self {
+            headers.push((name, value.to_owned()));
+        }
+        self
+    }
+
+    /// A JSON 200 head with these header lines (each ending in CRLF), the start of a body,
+    /// then nothing for 5 s: a reply that never ends.
+    pub fn stalled(headers: &str, body_start: &[u8]) -> Step {
+        let mut bytes =
+            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{headers}\r\n")
+                .into_bytes();
+        bytes.extend_from_slice(body_start);
+        Step::Raw {
+            bytes,
+            hold: Duration::from_secs(5),
         }
     }
 
-    pub fn with_header(self, name: &'static str, value: &str) -> Step {
-        match self {
-            Step::Reply {
-                status,
-                mut headers,
-                body,
-                delay,
-            } => {
-                headers.push((name, value.to_owned()));
-                Step::Reply {
-                    status,
-                    headers,
-                    body,
-                    delay,
-                }
-            }
-            other => other,
+    /// The body gzip-compressed, with `Content-Encoding: gzip`.
+    pub fn gzipped(mut self) -> Step {
+        if let Step::Reply { body, .. } = &mut self {
+            *body = gzip(body);
         }
+        self.with_header("Content-Encoding", "gzip")
     }
+}
+
+pub fn gzip(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    encoder.write_all(data).expect("gzip");
+    encoder.finish().expect("gzip")
 }
 
 pub struct Server {
     pub endpoint: String,
     requests: Arc<Mutex<Vec<Recorded>>>,
+    connections: Arc<AtomicUsize>,
 }
 
 impl Server {
@@ -146,7 +176,8 @@ impl Server {
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         std_listener.set_nonblocking(true).expect("nonblocking");
         let addr = std_listener.local_addr().expect("addr");
-        let recorded = requests.clone();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let (recorded, accepted) = (requests.clone(), connections.clone());
         std::thread::spawn(move || {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -156,6 +187,7 @@ impl Server {
                 let listener = TcpListener::from_std(std_listener).expect("listener");
                 let script = Arc::new(script);
                 while let Ok((stream, _)) = listener.accept().await {
+                    accepted.fetch_add(1, Ordering::SeqCst);
                     let (recorded, script) = (recorded.clone(), script.clone());
                     tokio::spawn(async move {
                         let _ = serve(stream, recorded, script).await;
@@ -166,11 +198,17 @@ impl Server {
         Server {
             endpoint: format!("http://{addr}/router/rest"),
             requests,
+            connections,
         }
     }
 
     pub fn requests(&self) -> Vec<Recorded> {
         self.requests.lock().expect("lock").clone()
+    }
+
+    /// The connections accepted so far.
+    pub fn connections(&self) -> usize {
+        self.connections.load(Ordering::SeqCst)
     }
 }
 
@@ -190,13 +228,9 @@ async fn serve(
     };
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     let mut lines = head.split("\r\n");
-    let target = lines
-        .next()
-        .unwrap_or("")
-        .split(' ')
-        .nth(1)
-        .unwrap_or("")
-        .to_owned();
+    let mut request_line = lines.next().unwrap_or("").split(' ');
+    let method = request_line.next().unwrap_or("").to_owned();
+    let target = request_line.next().unwrap_or("").to_owned();
     let headers: Vec<(String, String)> = lines
         .filter_map(|l| l.split_once(':'))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_owned()))
@@ -216,6 +250,7 @@ async fn serve(
         let mut requests = recorded.lock().expect("lock");
         let index = requests.len().min(script.len() - 1);
         requests.push(Recorded {
+            method,
             target,
             headers,
             body,
@@ -264,6 +299,81 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 
+// ---------------------------------------------------------------------------------------
+// Clients and transports
+
+pub const MS: fn(u64) -> Duration = Duration::from_millis;
+
+/// Fast retries, so the tests do not wait long: 4 attempts, 20 ms, 40 ms, 80 ms.
+pub fn fast() -> RetryPolicy {
+    RetryPolicy::default()
+        .with_base_delay(MS(20))
+        .with_jitter(0.0)
+}
+
+/// A client for `server`'s endpoint with `fast` retries.
+pub fn fast_client(server: &Server, secret: &str) -> ClientBuilder {
+    Client::builder(APP_KEY, secret)
+        .endpoint(&server.endpoint)
+        .retry(fast())
+}
+
+/// An in-memory TOP: records each request and answers from a script; counts its timer uses.
+#[derive(Clone, Default)]
+pub struct InMemory {
+    script: Arc<Mutex<Vec<Result<HttpResponse, TransportErrorKind>>>>,
+    seen: Arc<Mutex<Vec<HttpRequest>>>,
+    sleeps: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl InMemory {
+    pub fn new(script: Vec<Result<HttpResponse, TransportErrorKind>>) -> Self {
+        InMemory {
+            script: Arc::new(Mutex::new(script)),
+            ..InMemory::default()
+        }
+    }
+
+    pub fn seen(&self) -> Vec<HttpRequest> {
+        self.seen.lock().expect("lock").clone()
+    }
+
+    /// The retry waits it was asked for (timers under a second).
+    pub fn sleeps(&self) -> Vec<Duration> {
+        self.sleeps.lock().expect("lock").clone()
+    }
+}
+
+impl Transport for InMemory {
+    fn send<'a>(
+        &'a self,
+        request: HttpRequest,
+    ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
+        let url = request.url.clone();
+        self.seen.lock().expect("lock").push(request);
+        let next = {
+            let mut script = self.script.lock().expect("lock");
+            if script.len() > 1 {
+                script.remove(0)
+            } else {
+                script[0].clone()
+            }
+        };
+        Box::pin(async move {
+            // A careless transport: its errors quote the whole URL.
+            next.map_err(|kind| TransportError::new(kind, format!("failed to post {url}")))
+        })
+    }
+
+    fn sleep(&self, duration: Duration) -> BoxFuture<'static, ()> {
+        // Timers for the attempt timeout are long; record only the retry waits.
+        if duration < Duration::from_secs(1) {
+            self.sleeps.lock().expect("lock").push(duration);
+        }
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
 /// A port with nothing listening on it.
 pub fn closed_port() -> u16 {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -302,18 +412,39 @@ pub struct OssToken {
     pub access_key_secret: Option<Secret>,
     pub security_token: Option<Secret>,
     pub bucket_name: Option<String>,
+    pub expiration_time: Option<topgen_runtime::DateTime>,
 }
 
 ::topgen_runtime::decoded_struct!(OssToken {
     access_key_secret: (0, "access_key_secret", field),
     security_token: (1, "security_token", field),
     bucket_name: (2, "bucket_name", field),
+    expiration_time: (3, "expiration_time", field),
 });
 
 impl topgen_runtime::__private::de::Object for OssToken {}
 
-/// `taobao.wdk.iot.wombat.common.gettoken`; needs no session.
-pub struct GetToken;
+/// `taobao.wdk.iot.wombat.common.gettoken`; needs no session. `GetToken::default()` asks
+/// for robot `xxxxx`, without an image.
+pub struct GetToken {
+    pub robot_sn: String,
+    pub image: Option<FileItem>,
+}
+
+impl GetToken {
+    pub fn new(robot_sn: &str) -> Self {
+        GetToken {
+            robot_sn: robot_sn.to_owned(),
+            image: None,
+        }
+    }
+}
+
+impl Default for GetToken {
+    fn default() -> Self {
+        GetToken::new("xxxxx")
+    }
+}
 
 impl Request for GetToken {
     type Response = TokenResponse;
@@ -323,7 +454,27 @@ impl Request for GetToken {
 
     fn encode(&self, params: &mut Params) -> Result<(), ParamError> {
         params.push("merchant_code", "HM");
-        params.push_required("robot_sn", "xxxxx")
+        Params::check_max_length("robot_sn", &self.robot_sn, 64)?;
+        params.push_required("robot_sn", &self.robot_sn)?;
+        if let Some(image) = &self.image {
+            params.push_file("image", image);
+        }
+        Ok(())
+    }
+}
+
+/// `taobao.trade.fullinfo.get`: an API that needs a session.
+pub struct TradeGet;
+
+impl Request for TradeGet {
+    type Response = TokenResponse;
+    const METHOD: &'static str = "taobao.trade.fullinfo.get";
+    const RESPONSE_KEY: &'static str = "trade_fullinfo_get_response";
+    const REQUIRES_SESSION: bool = true;
+
+    fn encode(&self, params: &mut Params) -> Result<(), ParamError> {
+        params.push("tid", &42_i64);
+        Ok(())
     }
 }
 
