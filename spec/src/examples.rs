@@ -19,7 +19,7 @@
 //! catalog, each with a JSON and an XML example of every field (4 MB in all), takes about
 //! 0.4 s in a release build.
 //!
-//! What "fits" follows the runtime's lenient decoding (`topgen_runtime::de`): numbers and
+//! What "fits" follows the runtime's lenient decoding (`topgen_runtime`'s `de`): numbers and
 //! booleans may be text, dates may be text or epoch milliseconds, lists may be bare or
 //! wrapped, `null` and empty XML elements are absence. Where the two could disagree this side
 //! is the stricter one, so an example that passes here is one the generated test can check.

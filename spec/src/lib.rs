@@ -6,8 +6,9 @@
 //! - [`spec`]: the format, read with serde into [`Spec`];
 //! - [`load`]: reading a file, with line:column and the field path in every [`Error`];
 //! - [`model`]: the checks beyond the YAML shape, resolving a spec into an [`model::Api`]
-//!   with Rust names; TOP's own rules ([`model::response_key`], [`model::Scalar`] — the
-//!   types TOP names, and [`model::looks_secret`]) live there;
+//!   with Rust names;
+//! - [`rules`]: TOP's naming rules — the reply key of a method, TOP-shaped method names, which
+//!   field names hold secrets;
 //! - [`sanitize`]: turning TOP's wire names into Rust identifiers;
 //! - [`examples`]: a spec's reply examples checked against the spec itself, without
 //!   compiling anything;
@@ -16,7 +17,8 @@
 //!   `topgen-testkit` compares a decoded value with).
 //!
 //! The default feature `load` brings the spec files (format, loading, model, fit check);
-//! without it the crate is [`scalar`], [`tree`] and [`Error`] alone.
+//! without it the crate is [`rules`], [`scalar`], [`tree`] and [`Error`] alone, with no
+//! dependency beyond serde, serde_json and quick-xml.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -27,6 +29,7 @@ pub mod examples;
 pub mod load;
 #[cfg(feature = "load")]
 pub mod model;
+pub mod rules;
 #[cfg(feature = "load")]
 pub mod sanitize;
 pub mod scalar;

@@ -8,6 +8,8 @@ use crate::error::Error;
 use crate::sanitize::{self, Scope};
 use crate::spec::{self, Spec};
 
+use crate::rules::check_method;
+pub use crate::rules::{looks_secret, response_key};
 pub use crate::scalar::Scalar;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -244,40 +246,6 @@ fn renumber_fields(fields: &mut [Field], renumber: &[usize]) {
     }
 }
 
-/// `<name>_response`: dots → underscores, only a leading `taobao.` removed.
-pub fn response_key(method: &str) -> String {
-    let base = method.strip_prefix("taobao.").unwrap_or(method);
-    format!("{}_response", base.replace('.', "_"))
-}
-
-/// TOP method names: dot-separated words of ASCII letters, digits and `_`; a `-` may join
-/// letters or digits inside a word, as in the dated versions of the aliyuncs APIs
-/// (`account.aliyuncs.com.CreateAliyunAccount.2013-07-01`). TOP and the official SDKs send
-/// the name as it is.
-fn check_method(name: &str) -> Result<(), String> {
-    let word_ok = |part: &str| {
-        let bytes = part.as_bytes();
-        !part.is_empty()
-            && bytes
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
-            && bytes.iter().enumerate().all(|(i, &b)| {
-                b != b'-'
-                    || (i > 0
-                        && i + 1 < bytes.len()
-                        && bytes[i - 1].is_ascii_alphanumeric()
-                        && bytes[i + 1].is_ascii_alphanumeric())
-            })
-    };
-    if !name.is_empty() && name.split('.').all(word_ok) {
-        Ok(())
-    } else {
-        Err(format!(
-            "invalid API name {name:?}: expected dot-separated ASCII words of letters, digits and `_` (a `-` only between letters or digits), such as `taobao.trade.fullinfo.get` or `account.aliyuncs.com.CreateApp.2013-07-01`"
-        ))
-    }
-}
-
 impl Resolver<'_> {
     fn invalid(&self, field: &str, message: String) -> Error {
         Error::Invalid {
@@ -482,79 +450,9 @@ impl Resolver<'_> {
     }
 }
 
-/// Names of String fields that hold secrets unless the spec says otherwise.
-pub fn looks_secret(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
-    n.contains("secret")
-        || n.contains("password")
-        || n.contains("passwd")
-        || n.ends_with("token")
-        || n == "session"
-        || n.ends_with("_session")
-        || n.contains("private_key")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn response_keys() {
-        assert_eq!(
-            response_key("taobao.wdk.iot.wombat.common.gettoken"),
-            "wdk_iot_wombat_common_gettoken_response"
-        );
-        assert_eq!(
-            response_key("alibaba.aliqin.fc.sms.num.send"),
-            "alibaba_aliqin_fc_sms_num_send_response"
-        );
-        // The aliyuncs APIs keep their case and the `-` of their dated version.
-        assert_eq!(
-            response_key("account.aliyuncs.com.CreateAliyunAccount.2013-07-01"),
-            "account_aliyuncs_com_CreateAliyunAccount_2013-07-01_response"
-        );
-        // Only a leading `taobao.` goes.
-        assert_eq!(
-            response_key("alibaba.taobao.x.get"),
-            "alibaba_taobao_x_get_response"
-        );
-        assert_eq!(response_key("taobao.taobao.y"), "taobao_y_response");
-        assert_eq!(response_key("tmall.item.get"), "tmall_item_get_response");
-        assert_eq!(
-            response_key("m-kvstore.aliyuncs.com.DescribeRegions.2015-03-01"),
-            "m-kvstore_aliyuncs_com_DescribeRegions_2015-03-01_response"
-        );
-    }
-
-    #[test]
-    fn method_names() {
-        for good in [
-            "taobao.trade.fullinfo.get",
-            "alibaba.aliqin.fc.iot.cardInfo",
-            "account.aliyuncs.com.CreateAliyunAccount.2013-07-01",
-            "m-kvstore.aliyuncs.com.DescribeRegions.2015-03-01",
-            "push.aliyuncs.com.push.20150518",
-            "a_b.c",
-        ] {
-            assert_eq!(check_method(good), Ok(()), "{good}");
-        }
-        for bad in [
-            "",
-            ".",
-            "taobao..get",
-            "taobao.get.",
-            "taobao.-get",
-            "taobao.get-",
-            "taobao.a--b",
-            "taobao.a_-b",
-            "taobao.a b",
-            "taobao.a/b",
-            "淘宝.get",
-        ] {
-            let e = check_method(bad).unwrap_err();
-            assert!(e.contains("invalid API name"), "{bad}: {e}");
-        }
-    }
 
     fn dashed_spec() -> Spec {
         Spec {
@@ -624,22 +522,6 @@ mod tests {
         );
         for ident in [&api.module, &api.request_name, &api.response_name] {
             syn::parse_str::<syn::Ident>(ident).unwrap_or_else(|e| panic!("{ident}: {e}"));
-        }
-    }
-
-    #[test]
-    fn secret_names() {
-        for s in [
-            "access_key_secret",
-            "security_token",
-            "session",
-            "password",
-            "accessToken",
-        ] {
-            assert!(looks_secret(s), "{s}");
-        }
-        for s in ["access_key_id", "m_request_id", "token_type", "scene"] {
-            assert!(!looks_secret(s), "{s}");
         }
     }
 }
