@@ -368,7 +368,8 @@ impl StdError for TransportError {
     }
 }
 
-/// The default [`Transport`]: a [`reqwest::Client`].
+/// The default [`Transport`]: a
+/// [`reqwest::Client`](https://docs.rs/reqwest/0.13/reqwest/struct.Client.html).
 ///
 /// It sets the attempt's total timeout on each request, refuses a body whose
 /// `Content-Length` is over the limit before reading it, and otherwise reads the body chunk
@@ -380,7 +381,7 @@ pub struct ReqwestTransport {
 
 impl ReqwestTransport {
     /// Sends with `client`. Its connect timeout is its own: build it with
-    /// [`reqwest::ClientBuilder::connect_timeout`].
+    /// [`reqwest::ClientBuilder::connect_timeout`](https://docs.rs/reqwest/0.13/reqwest/struct.ClientBuilder.html#method.connect_timeout).
     pub fn new(client: reqwest::Client) -> Self {
         ReqwestTransport { client }
     }

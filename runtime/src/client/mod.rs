@@ -24,7 +24,7 @@
 //!
 //! # Logs
 //!
-//! Calls are traced with the [`tracing`] crate: a span `top.call` (fields `method`, `format`,
+//! Calls are traced with the [`tracing`](https://docs.rs/tracing/0.1) crate: a span `top.call` (fields `method`, `format`,
 //! `sign_method`) around the call, a span `top.attempt` (field `attempt`, from 1) around each
 //! attempt, and one event per attempt with the outcome: `status`, `request_id`, TOP's `code`
 //! and `sub_code`, the `error` (its `Display`, which never holds a secret), whether it is
