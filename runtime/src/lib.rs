@@ -23,7 +23,7 @@
 //! - the HTTP stack is a [`Transport`] ([`transport`]): reqwest by default, anything else
 //!   through [`ClientBuilder::transport`];
 //! - with the `blocking` feature, `blocking::Client` calls from synchronous code;
-//! - calls are traced with [`tracing`] (spans `top.call` and `top.attempt`, one event per
+//! - calls are traced with [`tracing`](https://docs.rs/tracing/0.1) (spans `top.call` and `top.attempt`, one event per
 //!   attempt), never with a secret, the sign or the URL's query.
 //!
 //! Generated types also implement `Serialize`, writing TOP's own text forms; their tests check
@@ -37,7 +37,8 @@
 //! `Debug` or `Display`, and error messages quote at most a short, redacted prefix of a reply.
 //!
 //! The crates generated code relies on are re-exported ([`serde`], [`serde_json`],
-//! [`chrono`], [`rust_decimal`], [`reqwest`]), so a generated crate depends on this crate
+//! [`chrono`], [`rust_decimal`](https://docs.rs/rust_decimal/1),
+//! [`reqwest`](https://docs.rs/reqwest/0.13)), so a generated crate depends on this crate
 //! alone.
 
 #![deny(missing_docs)]

@@ -8,6 +8,7 @@ use std::fmt;
 
 use crate::file::FileItem;
 use crate::params::Params;
+use crate::redact::is_sensitive_key;
 use crate::secret::Secret;
 use crate::sign::{SignMethod, is_blank, sign_pairs};
 
@@ -52,7 +53,8 @@ impl fmt::Debug for CallContext<'_> {
 
 /// A signed, encoded request ready to send.
 ///
-/// `Debug` redacts the session and prints the body's param names, not their values.
+/// `Debug` redacts the session and the sign (the keys the runtime redacts everywhere) and
+/// prints the body's param names, not their values.
 #[derive(Clone, PartialEq, Eq)]
 pub struct PreparedRequest {
     /// The system params, `sign` last: `method, app_key, sign_method, timestamp, v, format`,
@@ -84,7 +86,11 @@ impl fmt::Debug for PreparedRequest {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_list()
                     .entries(self.0.iter().map(|(k, v)| {
-                        let shown = if *k == "session" { "***" } else { v.as_str() };
+                        let shown = if is_sensitive_key(k) {
+                            "***"
+                        } else {
+                            v.as_str()
+                        };
                         (*k, shown)
                     }))
                     .finish()
@@ -369,6 +375,13 @@ mod tests {
         let debug = format!("{prepared:?}");
         assert!(!debug.contains(session.expose_secret()), "{debug}");
         assert!(debug.contains(r#"("session", "***")"#), "{debug}");
+        // The sign too: with the query it would let the call be replayed.
+        assert!(
+            !debug.contains("9B576E7601DD8ADE6EC654135EF7855C"),
+            "{debug}"
+        );
+        assert!(debug.contains(r#"("sign", "***")"#), "{debug}");
+        assert!(debug.contains(r#"("sign_method", "md5")"#), "{debug}");
         assert!(!debug.contains("xxxxx"), "{debug}");
         assert!(debug.contains("robot_sn"), "{debug}");
         let ctx_debug = format!("{:?}", ctx(&secret, Some(&session)));

@@ -39,6 +39,8 @@ use std::time::Duration;
 
 use reqwest::header::{ACCEPT, CONTENT_TYPE, HeaderName, HeaderValue};
 
+use crate::redact::Known;
+
 /// A boxed, `Send` future: what [`Transport`] methods return.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
@@ -281,32 +283,16 @@ impl TransportError {
         Self::new(kind, e)
     }
 
-    /// Replaces every occurrence of `needles` in the cause chain by `***`. If any was found,
-    /// the cause is replaced by its scrubbed text (the original error object is dropped, so
-    /// nothing can print it); otherwise it is kept as it was.
-    pub(crate) fn scrub(mut self, needles: &[&str]) -> Self {
+    /// Redacts what `known` says about the call from the cause chain ([`Known::redact`]: the
+    /// URL and query as wholes, the values of secret keys, Bearer tokens, and the call's
+    /// secret values when long enough). If that changes the chain's text (`Display` or
+    /// `Debug`), the cause is replaced by its redacted `Display` text (the original error
+    /// object is dropped, so nothing can print it); otherwise it is kept as it was.
+    pub(crate) fn scrub(mut self, known: &Known<'_>) -> Self {
         let Some(source) = &self.source else {
             return self;
         };
-        let mut chain = String::new();
-        let mut cause: Option<&(dyn StdError + 'static)> = Some(source.as_ref());
-        let mut first = true;
-        while let Some(c) = cause {
-            if !first {
-                chain.push_str(": ");
-            }
-            first = false;
-            chain.push_str(&c.to_string());
-            chain.push_str(&format!(" {c:?}"));
-            cause = c.source();
-        }
-        let needles: Vec<&str> = needles
-            .iter()
-            .copied()
-            .filter(|n| !n.trim().is_empty())
-            .collect();
-        if needles.iter().any(|n| chain.contains(n)) {
-            // Rebuild the Display chain only (the Debug forms were for the search).
+        let chain = |with_debug: bool| {
             let mut text = String::new();
             let mut cause: Option<&(dyn StdError + 'static)> = Some(source.as_ref());
             while let Some(c) = cause {
@@ -314,14 +300,17 @@ impl TransportError {
                     text.push_str(": ");
                 }
                 text.push_str(&c.to_string());
+                if with_debug {
+                    text.push_str(&format!(" {c:?}"));
+                }
                 cause = c.source();
             }
-            // Longest first, so a needle inside another is not left half-replaced.
-            let mut sorted = needles;
-            sorted.sort_by_key(|n| std::cmp::Reverse(n.len()));
-            for needle in sorted {
-                text = text.replace(needle, "***");
-            }
+            text
+        };
+        let searched = chain(true);
+        if known.redact(&searched) != searched {
+            // The Display chain only (the Debug forms were for the search).
+            let text = known.redact(&chain(false));
             self.source = Some(Box::new(Message(text)));
         }
         self
@@ -379,7 +368,8 @@ impl StdError for TransportError {
     }
 }
 
-/// The default [`Transport`]: a [`reqwest::Client`].
+/// The default [`Transport`]: a
+/// [`reqwest::Client`](https://docs.rs/reqwest/0.13/reqwest/struct.Client.html).
 ///
 /// It sets the attempt's total timeout on each request, refuses a body whose
 /// `Content-Length` is over the limit before reading it, and otherwise reads the body chunk
@@ -391,7 +381,7 @@ pub struct ReqwestTransport {
 
 impl ReqwestTransport {
     /// Sends with `client`. Its connect timeout is its own: build it with
-    /// [`reqwest::ClientBuilder::connect_timeout`].
+    /// [`reqwest::ClientBuilder::connect_timeout`](https://docs.rs/reqwest/0.13/reqwest/struct.ClientBuilder.html#method.connect_timeout).
     pub fn new(client: reqwest::Client) -> Self {
         ReqwestTransport { client }
     }
@@ -673,19 +663,25 @@ mod tests {
             }
         }
         let url = "http://h/router/rest?session=SESS-1&sign=ABCDEF";
-        let inner = std::io::Error::other(format!("cannot reach {url}"));
-        let e = TransportError::other(Outer(inner)).scrub(&[url, "SESS-1", "ABCDEF", ""]);
+        let query = "session=SESS-1&sign=ABCDEF";
+        let known = Known {
+            wholes: [url, query],
+            values: ["SESSION-LONG-1", "SIGN-LONG-ABCDEF", ""],
+        };
+        let inner = std::io::Error::other(format!(
+            "cannot reach {url}; sent {query}; then SESSION-LONG-1 and SIGN-LONG-ABCDEF"
+        ));
+        let e = TransportError::other(Outer(inner)).scrub(&known);
         let text = format!("{e} {e:?}");
-        assert!(
-            !text.contains("SESS-1") && !text.contains("ABCDEF"),
-            "{text}"
-        );
+        for secret in ["SESS-1", "ABCDEF", "SESSION-LONG-1"] {
+            assert!(!text.contains(secret), "{secret}: {text}");
+        }
         assert_eq!(
             e.to_string(),
-            "HTTP transport to TOP failed: outer failed: cannot reach ***"
+            "HTTP transport to TOP failed: outer failed: cannot reach ***; sent ***; then *** and ***"
         );
         // Nothing to scrub: the original cause is kept (and can be downcast).
-        let e = TransportError::other(std::io::Error::other("reset")).scrub(&["SESS-1"]);
+        let e = TransportError::other(std::io::Error::other("reset")).scrub(&known);
         let source = StdError::source(&e).expect("a source");
         assert!(source.downcast_ref::<std::io::Error>().is_some());
     }

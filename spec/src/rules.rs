@@ -35,16 +35,32 @@ pub fn check_method(name: &str) -> Result<(), String> {
     }
 }
 
-/// Names of String fields that hold secrets unless the spec says otherwise.
+/// Names of fields and params that hold secrets: ASCII case-insensitively, containing
+/// `secret`, `password`, `passwd` or `private_key`/`privatekey`; ending in `token`,
+/// `credential(s)`, `session_key`/`sessionkey` or `authorization`; or `session` itself or
+/// ending in `_session`.
+///
+/// The one rule for secret names: the generator makes such String fields
+/// `topgen_runtime::Secret` (unless the spec says otherwise), the importers
+/// mark them `sensitive`, and the runtime redacts the values of such keys, whatever their shape,
+/// from every text it quotes (error messages, logs, `Debug`). The runtime also hides the
+/// request's `sign` param there, which is not a secret name: a reply field named `sign` is
+/// not a credential, but the sign of a request lets its query be replayed.
 pub fn looks_secret(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
     n.contains("secret")
         || n.contains("password")
         || n.contains("passwd")
+        || n.contains("private_key")
+        || n.contains("privatekey")
         || n.ends_with("token")
+        || n.ends_with("credential")
+        || n.ends_with("credentials")
+        || n.ends_with("session_key")
+        || n.ends_with("sessionkey")
+        || n.ends_with("authorization")
         || n == "session"
         || n.ends_with("_session")
-        || n.contains("private_key")
 }
 
 #[cfg(test)]
@@ -117,10 +133,37 @@ mod tests {
             "session",
             "password",
             "accessToken",
+            "passwd",
+            "user_passwd",
+            "private_key",
+            "rsaPrivateKey",
+            "credential",
+            "Credentials",
+            "user_credential",
+            "session_key",
+            "top_session",
+            "sessionKey",
+            "authorization",
+            "Proxy-Authorization",
+            "refresh_token",
         ] {
             assert!(looks_secret(s), "{s}");
         }
-        for s in ["access_key_id", "m_request_id", "token_type", "scene"] {
+        for s in [
+            "access_key_id",
+            "m_request_id",
+            "token_type",
+            "scene",
+            // Descriptions of a secret are not the secret.
+            "credential_type",
+            "session_expire_time",
+            "authorization_status",
+            // The request's sign is hidden by the runtime, but is no secret name.
+            "sign",
+            "sign_method",
+            "app_key",
+            "msg",
+        ] {
             assert!(!looks_secret(s), "{s}");
         }
     }

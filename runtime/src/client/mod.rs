@@ -24,7 +24,7 @@
 //!
 //! # Logs
 //!
-//! Calls are traced with the [`tracing`] crate: a span `top.call` (fields `method`, `format`,
+//! Calls are traced with the [`tracing`](https://docs.rs/tracing/0.1) crate: a span `top.call` (fields `method`, `format`,
 //! `sign_method`) around the call, a span `top.attempt` (field `attempt`, from 1) around each
 //! attempt, and one event per attempt with the outcome: `status`, `request_id`, TOP's `code`
 //! and `sub_code`, the `error` (its `Display`, which never holds a secret), whether it is
@@ -44,6 +44,7 @@ use crate::params::Params;
 use crate::prepare::{
     CallContext, PreparedRequest, SignedQuery, body_of, encode_pairs_after, prepare,
 };
+use crate::redact::Known;
 use crate::request::Request;
 use crate::response::decode_reply_in;
 use crate::retry::{RetryPolicy, jitter_sample};
@@ -309,6 +310,21 @@ impl Client {
             max_body_size: limit,
             headers: vec![("Accept".to_owned(), ACCEPT.to_owned())],
         };
+        // What an error must not quote (rebuilt when needed: errors are rare).
+        let scrubbed = |error: Error| {
+            let url = call_url(&inner.endpoint, signed.pairs());
+            let query = url.split_once('?').map_or("", |(_, q)| q);
+            let session = options.session.as_ref().map(Secret::expose_secret);
+            let known = Known {
+                wholes: [url.as_str(), query],
+                values: [
+                    signed.sign(),
+                    session.unwrap_or_default(),
+                    inner.secret.expose_secret(),
+                ],
+            };
+            scrub_error(error, &known)
+        };
         let sent = with_timeout(
             inner.transport.send(http_request),
             inner.transport.sleep(timeout),
@@ -323,22 +339,7 @@ impl Client {
                         request_id: None,
                         result: Err(Error::BodyTooLarge { limit, status }),
                     },
-                    _ => {
-                        // What the error must not quote (rebuilt here: errors are rare).
-                        let url = call_url(&inner.endpoint, signed.pairs());
-                        let query = url.split_once('?').map_or("", |(_, q)| q);
-                        let session = options.session.as_ref().map(Secret::expose_secret);
-                        let needles = [
-                            url.as_str(),
-                            query,
-                            signed.sign(),
-                            session.unwrap_or_default(),
-                            inner.secret.expose_secret(),
-                        ];
-                        failed(Error::Transport {
-                            source: e.scrub(&needles),
-                        })
-                    }
+                    _ => failed(scrubbed(Error::Transport { source: e })),
                 };
                 return error;
             }
@@ -367,7 +368,7 @@ impl Client {
             } else {
                 None
             },
-            result: decode_reply_in(format, &body, R::RESPONSE_KEY, status),
+            result: decode_reply_in(format, &body, R::RESPONSE_KEY, status).map_err(scrubbed),
         }
     }
 
@@ -432,6 +433,39 @@ impl Client {
 /// endpoint has no query or fragment (`parse_endpoint`) and a form-encoded query holds only
 /// characters a URL query keeps as they are, so this is the URL `Url::set_query` would give,
 /// written in one go.
+/// `error` without what `known` says about the call it failed ([`Known::redact`]), in every
+/// text it quotes: a transport error's causes, a reply's body prefix, a decode message, TOP's
+/// `msg` and `sub_msg`.
+fn scrub_error(error: Error, known: &Known<'_>) -> Error {
+    match error {
+        Error::Transport { source } => Error::Transport {
+            source: source.scrub(known),
+        },
+        Error::Status {
+            status,
+            body_prefix,
+        } => Error::Status {
+            status,
+            body_prefix: known.redact(&body_prefix),
+        },
+        Error::Decode {
+            message,
+            status,
+            body_prefix,
+        } => Error::Decode {
+            message: known.redact(&message),
+            status,
+            body_prefix: known.redact(&body_prefix),
+        },
+        Error::Top(mut e) => {
+            e.msg = known.redact(&e.msg);
+            e.sub_msg = e.sub_msg.map(|m| known.redact(&m));
+            Error::Top(e)
+        }
+        other => other,
+    }
+}
+
 fn call_url<'k, 'v>(
     endpoint: &Url,
     query: impl Iterator<Item = (&'k str, &'v str)> + Clone,

@@ -234,9 +234,10 @@ fn decode_json_text<T: DeserializeOwned>(
 }
 
 /// At most [`BODY_PREFIX_LEN`] bytes from the start of `body`, as lossy UTF-8, with the
-/// values of sensitive keys (any key containing `secret`, `token`, `password`, `session` or
-/// `sign`) replaced by `***` in JSON `"key":"value"`, XML `<key>value</key>` and query
-/// `key=value` shapes.
+/// values of secret keys (topgen's one rule, `topgen_spec::rules::looks_secret`, which also
+/// decides which generated fields are [`Secret`](crate::Secret)s, and the request's `sign`)
+/// replaced by `***` whatever their shape (a JSON string, number, object or array, an XML
+/// element's whole content, a query or header value), and `Bearer` tokens too.
 pub fn redact_body_prefix(body: &[u8]) -> String {
     let window = &body[..body.len().min(BODY_PREFIX_LEN)];
     // A character cut by the window is dropped rather than shown as U+FFFD.
