@@ -112,7 +112,15 @@
 //!
 //! Each request is recorded ([`Recorded`]): its params, files, headers, the format answered,
 //! the verdict, the fault it got, and when it arrived — so that tests can count attempts and
-//! check each attempt's timestamp and sign.
+//! check each attempt's timestamp and sign. The record is a ring: it keeps the last 1,000
+//! requests ([`DEFAULT_RECORD_CAPACITY`]; [`GatewayBuilder::record_capacity`] sets another
+//! size), so that a long run (a benchmark) stays in bounded memory, while
+//! [`Gateway::request_count`] counts every request exactly.
+//!
+//! An API without any success example answers the requests that pass with an empty success
+//! (`{"<name>_response":{}}`); the gateway says so: [`GatewayBuilder::warnings`] and
+//! [`Gateway::warnings`] name each such API, and the gateway prints them to stderr
+//! (`topgen-gateway: warning: …`) when it starts or when such an API is added while it runs.
 //!
 //! Secrets (app secrets, sessions, params named like secrets) are never shown by this crate's
 //! `Debug` output nor in the replies it sends. The gateway only listens on `127.0.0.1`.
@@ -135,5 +143,5 @@ pub use check::{DEFAULT_MAX_SKEW, PATH, SYSTEM_PARAMS};
 pub use fault::{Fault, TopErrorReply};
 pub use record::{Recorded, RecordedFile, Rejection, Verdict};
 pub use reply::{json_to_xml, response_key, simplify_json};
-pub use server::{Gateway, GatewayBuilder};
+pub use server::{DEFAULT_RECORD_CAPACITY, Gateway, GatewayBuilder};
 pub use topgen_runtime::Format;
