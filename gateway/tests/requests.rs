@@ -414,7 +414,8 @@ async fn the_node_and_python_sdks_captured_requests_pass() {
     let node_form = "timestamp=2026-11-28%2012%3A00%3A00&format=json&app_key=12345678&v=2.0&sign_method=md5&merchant_code=HM&scenes_code=1&ou_code=8007&robot_sn=xxxxx&method=taobao.wdk.iot.wombat.common.gettoken&sign=7FA600ECB5499BD7B8B99D551CDE0D39";
     let python_query = "format=json&app_key=12345678&sign_method=md5&v=2.0&timestamp=1795838400000&partner_id=taobao-sdk-python-20160516&method=taobao.wdk.iot.wombat.common.gettoken&sign=";
     // (http method, query, content type, body, robot_sn as decoded)
-    let captures: Vec<(&str, String, Option<&str>, Vec<u8>, &str)> = vec![
+    type Capture<'a> = (&'a str, String, Option<&'a str>, Vec<u8>, &'a str);
+    let captures: Vec<Capture> = vec![
         ("POST", String::new(), Some("application/x-www-form-urlencoded"), node_form.as_bytes().to_vec(), "xxxxx"),
         (
             "POST",
