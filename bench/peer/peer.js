@@ -9,11 +9,11 @@
 // reply without `<name>_response`), how many failed without a reply (`other_errors`), the
 // first refusal or failure, the window's length and the CPU time node used in it.
 //
-// This client sends every param, `format=json` included, in the form body; the gateway, like
-// the official SDK's layout, reads system params from the URL query only, so it refuses the
-// call (code 41) in its default format, XML — which this client does not recognise as an
-// error and resolves to `null`. Each such call is still a full round trip, and a cheaper one
-// for the gateway than an accepted call (no sign check, a short reply).
+// This client sends every param, `format=json` and `sign` included, in the form body, which
+// TOP (and the gateway) accept. It formats the timestamp in the host's time zone instead of
+// GMT+8 (its known bug), so the benchmark's gateway allows a day of skew (throughput.rs,
+// PEER_SKEW). The benchmark stops with an error if any call is refused (`refused` > 0) or
+// fails (`other_errors` > 0): only calls that got the response are counted.
 'use strict';
 
 const [endpoint, seconds, warmup, concurrency, appkey, appsecret] = process.argv.slice(2);

@@ -28,7 +28,9 @@ pub enum Reply {
 ///
 /// Without a JSON example, JSON requests get an empty response (`{"<name>_response":{}}`),
 /// unless there is an XML example: then they get an HTTP 500 saying the JSON example is
-/// missing. The error example is answered the same way (`error_json`, `error_xml`); without
+/// missing. An API without any success example is named in the gateway's warnings
+/// ([`GatewayBuilder::warnings`](crate::GatewayBuilder::warnings), printed to stderr when it
+/// starts). The error example is answered the same way (`error_json`, `error_xml`); without
 /// one, a generic `code 15 isv.invalid-parameter` error.
 ///
 /// ```
@@ -179,6 +181,19 @@ impl Api {
         self.needs_session
     }
 
+    /// Why the gateway warns about this API, if it does: it answers [`Reply::Example`] but has
+    /// no success example, so a request that passes gets an empty success.
+    pub(crate) fn warning(&self) -> Option<String> {
+        let no_example = self.response_json.is_none() && self.response_xml.is_none();
+        (self.reply == Reply::Example && no_example).then(|| {
+            format!(
+                "{} has no reply example (neither JSON nor XML): a request that passes gets an empty success, {}; give it one (Api::response_json, Api::response_xml, or the spec's examples)",
+                self.method,
+                reply::empty_response(&self.method, Format::Json)
+            )
+        })
+    }
+
     /// The answer of [`Api::reply`] in `format`: `Ok(body)`, or `Err(why)` when it cannot be
     /// made (no JSON example for a JSON request while there is an XML one, an example that is
     /// not JSON).
@@ -277,6 +292,21 @@ mod tests {
             r#"{"x_get_response":{}}"#
         );
         assert_eq!(none.render(Format::SimplifiedJson).unwrap(), "{}");
+        let warning = none.warning().expect("a warning");
+        assert!(
+            warning.starts_with("taobao.x.get has no reply example"),
+            "{warning}"
+        );
+        assert!(warning.contains(r#"{"x_get_response":{}}"#), "{warning}");
+        assert_eq!(json_only.warning(), None);
+        assert_eq!(xml_only.warning(), None);
+        // An API that answers its error example never answers the empty success.
+        assert_eq!(
+            Api::new("taobao.x.get")
+                .reply(Reply::ErrorExample)
+                .warning(),
+            None
+        );
         assert!(
             Api::new("x")
                 .response_json("{")

@@ -16,7 +16,8 @@ use crate::wire::HttpRequest;
 /// The path of every TOP call.
 pub const PATH: &str = "/router/rest";
 
-/// The params that belong in the URL query, and only there.
+/// TOP's system params. The official Java SDK sends them in the URL query and the business
+/// params in the body; TOP, and this gateway, read every param from the query or the body alike.
 pub const SYSTEM_PARAMS: &[&str] = &[
     "method",
     "app_key",
@@ -93,10 +94,11 @@ pub(crate) fn judge(config: &Config, req: &HttpRequest, now: DateTime<FixedOffse
     judged
 }
 
-/// The format a request's query asks for: `json` (with `simplify=true`: simplified) or `xml`.
-fn requested_format(query: &[(String, String)]) -> Option<Format> {
-    match find(query, "format") {
-        Some("json") if find(query, "simplify") == Some("true") => Some(Format::SimplifiedJson),
+/// The format the `format` and `simplify` params ask for: `json` (with `simplify=true`:
+/// simplified) or `xml`.
+fn requested_format(format: Option<&str>, simplify: Option<&str>) -> Option<Format> {
+    match format {
+        Some("json") if simplify == Some("true") => Some(Format::SimplifiedJson),
         Some("json") => Some(Format::Json),
         Some("xml") => Some(Format::Xml),
         _ => None,
@@ -148,7 +150,7 @@ fn check(
     now: DateTime<FixedOffset>,
     judged: &mut Judged,
 ) -> Result<Api, Rejection> {
-    // The query, and from it the format to answer in (even a refusal).
+    // The query, and from it the format to answer in until the body is read (even a refusal).
     let query = match raw_query {
         Some(q) => decode_form(q.as_bytes()),
         None => Ok(Vec::new()),
@@ -158,12 +160,16 @@ fn check(
         // Recorded as far as it reads; refused below.
         Err(_) => decode_form_lossy(raw_query.unwrap_or("").as_bytes()),
     };
-    judged.reply_format = requested_format(&judged.query).unwrap_or(Format::Xml);
+    judged.reply_format = requested_format(
+        find(&judged.query, "format"),
+        find(&judged.query, "simplify"),
+    )
+    .unwrap_or(Format::Xml);
 
     // HTTP method and path.
-    if req.method != "POST" {
+    if req.method != "POST" && req.method != "GET" {
         return Err(http_action(format!(
-            "TOP calls are POSTs; got {}",
+            "TOP calls are POSTs, or GETs with every param in the URL query; got {}",
             req.method
         )));
     }
@@ -171,6 +177,12 @@ fn check(
         return Err(http_action(format!(
             "TOP calls go to {PATH}; got {}",
             judged.path
+        )));
+    }
+    if req.method == "GET" && !req.body.is_empty() {
+        return Err(http_action(format!(
+            "a GET carries every param in its URL query, and TOP does not read a GET's body ({} bytes here): POST a body",
+            req.body.len()
         )));
     }
     if query.is_err() {
@@ -184,18 +196,18 @@ fn check(
     let query = &judged.query;
     let body = &judged.body;
     let files = &judged.files;
+    // TOP reads every param, system or business, from the URL query and the body alike.
+    let param = |name: &str| find(query, name).or_else(|| find(body, name));
+    judged.reply_format =
+        requested_format(param("format"), param("simplify")).unwrap_or(Format::Xml);
 
-    // Placement: system params in the query only, business params in the body only; each once;
-    // no empty names or values.
+    // Each param once: not twice in one place, not in both places; no empty names or values.
     for (i, (k, _)) in query.iter().enumerate() {
-        if !SYSTEM_PARAMS.contains(&k.as_str()) {
+        if query[..i].iter().any(|(seen, _)| seen == k) {
             return Err(invalid_param(
                 k,
-                format!("business param {k} must be sent in the body, not in the URL query"),
+                format!("param {k} is sent twice in the URL query"),
             ));
-        }
-        if query[..i].iter().any(|(seen, _)| seen == k) {
-            return Err(invalid_param(k, format!("param {k} is sent twice")));
         }
     }
     let body_names: Vec<&str> = body
@@ -204,14 +216,19 @@ fn check(
         .chain(files.iter().map(|f| f.name.as_str()))
         .collect();
     for (i, k) in body_names.iter().enumerate() {
-        if SYSTEM_PARAMS.contains(k) {
+        if body_names[..i].contains(k) {
             return Err(invalid_param(
                 k,
-                format!("system param {k} must be sent in the URL query, not in the body"),
+                format!("param {k} is sent twice in the body"),
             ));
         }
-        if body_names[..i].contains(k) {
-            return Err(invalid_param(k, format!("param {k} is sent twice")));
+        if find(query, k).is_some() {
+            return Err(invalid_param(
+                k,
+                format!(
+                    "param {k} is sent both in the URL query and in the body; send each param once, in either place"
+                ),
+            ));
         }
         if k.trim().is_empty() {
             return Err(invalid_param(k, "a param has an empty name".to_owned()));
@@ -230,12 +247,12 @@ fn check(
     }
 
     // System params.
-    let method = find(query, "method").ok_or_else(|| {
+    let method = param("method").ok_or_else(|| {
         Rejection::new(
             21,
             "Missing Method",
             "isv.missing-method",
-            "the URL query has no method",
+            "the request has no method (in the URL query or the body)",
         )
     })?;
     let api = config.apis.get(method).ok_or_else(|| {
@@ -246,12 +263,12 @@ fn check(
             format!("this gateway serves no API named {method}"),
         )
     })?;
-    let app_key = find(query, "app_key").ok_or_else(|| {
+    let app_key = param("app_key").ok_or_else(|| {
         Rejection::new(
             28,
             "Missing App Key",
             "isv.missing-app-key",
-            "the URL query has no app_key",
+            "the request has no app_key (in the URL query or the body)",
         )
     })?;
     let secret = config.apps.get(app_key).ok_or_else(|| {
@@ -262,14 +279,14 @@ fn check(
             format!("this gateway knows no app with app_key {app_key}"),
         )
     })?;
-    check_timestamp(find(query, "timestamp"), now, config.max_skew)?;
-    match find(query, "v") {
+    check_timestamp(param("timestamp"), now, config.max_skew)?;
+    match param("v") {
         None => {
             return Err(Rejection::new(
                 32,
                 "Missing Version",
                 "isv.missing-version",
-                "the URL query has no v",
+                "the request has no v (in the URL query or the body)",
             ));
         }
         Some("2.0") => {}
@@ -282,7 +299,7 @@ fn check(
             ));
         }
     }
-    match find(query, "format") {
+    match param("format") {
         Some("json" | "xml") => {}
         other => {
             return Err(Rejection::new(
@@ -296,7 +313,7 @@ fn check(
             ));
         }
     }
-    match find(query, "simplify") {
+    match param("simplify") {
         None | Some("true" | "false") => {}
         Some(other) => {
             return Err(invalid_param(
@@ -305,7 +322,7 @@ fn check(
             ));
         }
     }
-    let sign_method = find(query, "sign_method")
+    let sign_method = param("sign_method")
         .and_then(SignMethod::from_wire)
         .ok_or_else(|| {
             Rejection::new(
@@ -315,15 +332,15 @@ fn check(
                 "sign_method must be md5, hmac or hmac-sha256",
             )
         })?;
-    let sent_sign = find(query, "sign").ok_or_else(|| {
+    let sent_sign = param("sign").ok_or_else(|| {
         Rejection::new(
             24,
             "Missing Signature",
             "isv.missing-signature",
-            "the URL query has no sign",
+            "the request has no sign (in the URL query or the body)",
         )
     })?;
-    // Every query param but `sign`, and every text param of the body; file parts are not signed.
+    // Every text param but `sign`, wherever it was sent; file parts are not signed.
     let signed: Vec<(&str, &str)> = query
         .iter()
         .chain(body)
@@ -336,14 +353,14 @@ fn check(
             "Invalid Signature",
             "isv.invalid-signature",
             format!(
-                "sign does not match the params and the app's secret (sign_method {}; file parts are not signed)",
+                "sign does not match the params and the app's secret (sign_method {}; every param but sign and the file parts is signed, wherever it is sent)",
                 sign_method.as_str()
             ),
         ));
     }
 
     // Session.
-    match find(query, "session") {
+    match param("session") {
         None if api.needs_a_session() => {
             return Err(Rejection::new(
                 26,
@@ -367,7 +384,7 @@ fn check(
 
     // Business params: files as files, required ones present.
     let declared = api.file_params();
-    if let Some((name, _)) = body.iter().find(|(k, _)| declared.contains(k)) {
+    if let Some((name, _)) = query.iter().chain(body).find(|(k, _)| declared.contains(k)) {
         return Err(invalid_param(
             name,
             format!(
@@ -387,7 +404,7 @@ fn check(
     let missing = api
         .required_params()
         .iter()
-        .find(|name| find(body, name).is_none() && !files.iter().any(|f| &f.name == *name));
+        .find(|name| param(name).is_none() && !files.iter().any(|f| &f.name == *name));
     if let Some(missing) = missing {
         return Err(Rejection::new(
             40,
@@ -447,7 +464,8 @@ fn decode_body(req: &HttpRequest, judged: &mut Judged) -> Result<(), Rejection> 
     }
 }
 
-/// Checks `timestamp`: present, exactly `yyyy-MM-dd HH:mm:ss`, within `max_skew` of `now`.
+/// Checks `timestamp`: present, either exactly `yyyy-MM-dd HH:mm:ss` at GMT+8 or epoch
+/// milliseconds (as Taobao's Python SDK sends it), and within `max_skew` of `now`.
 pub(crate) fn check_timestamp(
     timestamp: Option<&str>,
     now: DateTime<FixedOffset>,
@@ -458,11 +476,39 @@ pub(crate) fn check_timestamp(
             30,
             "Missing Timestamp",
             "isv.missing-timestamp",
-            "the URL query has no timestamp",
+            "the request has no timestamp (in the URL query or the body)",
         ));
     };
     let invalid =
         |why: String| Rejection::new(31, "Invalid Timestamp", "isv.invalid-timestamp", why);
+    let Some(parsed) = parse_timestamp(timestamp) else {
+        return Err(invalid(format!(
+            "timestamp must be yyyy-MM-dd HH:mm:ss at GMT+8, or epoch milliseconds; got {timestamp:?}"
+        )));
+    };
+    let skew = Duration::from_millis((parsed - now).num_milliseconds().unsigned_abs());
+    if skew > max_skew {
+        return Err(invalid(format!(
+            "timestamp {timestamp} ({}, GMT+8) is {} s away from the gateway's clock ({}, GMT+8); at most {} s allowed",
+            parsed.format("%Y-%m-%d %H:%M:%S"),
+            skew.as_secs(),
+            now.with_timezone(&GMT8).format("%Y-%m-%d %H:%M:%S"),
+            max_skew.as_secs()
+        )));
+    }
+    Ok(())
+}
+
+/// A timestamp as TOP reads it: `yyyy-MM-dd HH:mm:ss` at GMT+8 (exactly that shape), or the
+/// milliseconds since the Unix epoch (digits only).
+fn parse_timestamp(timestamp: &str) -> Option<DateTime<FixedOffset>> {
+    if !timestamp.is_empty()
+        && timestamp.len() <= 15
+        && timestamp.bytes().all(|b| b.is_ascii_digit())
+    {
+        let millis: i64 = timestamp.parse().ok()?;
+        return DateTime::from_timestamp_millis(millis).map(|t| t.with_timezone(&GMT8));
+    }
     let shape_ok = timestamp.len() == 19
         && timestamp.bytes().enumerate().all(|(i, b)| match i {
             4 | 7 => b == b'-',
@@ -470,27 +516,12 @@ pub(crate) fn check_timestamp(
             13 | 16 => b == b':',
             _ => b.is_ascii_digit(),
         });
-    let parsed = if shape_ok {
-        NaiveDateTime::parse_from_str(timestamp, "%Y-%m-%d %H:%M:%S")
-            .ok()
-            .and_then(|naive| naive.and_local_timezone(GMT8).single())
-    } else {
-        None
-    };
-    let Some(parsed) = parsed else {
-        return Err(invalid(format!(
-            "timestamp must be yyyy-MM-dd HH:mm:ss at GMT+8; got {timestamp:?}"
-        )));
-    };
-    let skew = (parsed - now).num_seconds().unsigned_abs();
-    if skew > max_skew.as_secs() {
-        return Err(invalid(format!(
-            "timestamp {timestamp} is {skew} s away from the gateway's clock ({}, GMT+8); at most {} s allowed",
-            now.with_timezone(&GMT8).format("%Y-%m-%d %H:%M:%S"),
-            max_skew.as_secs()
-        )));
+    if !shape_ok {
+        return None;
     }
-    Ok(())
+    NaiveDateTime::parse_from_str(timestamp, "%Y-%m-%d %H:%M:%S")
+        .ok()
+        .and_then(|naive| naive.and_local_timezone(GMT8).single())
 }
 
 #[cfg(test)]
@@ -518,6 +549,10 @@ mod tests {
         assert!(check_timestamp(Some("2026-11-28 12:10:00"), now, skew).is_ok());
         assert!(check_timestamp(Some("2026-11-28 11:50:00"), now, skew).is_ok());
         assert_eq!(check_timestamp(None, now, skew).unwrap_err().code, 30);
+        // Epoch milliseconds (Taobao's Python SDK): the same instant, and the same bounds.
+        assert!(check_timestamp(Some("1795838400000"), now, skew).is_ok());
+        assert!(check_timestamp(Some("1795839000000"), now, skew).is_ok());
+        assert!(check_timestamp(Some("1795837800000"), now, skew).is_ok());
         for bad in [
             "2026-11-28 12:10:01",
             "2026-11-28 11:49:59",
@@ -527,7 +562,14 @@ mod tests {
             "2026-11-28 12:00:00+08:00",
             "2026-13-28 12:00:00",
             "2026-11-28 1:00:000",
-            "1795838400000",
+            "1795838400000.0",
+            "+1795838400000",
+            "-1795838400000",
+            "1795838400000 ",
+            "1795839000001",
+            "1795837799999",
+            "1795838400",
+            "9999999999999999",
         ] {
             assert_eq!(
                 check_timestamp(Some(bad), now, skew).unwrap_err().code,
@@ -542,29 +584,20 @@ mod tests {
 
     #[test]
     fn requested_formats() {
-        let q = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect()
-        };
+        assert_eq!(requested_format(Some("json"), None), Some(Format::Json));
         assert_eq!(
-            requested_format(&q(&[("format", "json")])),
-            Some(Format::Json)
-        );
-        assert_eq!(
-            requested_format(&q(&[("format", "json"), ("simplify", "true")])),
+            requested_format(Some("json"), Some("true")),
             Some(Format::SimplifiedJson)
         );
         assert_eq!(
-            requested_format(&q(&[("format", "json"), ("simplify", "false")])),
+            requested_format(Some("json"), Some("false")),
             Some(Format::Json)
         );
         assert_eq!(
-            requested_format(&q(&[("format", "xml"), ("simplify", "true")])),
+            requested_format(Some("xml"), Some("true")),
             Some(Format::Xml)
         );
-        assert_eq!(requested_format(&q(&[("format", "yaml")])), None);
-        assert_eq!(requested_format(&q(&[])), None);
+        assert_eq!(requested_format(Some("yaml"), None), None);
+        assert_eq!(requested_format(None, None), None);
     }
 }

@@ -68,16 +68,16 @@
 //!
 //! | check | code | sub_code |
 //! |---|---|---|
-//! | HTTP method is `POST` | 9 | `isv.http-action-not-allowed` |
+//! | HTTP method is `POST`, or `GET` without a body | 9 | `isv.http-action-not-allowed` |
 //! | path is `/router/rest` | 9 | `isv.http-action-not-allowed` |
 //! | query and body are UTF-8; a body's (and a text part's) charset, if given, is UTF-8 | 47 | `isv.invalid-encoding` |
 //! | a non-empty body is `application/x-www-form-urlencoded`, or `multipart/form-data` with a boundary | 41 | `isv.invalid-content-type` |
 //! | a multipart body is well formed | 41 | `isv.invalid-multipart` |
-//! | only system params in the URL query, none in the body, none sent twice | 41 | `isv.invalid-parameter:NAME` |
+//! | each param sent once: not twice in the query or in the body, not in both | 41 | `isv.invalid-parameter:NAME` |
 //! | no empty or whitespace-only value (clients must not send them) | 41 | `isv.invalid-parameter:NAME` |
 //! | `method` present / one of the declared APIs | 21 / 22 | `isv.missing-method` / `isv.invalid-method` |
 //! | `app_key` present / one of the declared apps | 28 / 29 | `isv.missing-app-key` / `isv.invalid-app-key` |
-//! | `timestamp` present / exactly `yyyy-MM-dd HH:mm:ss`, at most 10 minutes from now at GMT+8 | 30 / 31 | `isv.missing-timestamp` / `isv.invalid-timestamp` |
+//! | `timestamp` present / exactly `yyyy-MM-dd HH:mm:ss` at GMT+8 or epoch milliseconds, at most 10 minutes ([`GatewayBuilder::max_skew`]) from now | 30 / 31 | `isv.missing-timestamp` / `isv.invalid-timestamp` |
 //! | `v` present / `2.0` | 32 / 33 | `isv.missing-version` / `isv.invalid-version` |
 //! | `format` is `json` or `xml` (TOP's default is XML, so clients always send it) | 23 | `isv.invalid-format` |
 //! | `simplify`, if sent, is `true` or `false` | 41 | `isv.invalid-parameter:simplify` |
@@ -88,10 +88,15 @@
 //! | every required business param present | 40 | `isv.missing-parameter:NAME` |
 //!
 //! System params are `method, app_key, timestamp, v, sign, sign_method, format` and, optionally,
-//! `session, partner_id, target_app_key, simplify`. The sign is recomputed over every query
-//! param except `sign` plus every text param of the body (form fields, or the text parts of a
-//! multipart body; file parts are not signed), by this crate's own implementation of the three
-//! methods — not the runtime's, so that the gateway does not share the client's mistakes.
+//! `session, partner_id, target_app_key, simplify`. Like TOP, the gateway reads every param,
+//! system or business, from the URL query and from the body alike, so it accepts the layouts
+//! of Taobao's SDKs: the Java SDK's (system params in the query, business params in the body),
+//! the Node SDK's (every param, `sign` included, in a form body) and a GET with every param in
+//! the query; the timestamp as GMT+8 text (Java, Node) or epoch milliseconds (Python). A param
+//! sent in both places is refused (41). The sign is recomputed over every text param except
+//! `sign`, wherever it was sent (query params, form fields, the text parts of a multipart body;
+//! file parts are not signed), by this crate's own implementation of the three methods — not
+//! the runtime's, so that the gateway does not share the client's mistakes.
 //!
 //! # What it answers
 //!
@@ -107,7 +112,15 @@
 //!
 //! Each request is recorded ([`Recorded`]): its params, files, headers, the format answered,
 //! the verdict, the fault it got, and when it arrived — so that tests can count attempts and
-//! check each attempt's timestamp and sign.
+//! check each attempt's timestamp and sign. The record is a ring: it keeps the last 1,000
+//! requests ([`DEFAULT_RECORD_CAPACITY`]; [`GatewayBuilder::record_capacity`] sets another
+//! size), so that a long run (a benchmark) stays in bounded memory, while
+//! [`Gateway::request_count`] counts every request exactly.
+//!
+//! An API without any success example answers the requests that pass with an empty success
+//! (`{"<name>_response":{}}`); the gateway says so: [`GatewayBuilder::warnings`] and
+//! [`Gateway::warnings`] name each such API, and the gateway prints them to stderr
+//! (`topgen-gateway: warning: …`) when it starts or when such an API is added while it runs.
 //!
 //! Secrets (app secrets, sessions, params named like secrets) are never shown by this crate's
 //! `Debug` output nor in the replies it sends. The gateway only listens on `127.0.0.1`.
@@ -130,5 +143,5 @@ pub use check::{DEFAULT_MAX_SKEW, PATH, SYSTEM_PARAMS};
 pub use fault::{Fault, TopErrorReply};
 pub use record::{Recorded, RecordedFile, Rejection, Verdict};
 pub use reply::{json_to_xml, response_key, simplify_json};
-pub use server::{Gateway, GatewayBuilder};
+pub use server::{DEFAULT_RECORD_CAPACITY, Gateway, GatewayBuilder};
 pub use topgen_runtime::Format;

@@ -113,8 +113,9 @@ pub struct Recorded {
     pub path: String,
     /// The URL query params, decoded, in the order sent.
     pub query: Vec<(String, String)>,
-    /// The business text params, decoded, in the order sent: the fields of a form body or the
-    /// text parts of a multipart body.
+    /// The text params of the body, decoded, in the order sent: the fields of a form body or
+    /// the text parts of a multipart body (business params in the official Java SDK's layout;
+    /// every param in the Node SDK's).
     pub body: Vec<(String, String)>,
     /// The file parts of a multipart body.
     pub files: Vec<RecordedFile>,
@@ -145,12 +146,18 @@ impl Recorded {
         find(&self.query, name)
     }
 
-    /// The first value of a business text param.
+    /// The value of a param wherever it was sent: the URL query, else the body's text params
+    /// (TOP reads both; a request sending one param in both places is refused).
+    pub fn param(&self, name: &str) -> Option<&str> {
+        find(&self.query, name).or_else(|| find(&self.body, name))
+    }
+
+    /// The first value of a body text param.
     pub fn body_param(&self, name: &str) -> Option<&str> {
         find(&self.body, name)
     }
 
-    /// The business text params as a map (the last value wins if one was sent twice).
+    /// The body's text params as a map (the last value wins if one was sent twice).
     pub fn body_map(&self) -> BTreeMap<&str, &str> {
         self.body
             .iter()
@@ -171,14 +178,14 @@ impl Recorded {
             .map(|(_, v)| v.as_str())
     }
 
-    /// The `sign` query param.
+    /// The `sign` param, wherever it was sent ([`Recorded::param`]).
     pub fn sign(&self) -> Option<&str> {
-        self.query_param("sign")
+        self.param("sign")
     }
 
-    /// The `timestamp` query param.
+    /// The `timestamp` param, wherever it was sent ([`Recorded::param`]).
     pub fn timestamp(&self) -> Option<&str> {
-        self.query_param("timestamp")
+        self.param("timestamp")
     }
 
     /// Whether the body was `multipart/form-data`.

@@ -28,11 +28,16 @@ pub(crate) const MAX_OVERSIZE: usize = 256 << 20;
 /// pooled connections, so that the client, not the gateway, closes them).
 const IDLE_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How many requests a gateway keeps in its record by default
+/// ([`GatewayBuilder::record_capacity`]).
+pub const DEFAULT_RECORD_CAPACITY: usize = 1_000;
+
 /// Builds a [`Gateway`]; see the [crate docs](crate).
 #[derive(Debug, Clone)]
 pub struct GatewayBuilder {
     config: Config,
     faults: Faults,
+    record_capacity: usize,
 }
 
 impl GatewayBuilder {
@@ -78,6 +83,23 @@ impl GatewayBuilder {
         self
     }
 
+    /// How many requests the record keeps ([`Gateway::requests`]): the last `capacity`, the
+    /// older ones forgotten as new ones arrive (default [`DEFAULT_RECORD_CAPACITY`], 1,000), so
+    /// that a long-running gateway (a benchmark, a soak test) does not grow without bound.
+    /// [`Gateway::request_count`] counts every request all the same. 0 records none.
+    pub fn record_capacity(mut self, capacity: usize) -> Self {
+        self.record_capacity = capacity;
+        self
+    }
+
+    /// What the gateway warns about as configured so far, one sentence each, naming the API:
+    /// an API without any success example (it answers requests that pass with an empty
+    /// success, `{"<name>_response":{}}`). The gateway prints them to stderr when it starts;
+    /// [`Gateway::warnings`] gives them afterwards.
+    pub fn warnings(&self) -> Vec<String> {
+        warnings(&self.config)
+    }
+
     /// Queues a fault for the next request without one (see [`Fault`]).
     pub fn fault(mut self, fault: Fault) -> Self {
         self.faults.queue.push_back(fault);
@@ -99,7 +121,11 @@ impl GatewayBuilder {
     fn shared(self) -> Arc<Shared> {
         Arc::new(Shared {
             config: Mutex::new(self.config),
-            log: Mutex::new(Vec::new()),
+            log: Mutex::new(Log {
+                records: VecDeque::with_capacity(self.record_capacity.min(DEFAULT_RECORD_CAPACITY)),
+                capacity: self.record_capacity,
+                seen: 0,
+            }),
             faults: Mutex::new(self.faults),
             counter: AtomicU64::new(0),
         })
@@ -117,6 +143,9 @@ impl GatewayBuilder {
     /// tokio runtime: for plain `#[test]`s, blocking clients and async tests alike. Dropping
     /// the [`Gateway`] stops the server and joins the thread.
     pub fn spawn(self) -> io::Result<Gateway> {
+        for warning in self.warnings() {
+            eprintln!("topgen-gateway: warning: {warning}");
+        }
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
@@ -152,10 +181,22 @@ struct Faults {
     default: Option<Fault>,
 }
 
+/// The warnings of a configuration: the APIs without a success example.
+fn warnings(config: &Config) -> Vec<String> {
+    config.apis.values().filter_map(Api::warning).collect()
+}
+
+/// The record: the last `capacity` requests, and how many were seen.
+struct Log {
+    records: VecDeque<Recorded>,
+    capacity: usize,
+    seen: usize,
+}
+
 /// State shared between the [`Gateway`] handle and the server task.
 struct Shared {
     config: Mutex<Config>,
-    log: Mutex<Vec<Recorded>>,
+    log: Mutex<Log>,
     faults: Mutex<Faults>,
     counter: AtomicU64,
 }
@@ -200,6 +241,7 @@ impl Gateway {
                 gzip: false,
             },
             faults: Faults::default(),
+            record_capacity: DEFAULT_RECORD_CAPACITY,
         }
     }
 
@@ -213,24 +255,43 @@ impl Gateway {
         self.addr
     }
 
-    /// Every request received so far, oldest first.
+    /// The requests received so far, oldest first: every one, or the last
+    /// [`GatewayBuilder::record_capacity`] (1,000 by default) when more arrived.
     pub fn requests(&self) -> Vec<Recorded> {
-        lock(&self.shared.log).clone()
+        lock(&self.shared.log).records.iter().cloned().collect()
     }
 
-    /// How many requests were received so far.
+    /// How many requests were received so far (since the last [`Gateway::clear_requests`]),
+    /// exactly, including those the record no longer holds.
     pub fn request_count(&self) -> usize {
-        lock(&self.shared.log).len()
+        lock(&self.shared.log).seen
     }
 
-    /// Forgets the requests received so far.
+    /// How many requests the record keeps ([`GatewayBuilder::record_capacity`]).
+    pub fn record_capacity(&self) -> usize {
+        lock(&self.shared.log).capacity
+    }
+
+    /// Forgets the requests received so far, and resets [`Gateway::request_count`].
     pub fn clear_requests(&self) {
-        lock(&self.shared.log).clear();
+        let mut log = lock(&self.shared.log);
+        log.records.clear();
+        log.seen = 0;
+    }
+
+    /// What the gateway warns about, for the APIs it serves now (those added while running
+    /// included); see [`GatewayBuilder::warnings`].
+    pub fn warnings(&self) -> Vec<String> {
+        warnings(&lock(&self.shared.config))
     }
 
     /// Adds an API while running, or replaces the one of the same method (e.g. to change its
-    /// reply between two calls).
+    /// reply between two calls); a warning about it ([`Gateway::warnings`]) is printed to
+    /// stderr.
     pub fn api(&self, api: Api) {
+        if let Some(warning) = api.warning() {
+            eprintln!("topgen-gateway: warning: {warning}");
+        }
         lock(&self.shared.config)
             .apis
             .insert(api.method().to_owned(), api);
@@ -475,7 +536,7 @@ impl Shared {
         outgoing.body = bytes;
         outgoing.close = !req.keep_alive() || outgoing.truncate.is_some();
 
-        lock(&self.log).push(Recorded {
+        let recorded = Recorded {
             http_method: req.method.clone(),
             path: judged.path,
             query: judged.query,
@@ -493,7 +554,16 @@ impl Shared {
             compressed,
             received_at: Instant::now(),
             gateway_time: now,
-        });
+        };
+        let mut log = lock(&self.log);
+        log.seen += 1;
+        if log.capacity > 0 {
+            if log.records.len() >= log.capacity {
+                log.records.pop_front();
+            }
+            log.records.push_back(recorded);
+        }
+        drop(log);
         Plan {
             delay,
             outgoing: (!no_reply).then_some(outgoing),

@@ -122,3 +122,111 @@ async fn debug_output_hides_secrets() {
     }
     assert!(debug.contains("robot_sn"), "{debug}");
 }
+
+#[tokio::test]
+async fn the_record_keeps_the_last_requests_and_the_count_stays_exact() {
+    let gateway = Gateway::builder()
+        .app("12345678", SECRET)
+        .api(Api::new(METHOD).response_json(SUCCESS))
+        .record_capacity(5)
+        .start()
+        .await
+        .unwrap();
+    assert_eq!(gateway.record_capacity(), 5);
+    // Twelve requests on one keep-alive connection, the last one closing it; the third one
+    // refused (the count is of requests, whatever their verdict).
+    let mut bytes = Vec::new();
+    for i in 0..12 {
+        let call = if i == 2 {
+            Call::good()
+        } else {
+            Call::good().signed()
+        };
+        bytes.extend_from_slice(&call.bytes(i < 11));
+    }
+    let raw = exchange(gateway.addr(), &bytes).await;
+    assert_eq!(String::from_utf8(raw).unwrap().matches(SUCCESS).count(), 11);
+    assert_eq!(gateway.request_count(), 12);
+    let ids: Vec<String> = gateway
+        .requests()
+        .into_iter()
+        .map(|r| r.request_id)
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            "gateway-8",
+            "gateway-9",
+            "gateway-10",
+            "gateway-11",
+            "gateway-12"
+        ]
+    );
+    gateway.clear_requests();
+    assert_eq!((gateway.request_count(), gateway.requests().len()), (0, 0));
+
+    // Capacity 0: nothing recorded, everything counted.
+    let counting = Gateway::builder()
+        .app("12345678", SECRET)
+        .api(Api::new(METHOD).response_json(SUCCESS))
+        .record_capacity(0)
+        .start()
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        Call::good().signed().send(counting.addr()).await;
+    }
+    assert_eq!(counting.request_count(), 3);
+    assert!(counting.requests().is_empty());
+    // The default.
+    assert_eq!(
+        start().await.record_capacity(),
+        topgen_gateway::DEFAULT_RECORD_CAPACITY
+    );
+    assert_eq!(topgen_gateway::DEFAULT_RECORD_CAPACITY, 1_000);
+}
+
+#[tokio::test]
+async fn an_api_without_examples_is_warned_about() {
+    let builder = Gateway::builder()
+        .app("12345678", SECRET)
+        .api(Api::new(METHOD).response_json(SUCCESS))
+        .api(Api::new("taobao.trade.fullinfo.get").needs_session(true));
+    let warnings = builder.warnings();
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("taobao.trade.fullinfo.get has no reply example"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[0].contains(r#"{"trade_fullinfo_get_response":{}}"#),
+        "{warnings:?}"
+    );
+    let gateway = builder.start().await.unwrap();
+    assert_eq!(gateway.warnings(), warnings);
+    // One added while running is warned about too; replaced by one with an example, it is not.
+    gateway.api(Api::new("taobao.item.get"));
+    assert_eq!(gateway.warnings().len(), 2);
+    assert!(gateway.warnings()[0].starts_with("taobao.item.get "));
+    gateway.api(Api::new("taobao.item.get").response_json(r#"{"item_get_response":{}}"#));
+    assert_eq!(gateway.warnings(), warnings);
+    // What the warning is about: the empty success.
+    let answer = Call::good()
+        .set("method", "taobao.trade.fullinfo.get")
+        .set("session", "s")
+        .signed()
+        .send(gateway.addr())
+        .await;
+    assert_eq!(answer.text(), r#"{"trade_fullinfo_get_response":{}}"#);
+    // An API from a spec with examples: no warning.
+    let spec = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../specs/taobao.wdk.iot.wombat.common.gettoken.yaml"
+    );
+    let from_spec = Gateway::builder().api(Api::from_spec_file(spec).unwrap());
+    assert!(
+        from_spec.warnings().is_empty(),
+        "{:?}",
+        from_spec.warnings()
+    );
+}

@@ -1,5 +1,5 @@
 //! The running gateway's request checks, spoken to in raw HTTP/1.1 over a `TcpStream`,
-//! independently of any TOP client: method, path, encoding, where params go, system params,
+//! independently of any TOP client: method, path, encoding, params sent once, system params,
 //! signing (multipart included), and the official SDKs' captured requests
 //! (shared/top/sign_vectors.json) replayed byte for byte.
 
@@ -54,9 +54,14 @@ async fn a_correct_call_gets_the_example_and_is_recorded() {
 #[tokio::test]
 async fn http_method_path_and_encoding_are_checked() {
     let gateway = start().await;
-    let mut get = Call::good().signed();
-    get.http_method = "GET";
-    refused(&gateway, get, 9, "isv.http-action-not-allowed").await;
+    // GET and POST are TOP's methods (a GET with everything in its query: tests/layouts.rs);
+    // a GET's body is not read, so one with a body is refused rather than half-read.
+    let mut put = Call::good().signed();
+    put.http_method = "PUT";
+    refused(&gateway, put, 9, "isv.http-action-not-allowed").await;
+    let mut get_with_body = Call::good().signed();
+    get_with_body.http_method = "GET";
+    refused(&gateway, get_with_body, 9, "isv.http-action-not-allowed").await;
     let mut path = Call::good().signed();
     path.path = "/router/rest2".to_owned();
     refused(&gateway, path, 9, "isv.http-action-not-allowed").await;
@@ -79,27 +84,38 @@ async fn http_method_path_and_encoding_are_checked() {
 }
 
 #[tokio::test]
-async fn params_must_be_in_their_place_once_and_not_empty() {
+async fn params_must_be_sent_once_and_not_empty() {
+    // Where a param goes is free (TOP reads the query and the body alike: tests/layouts.rs);
+    // sending one in both places is not.
     let gateway = start().await;
-    let mut business_in_query = Call::good();
-    business_in_query
+    let mut business_in_both = Call::good();
+    business_in_both
         .query
-        .push(("ou_code".to_owned(), "8007".to_owned()));
+        .push(("robot_sn".to_owned(), "机器人 A&B=1+2/é".to_owned()));
     refused(
         &gateway,
-        business_in_query.signed(),
+        business_in_both.signed(),
         41,
-        "isv.invalid-parameter:ou_code",
+        "isv.invalid-parameter:robot_sn",
     )
     .await;
-    let system_in_body = Call::good().body("session", "user-session-1").signed();
-    refused(
-        &gateway,
-        system_in_body,
-        41,
-        "isv.invalid-parameter:session",
-    )
-    .await;
+    let system_in_both = Call::good().body("v", "2.0").signed();
+    refused(&gateway, system_in_both, 41, "isv.invalid-parameter:v").await;
+    gateway.clear_requests();
+    let answer = Call::good()
+        .body("app_key", "12345678")
+        .signed()
+        .send(gateway.addr())
+        .await;
+    let error = &answer.json()["error_response"];
+    assert_eq!(
+        error["sub_code"], "isv.invalid-parameter:app_key",
+        "{error}"
+    );
+    assert_eq!(
+        error["sub_msg"],
+        "param app_key is sent both in the URL query and in the body; send each param once, in either place"
+    );
     let twice = Call::good().body("robot_sn", "again").signed();
     refused(&gateway, twice, 41, "isv.invalid-parameter:robot_sn").await;
     let mut twice_in_query = Call::good().signed();
@@ -371,8 +387,7 @@ async fn the_official_sdks_captured_requests_pass() {
     );
     assert_eq!(recorded.body, owned(&[("robot_sn", "xxxxx")]));
 
-    // The same capture signed with another secret (the canonical vector) is refused; so are
-    // the python SDK's millisecond timestamps.
+    // The same capture signed with another secret (the canonical vector) is refused.
     let mut call = Call::good();
     call.raw_query = Some(
         java.replace("SIGN", "7FA600ECB5499BD7B8B99D551CDE0D39")
@@ -380,8 +395,79 @@ async fn the_official_sdks_captured_requests_pass() {
     );
     call.raw_body = Some(form.clone());
     refused(&gateway, call, 25, "isv.invalid-signature").await;
+}
+
+#[tokio::test]
+async fn the_node_and_python_sdks_captured_requests_pass() {
+    // The other captures of shared/top/sign_vectors.json, replayed byte for byte: Taobao's
+    // Node SDK (every param in the form body; and a GET with every param in the query) and its
+    // Python SDK (the timestamp as epoch milliseconds; form and multipart). They were refused
+    // before (code 41 for the layouts, 31 for the timestamps), though TOP takes them.
+    let now = topgen_runtime::time::parse("2026-11-28 12:00:00").unwrap();
+    let gateway = Gateway::builder()
+        .app("12345678", "helloworld")
+        .api(Api::new(METHOD).response_json(SUCCESS).files(["image"]))
+        .clock(now)
+        .start()
+        .await
+        .unwrap();
+    let node_form = "timestamp=2026-11-28%2012%3A00%3A00&format=json&app_key=12345678&v=2.0&sign_method=md5&merchant_code=HM&scenes_code=1&ou_code=8007&robot_sn=xxxxx&method=taobao.wdk.iot.wombat.common.gettoken&sign=7FA600ECB5499BD7B8B99D551CDE0D39";
+    let python_query = "format=json&app_key=12345678&sign_method=md5&v=2.0&timestamp=1795838400000&partner_id=taobao-sdk-python-20160516&method=taobao.wdk.iot.wombat.common.gettoken&sign=";
+    // (http method, query, content type, body, robot_sn as decoded)
+    type Capture<'a> = (&'a str, String, Option<&'a str>, Vec<u8>, &'a str);
+    let captures: Vec<Capture> = vec![
+        ("POST", String::new(), Some("application/x-www-form-urlencoded"), node_form.as_bytes().to_vec(), "xxxxx"),
+        (
+            "POST",
+            String::new(),
+            Some("application/x-www-form-urlencoded"),
+            b"timestamp=2026-11-28%2012%3A00%3A00&format=json&app_key=12345678&v=2.0&sign_method=md5&merchant_code=HM&scenes_code=1&ou_code=8007&robot_sn=%E6%9C%BA%E5%99%A8%E4%BA%BA%20A%26B%3D1%2B2%2F%C3%A9&method=taobao.wdk.iot.wombat.common.gettoken&sign=D1C2584F7B9DF8A8AF0A8C16E5D7E71A".to_vec(),
+            "机器人 A&B=1+2/é",
+        ),
+        ("GET", node_form.to_owned(), None, Vec::new(), "xxxxx"),
+        (
+            "POST",
+            format!("{python_query}930C131CD9B045E2DBA7488D812B2C7A"),
+            Some("application/x-www-form-urlencoded;charset=UTF-8"),
+            b"merchant_code=HM&scenes_code=1&ou_code=8007&robot_sn=xxxxx".to_vec(),
+            "xxxxx",
+        ),
+        (
+            "POST",
+            format!("{python_query}E50D75E4124B91BC4925C9D61B2C0122"),
+            Some("multipart/form-data; boundary=PYTHON_SDK_BOUNDARY"),
+            b"--PYTHON_SDK_BOUNDARY\r\nContent-Disposition: form-data; name=\"robot_sn\"\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\nxxxxx\r\n--PYTHON_SDK_BOUNDARY\r\nContent-Disposition: file; name=\"image\"; filename=\"a.png\"\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: binary\r\n\r\nPNGDATA\r\n--PYTHON_SDK_BOUNDARY--\r\n".to_vec(),
+            "xxxxx",
+        ),
+    ];
+    for (http_method, query, content_type, body, robot_sn) in captures {
+        gateway.clear_requests();
+        let mut call = Call::good();
+        call.http_method = http_method;
+        call.raw_query = Some(query.clone());
+        call.content_type = content_type.map(str::to_owned);
+        call.raw_body = Some(body);
+        let answer = call.send(gateway.addr()).await;
+        assert_eq!(answer.status, 200);
+        let recorded = only(&gateway);
+        assert_eq!(
+            recorded.verdict,
+            Verdict::Ok,
+            "{http_method} {query}: {}",
+            answer.text()
+        );
+        assert_eq!(recorded.reply_format, Format::Json);
+        assert_eq!(answer.text(), SUCCESS);
+        assert_eq!(recorded.param("robot_sn"), Some(robot_sn));
+        assert!(recorded.sign().is_some() && recorded.timestamp().is_some());
+    }
+    assert_eq!(
+        only(&gateway).file("image").map(|f| f.bytes.as_slice()),
+        Some(&b"PNGDATA"[..])
+    );
+    // Signed with another secret, the Python capture is refused.
     let mut python = Call::good();
-    python.raw_query = Some("format=json&app_key=12345678&sign_method=md5&v=2.0&timestamp=1795838400000&partner_id=taobao-sdk-python-20160516&method=taobao.wdk.iot.wombat.common.gettoken&sign=930C131CD9B045E2DBA7488D812B2C7A".to_owned());
-    python.raw_body = Some(form);
-    refused(&gateway, python, 31, "isv.invalid-timestamp").await;
+    python.raw_query = Some(format!("{python_query}7FA600ECB5499BD7B8B99D551CDE0D39"));
+    python.raw_body = Some(b"merchant_code=HM&scenes_code=1&ou_code=8007&robot_sn=xxxxx".to_vec());
+    refused(&gateway, python, 25, "isv.invalid-signature").await;
 }

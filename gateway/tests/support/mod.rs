@@ -229,6 +229,33 @@ impl Call {
         self.signed_with(SECRET)
     }
 
+    /// The timestamp as epoch milliseconds, as Taobao's Python SDK sends it (sign afterwards).
+    pub fn epoch_ms_timestamp(self) -> Self {
+        let millis = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis();
+        self.set("timestamp", &millis.to_string())
+    }
+
+    /// Every param, `sign` included, moved into the form body, with an empty URL query and
+    /// the Node SDK's content type: how `node-taobao-topclient` posts (sign before).
+    pub fn all_in_body(mut self) -> Self {
+        let mut body = std::mem::take(&mut self.query);
+        body.append(&mut self.body);
+        self.body = body;
+        self.content_type = Some("application/x-www-form-urlencoded".to_owned());
+        self
+    }
+
+    /// Every param in the URL query of a GET without a body (sign before).
+    pub fn all_in_query(mut self) -> Self {
+        self.query.append(&mut self.body);
+        self.http_method = "GET";
+        self.content_type = None;
+        self
+    }
+
     pub fn bytes(&self, keep_alive: bool) -> Vec<u8> {
         let query = self
             .raw_query
@@ -239,13 +266,20 @@ impl Call {
             .clone()
             .unwrap_or_else(|| encode(&self.body).into_bytes());
         let connection = if keep_alive { "keep-alive" } else { "close" };
+        // No `?` without a query (the Node SDK's POST); no Content-Length on a GET without a
+        // body (its GET).
+        let target = if query.is_empty() {
+            self.path.clone()
+        } else {
+            format!("{}?{query}", self.path)
+        };
         let mut head = format!(
-            "{} {}?{} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: {connection}\r\nContent-Length: {}\r\n",
+            "{} {target} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: {connection}\r\n",
             self.http_method,
-            self.path,
-            query,
-            body.len()
         );
+        if !(body.is_empty() && self.http_method == "GET") {
+            head.push_str(&format!("Content-Length: {}\r\n", body.len()));
+        }
         if let Some(ct) = &self.content_type {
             head.push_str(&format!("Content-Type: {ct}\r\n"));
         }
