@@ -5,10 +5,11 @@ use super::naming::Converter;
 use super::values::{fits, is_prose};
 use super::{Cx, Origin};
 use crate::Place;
-use crate::catalog::{Limit, ObjectOf, ScalarRepair, limit_applies, object_of, scalar_type};
+use crate::catalog::{
+    Limit, ObjectOf, ScalarRepair, bad_field_name, limit_applies, object_of, scalar_type,
+};
 use std::collections::BTreeMap;
 use topgen_spec::model::{Scalar, looks_secret};
-use topgen_spec::sanitize;
 use topgen_spec::spec::{Field, TypeDef};
 
 /// Where a converted field list goes.
@@ -53,13 +54,8 @@ impl Cx<'_> {
                 );
                 continue;
             }
-            if sanitize::snake(&name).is_err() {
-                self.warn(
-                    owner.place(&name),
-                    format!(
-                        "line {line}: field {name:?} dropped: its name cannot become a Rust identifier"
-                    ),
-                );
+            if let Some(why) = bad_field_name(&name) {
+                self.warn(owner.place(&name), format!("line {line}: {why}"));
                 continue;
             }
             if let Some(first) = seen.get(&name) {
@@ -93,12 +89,8 @@ impl Cx<'_> {
                     .clone()
                     .unwrap_or_else(|| object.base.clone());
                 if object.derived {
-                    self.warn(
-                        place.clone(),
-                        format!(
-                            "line {line}: type {raw_ty:?} has fields; imported as object type {type_name:?}"
-                        ),
-                    );
+                    let why = object.derived_why(&raw_ty, &type_name);
+                    self.warn(place.clone(), format!("line {line}: {why}"));
                 }
                 if !conv.types.iter().any(|(t, _)| *t == type_name) {
                     if type_name != object.base {
