@@ -6,7 +6,7 @@ use super::values::{guess_scalar, looks_plural, scalar_item};
 use super::{Cx, Node, Origin, Side};
 use crate::Place;
 use crate::catalog::{derived_name, split_type};
-use crate::page::{Row, Section, java, xml};
+use crate::page::{MAX_DEPTH, Row, Section, java, xml};
 use heck::ToSnakeCase;
 use std::collections::BTreeSet;
 
@@ -199,6 +199,15 @@ impl<'a> Cx<'a> {
             if is_object {
                 stack.push(id);
                 recent.push(id);
+            }
+            // Deeper than any TOP page: stop here (the page is refused), so that building
+            // stays linear and what walks the tree later stays within its stack.
+            if stack.len() > MAX_DEPTH {
+                self.too_deep = Some(format!(
+                    "line {}: the rows are nested more than {MAX_DEPTH} deep",
+                    row.line
+                ));
+                return roots;
             }
         }
         for &root in &roots {
