@@ -274,6 +274,8 @@ pub(crate) struct TypeNames {
     names: BTreeMap<(String, String), String>,
     /// Type names given out.
     taken: BTreeSet<String>,
+    /// Base name → the types given by [`TypeNames::name_agreeing`]: name, fields' types.
+    agreeing: BTreeMap<String, Vec<(String, BTreeMap<String, String>)>>,
 }
 
 impl TypeNames {
@@ -297,6 +299,40 @@ impl TypeNames {
             n += 1;
         };
         self.names.insert(key, name.clone());
+        name
+    }
+
+    /// The name of a type of this base name with these fields (name, type) for a source that
+    /// may show one type in parts (a doc page whose rows were placed by guess): the first
+    /// type of that base whose fields agree (every field both have has one type) — it gains
+    /// the fields it lacked — else a new name as [`TypeNames::name`] gives.
+    pub(crate) fn name_agreeing(&mut self, base: &str, fields: &[(String, String)]) -> String {
+        let variants = self.agreeing.entry(base.to_owned()).or_default();
+        for (name, known) in variants.iter_mut() {
+            let agree = fields
+                .iter()
+                .all(|(f, t)| known.get(f).is_none_or(|k| k == t));
+            if agree {
+                for (f, t) in fields {
+                    known.entry(f.clone()).or_insert_with(|| t.clone());
+                }
+                return name.clone();
+            }
+        }
+        let mut n = 1usize;
+        let name = loop {
+            let candidate = if n == 1 {
+                base.to_owned()
+            } else {
+                format!("{base}{n}")
+            };
+            if self.taken.insert(candidate.clone()) {
+                break candidate;
+            }
+            n += 1;
+        };
+        let variants = self.agreeing.entry(base.to_owned()).or_default();
+        variants.push((name.clone(), fields.iter().cloned().collect()));
         name
     }
 

@@ -74,6 +74,41 @@ impl Cx<'_> {
         out
     }
 
+    /// Adds to the already defined type `type_name` the fields that this other showing of it
+    /// (node `id`, whose fields agree with it) has and it lacks, each with a warning.
+    fn merge_fields(&mut self, id: usize, type_name: &str, conv: &mut Converter) {
+        let known = |conv: &Converter, name: &str| {
+            conv.types
+                .iter()
+                .find(|(t, _)| t == type_name)
+                .is_some_and(|(_, d)| d.fields.iter().any(|f| f.name == name))
+        };
+        let new: Vec<usize> = self.nodes[id]
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| !known(conv, &self.nodes[c].name))
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        let line = self.nodes[id].line;
+        let owner = Owner::Type(type_name.to_owned());
+        let added = self.fields(&new, &owner, conv);
+        for f in &added {
+            self.warn(
+                owner.place(&f.name),
+                format!(
+                    "line {line}: type {type_name:?} is shown again here with field `{}`, which it lacked where first shown; the fields agree, so it is one type with both",
+                    f.name
+                ),
+            );
+        }
+        if let Some((_, def)) = conv.types.iter_mut().find(|(t, _)| t == type_name) {
+            def.fields.extend(added);
+        }
+    }
+
     fn field(&mut self, id: usize, owner: &Owner, conv: &mut Converter) -> Field {
         let name = self.nodes[id].name.clone();
         let line = self.nodes[id].line;
@@ -120,6 +155,8 @@ impl Cx<'_> {
                     let children = self.nodes[id].children.clone();
                     let fields = self.fields(&children, &Owner::Type(type_name.clone()), conv);
                     conv.types[slot].1.fields = fields;
+                } else {
+                    self.merge_fields(id, &type_name, conv);
                 }
                 if object.list {
                     format!("{type_name}[]")

@@ -165,6 +165,17 @@ impl<'a> Cx<'a> {
                     };
                     if stack.len() > 1 {
                         unconfirmed.push((root, row.line));
+                        // The place is a guess: say so at the row, not only at its root.
+                        let evidence = if oracle_kind {
+                            "the example does not show this field"
+                        } else {
+                            "no example shows the real tree"
+                        };
+                        let message = format!(
+                            "line {}: placed in `{}` by the page's `└` marks, which draw every object at the same depth; {evidence}",
+                            row.line, self.nodes[fallback].name
+                        );
+                        self.nodes[id].notes.push(message);
                     }
                     fallback
                 }
