@@ -32,6 +32,9 @@ impl std::fmt::Display for Expect {
     }
 }
 
+/// Makes a spec file's content from what the importer wrote.
+type Edit = fn(&str) -> String;
+
 /// One bad input.
 struct Case {
     name: &'static str,
@@ -40,7 +43,7 @@ struct Case {
     input: Box<dyn Fn() -> Vec<u8>>,
     /// A spec already in the output folder before the import: its file name and content made
     /// from what the first import of the same input wrote.
-    before: Option<(&'static str, fn(&str) -> String)>,
+    before: Option<(&'static str, Edit)>,
     expect: Expect,
 }
 
@@ -419,14 +422,14 @@ fn run(case: &Case) -> (String, bool) {
     std::fs::write(&input, (case.input)()).unwrap();
     let options = ImportOptions::default();
     if let Some((file, edit)) = case.before {
-        let first = import_into_with(&input_files(&[input.clone()]), &out, &options);
+        let first = import_into_with(&input_files(std::slice::from_ref(&input)), &out, &options);
         assert!(first[0].result.is_ok(), "{:?}", first[0].result);
         let path = out.join(file);
         let yaml = std::fs::read_to_string(&path).unwrap();
         std::fs::write(&path, edit(&yaml)).unwrap();
     }
     let before: Vec<_> = list(&out);
-    let outcome = import_into_with(&input_files(&[input.clone()]), &out, &options)
+    let outcome = import_into_with(&input_files(std::slice::from_ref(&input)), &out, &options)
         .pop()
         .unwrap();
     assert_eq!(outcome.input, input);

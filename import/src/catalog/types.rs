@@ -275,8 +275,11 @@ pub(crate) struct TypeNames {
     /// Type names given out.
     taken: BTreeSet<String>,
     /// Base name → the types given by [`TypeNames::name_agreeing`]: name, fields' types.
-    agreeing: BTreeMap<String, Vec<(String, BTreeMap<String, String>)>>,
+    agreeing: BTreeMap<String, Vec<(String, FieldTypes)>>,
 }
+
+/// A type's fields: name → type.
+type FieldTypes = BTreeMap<String, String>;
 
 impl TypeNames {
     /// The name of the type of this base name and shape: the one given before, else the
