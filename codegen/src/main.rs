@@ -46,6 +46,10 @@ struct ImportArgs {
     /// Folder the specs are written to [default: `specs/` of the workspace].
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Overwrite specs that were edited since the importer wrote them (or never written by
+    /// it); without it such a spec is kept and its input reported as failed.
+    #[arg(long)]
+    force: bool,
 }
 
 #[derive(Args)]
@@ -143,7 +147,8 @@ fn import(args: ImportArgs) -> ExitCode {
     // tells.
     let mut stdout = std::io::stdout().lock();
     let inputs = topgen_import::input_files(&args.inputs);
-    for outcome in topgen_import::import_into(&inputs, &out) {
+    let options = topgen_import::ImportOptions { force: args.force };
+    for outcome in topgen_import::import_into_with(&inputs, &out, &options) {
         let result = (outcome.input, outcome.result.map(|w| w.warnings));
         match result {
             (path, Ok(warnings)) if warnings.is_empty() => {

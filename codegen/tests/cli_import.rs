@@ -99,7 +99,11 @@ fn cli_reports_failures_with_exit_code_1() {
     std::fs::write(&page, "<html></html>").unwrap();
     // A name the importer reads but the generator cannot use (an empty word).
     let dashed = dir.path().join("dashed.json");
-    std::fs::write(&dashed, "{\"name\": \"slb.aliyuncs..Describe\"}").unwrap();
+    std::fs::write(
+        &dashed,
+        "{\"name\": \"slb.aliyuncs..Describe\", \"requestParams\": []}",
+    )
+    .unwrap();
     let good = fixtures().join("taobao.openim.tribelogs.get.json");
     let out = dir.path().join("out");
     let output = run_import(&[&bad, &page, &dashed, &good, Path::new("--out"), &out]);
@@ -117,6 +121,46 @@ fn cli_reports_failures_with_exit_code_1() {
     );
     let written: Vec<_> = std::fs::read_dir(&out).unwrap().collect();
     assert_eq!(written.len(), 1, "failed inputs write nothing");
+}
+
+#[test]
+fn cli_keeps_a_hand_corrected_spec_unless_forced() {
+    let dir = tempfile::tempdir().unwrap();
+    let good = fixtures().join("taobao.openim.tribelogs.get.json");
+    let out = dir.path().join("out");
+    assert!(
+        run_import(&[&good, Path::new("--out"), &out])
+            .status
+            .success()
+    );
+    let spec = out.join("taobao.openim.tribelogs.get.yaml");
+    let imported = std::fs::read_to_string(&spec).unwrap();
+    assert!(
+        imported
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("# body hash: ")
+    );
+    // Corrected by hand: the next import keeps it and says how to replace it.
+    let corrected = imported.replacen("type: String", "type: Number", 1);
+    assert_ne!(corrected, imported);
+    std::fs::write(&spec, &corrected).unwrap();
+    let again = run_import(&[&good, Path::new("--out"), &out]);
+    let stdout = String::from_utf8_lossy(&again.stdout);
+    assert_eq!(again.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&format!("{}", spec.display())), "{stdout}");
+    assert!(stdout.contains("was edited since"), "{stdout}");
+    assert!(stdout.contains("--force"), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&spec).unwrap(), corrected);
+    // With --force it is replaced by the import.
+    let forced = run_import(&[&good, Path::new("--out"), &out, Path::new("--force")]);
+    assert!(
+        forced.status.success(),
+        "{}",
+        String::from_utf8_lossy(&forced.stdout)
+    );
+    assert_eq!(std::fs::read_to_string(&spec).unwrap(), imported);
 }
 
 #[test]
@@ -167,8 +211,12 @@ fn cli_imports_page_folders_and_reports() {
         .join("taobao.wdk.iot.wombat.common.gettoken.yaml");
     let text = std::fs::read_to_string(&written).unwrap();
     assert!(text.starts_with(
-        "# taobao.wdk.iot.wombat.common.gettoken — imported from taobao.wdk.iot.wombat.common.gettoken.txt by `codegen import`.\n# Importer warnings"
+        "# taobao.wdk.iot.wombat.common.gettoken — imported from taobao.wdk.iot.wombat.common.gettoken.txt by `codegen import`.\n# body hash: "
     ));
+    assert!(
+        text.lines().nth(2) == Some("# Importer warnings (guesses and repairs of the source):"),
+        "{text}"
+    );
     // The written folder is a valid specs folder.
     assert_eq!(codegen::load_apis(out.path()).unwrap().len(), 43);
 

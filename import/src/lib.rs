@@ -15,7 +15,7 @@ pub mod page;
 mod yaml;
 
 pub use example_check::{MAX_WARNINGS_PER_EXAMPLE, check_examples};
-pub use yaml::{to_yaml, to_yaml_with_header};
+pub use yaml::{body_hash_check, to_yaml, to_yaml_with_header};
 
 use std::path::{Path, PathBuf};
 use topgen_spec::Error;
@@ -31,6 +31,17 @@ use topgen_spec::spec::Spec;
 /// Fails when the input is unusable: empty, binary (not UTF-8, or with control
 /// characters), or neither a catalog entry nor a doc page.
 pub fn import_file(path: &Path, bytes: &[u8]) -> Result<Imported, Error> {
+    let imported = import_any(path, bytes)?;
+    // Whatever the importer: a name TOP could have, of a length YAML reads back.
+    catalog::check_api_name(&imported.spec.name).map_err(|message| Error::Invalid {
+        path: path.to_owned(),
+        field: "name".into(),
+        message,
+    })?;
+    Ok(imported)
+}
+
+fn import_any(path: &Path, bytes: &[u8]) -> Result<Imported, Error> {
     let invalid = |message: String| Error::Invalid {
         path: path.to_owned(),
         field: String::new(),
@@ -155,12 +166,34 @@ struct Pending {
 /// inputs writes nothing. The outcomes come back in the order of `inputs`. What is written
 /// reads back as the same spec and passes the model's checks; two inputs of one API are an
 /// error for the later one. Nothing is written for an input that failed.
+///
+/// A spec in `out` that differs from what the importer last wrote there (corrected by hand:
+/// its body no longer matches the hash in its header, or it has no such header) is not
+/// overwritten: that input is an error naming the file and `--force`. Use
+/// [`import_into_with`] and [`ImportOptions::force`] to overwrite it.
 pub fn import_into(inputs: &[Result<PathBuf, (PathBuf, String)>], out: &Path) -> Vec<Outcome> {
+    import_into_with(inputs, out, &ImportOptions::default())
+}
+
+/// How [`import_into_with`] writes specs.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// Overwrite a spec even when it was edited since the importer wrote it (or was never
+    /// written by the importer).
+    pub force: bool,
+}
+
+/// [`import_into`] with options.
+pub fn import_into_with(
+    inputs: &[Result<PathBuf, (PathBuf, String)>],
+    out: &Path,
+    options: &ImportOptions,
+) -> Vec<Outcome> {
     use rayon::prelude::*;
     let pending: Vec<(PathBuf, Result<Pending, String>)> = inputs
         .par_iter()
         .map(|input| match input {
-            Ok(path) => (path.clone(), import_one(path, out)),
+            Ok(path) => (path.clone(), import_one(path, out, options)),
             Err((path, why)) => (path.clone(), Err(why.clone())),
         })
         .collect();
@@ -217,16 +250,17 @@ pub fn import_into(inputs: &[Result<PathBuf, (PathBuf, String)>], out: &Path) ->
 }
 
 /// Imports one file into its spec's YAML; the error without the file's name.
-fn import_one(path: &Path, out: &Path) -> Result<Pending, String> {
+fn import_one(path: &Path, out: &Path, options: &ImportOptions) -> Result<Pending, String> {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    let imported = import_file(path, &bytes).map_err(|e| {
-        // The error names the file; the caller's report does already.
+    // The error names the file; the caller's report does already.
+    let without_path = |e: Error| {
         let text = e.to_string();
         let prefix = format!("{}: ", path.display());
         text.strip_prefix(&prefix)
             .map(str::to_owned)
             .unwrap_or(text)
-    })?;
+    };
+    let imported = import_file(path, &bytes).map_err(without_path)?;
     let spec = &imported.spec;
     let file = out.join(format!("{}.yaml", spec.name));
     let yaml = to_yaml_with_header(
@@ -237,16 +271,41 @@ fn import_one(path: &Path, out: &Path) -> Result<Pending, String> {
             .unwrap_or_default(),
         &imported.warnings,
     );
-    topgen_spec::model::resolve(&file, spec).map_err(|e| e.to_string())?;
-    let current = std::fs::read(&file).ok().as_deref() == Some(yaml.as_bytes());
+    // Errors name the input (the spec file is not written when they occur).
+    topgen_spec::model::resolve(path, spec)
+        .map_err(|e| format!("the imported spec is invalid: {}", without_path(e)))?;
+    let on_disk = std::fs::read(&file).ok();
+    let current = on_disk.as_deref() == Some(yaml.as_bytes());
     // What is written must read back as the same spec. A file that already holds these bytes
     // was checked when it was written.
     if !current {
-        let back = topgen_spec::load::parse_spec(&file, &yaml).map_err(|e| e.to_string())?;
+        let back = topgen_spec::load::parse_spec(path, &yaml).map_err(|e| {
+            format!(
+                "internal error: the YAML made from this input (not written) does not read back: {}",
+                without_path(e)
+            )
+        })?;
         if back != *spec {
             return Err(
-                "internal error: the written YAML does not read back as the same spec".into(),
+                "internal error: the YAML made from this input (not written) does not read back as the same spec".into(),
             );
+        }
+    }
+    if let Some(old) = on_disk.filter(|_| !current && !options.force) {
+        let old = String::from_utf8_lossy(&old);
+        let why = match body_hash_check(&old) {
+            Some(true) => None,
+            Some(false) => Some(
+                "was edited since `codegen import` wrote it (its body no longer matches the hash in its header)",
+            ),
+            None => Some("was not written by `codegen import` (its header has no body hash)"),
+        };
+        if let Some(why) = why {
+            return Err(format!(
+                "{} {why}; not overwritten, so a hand correction is not lost: compare it with \
+                 the import, or pass --force to replace it",
+                file.display()
+            ));
         }
     }
     Ok(Pending {

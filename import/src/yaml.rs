@@ -17,14 +17,52 @@ pub fn to_yaml(spec: &Spec) -> String {
 /// [`to_yaml`] with comments: a header saying where the spec came from with the warnings
 /// about the spec as a whole, and every other warning as a `# guess:` comment right above
 /// the param, field, type or example it is about.
+///
+/// The header's second line records a hash of everything below it (`# body hash: …`), so a
+/// later import can tell a spec corrected by hand ([`body_hash_check`]) and not overwrite it.
 pub fn to_yaml_with_header(spec: &Spec, source: &str, warnings: &[Warning]) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "# {} — imported from {} by `codegen import`.",
+    let body = body(spec, warnings);
+    format!(
+        "# {} — imported from {} by `codegen import`.\n{HASH_PREFIX}{:016x} (of the lines below; once they are edited, `codegen import` overwrites this file only with --force)\n{body}",
         spec.name,
-        one_line(source)
-    );
+        one_line(source),
+        fnv1a(body.as_bytes())
+    )
+}
+
+/// The start of the header line with the body's hash.
+const HASH_PREFIX: &str = "# body hash: ";
+
+/// FNV-1a, 64 bits: stable across Rust versions and platforms (std's hasher is not), enough
+/// to notice an edit.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// Whether a spec file is as [`to_yaml_with_header`] wrote it: `Some(true)` when its body
+/// matches the hash in its header, `Some(false)` when it was edited since, `None` when its
+/// header has no hash (written by hand, or by an older importer).
+pub fn body_hash_check(text: &str) -> Option<bool> {
+    let mut rest = text;
+    // The hash line is among the leading comment lines.
+    while rest.starts_with('#') {
+        let (line, after) = rest.split_once('\n').unwrap_or((rest, ""));
+        if let Some(hash) = line.strip_prefix(HASH_PREFIX) {
+            let hex = hash.get(..16)?;
+            let recorded = u64::from_str_radix(hex, 16).ok()?;
+            return Some(recorded == fnv1a(after.as_bytes()));
+        }
+        rest = after;
+    }
+    None
+}
+
+/// What [`to_yaml_with_header`] writes below the hash line: the warnings about the spec as a
+/// whole, then the spec with the other warnings as comments.
+fn body(spec: &Spec, warnings: &[Warning]) -> String {
+    let mut out = String::new();
     // A warning whose place is not in the spec (a dropped field) goes to the header too.
     let placed = |w: &Warning| w.place != Place::Spec && place_exists(spec, &w.place);
     let general: Vec<&Warning> = warnings.iter().filter(|w| !placed(w)).collect();

@@ -255,7 +255,7 @@ fn unusable_inputs_name_the_file() {
         let err = import(Path::new(name), text).unwrap_err().to_string();
         assert!(err.contains(name), "{name}: {err}");
     }
-    let no_name = import(Path::new("n.json"), "{\"description\": \"x\"}").unwrap_err();
+    let no_name = import(Path::new("n.json"), "{\"apiChineseName\": \"x\"}").unwrap_err();
     assert!(
         no_name.to_string().contains("missing API name"),
         "{no_name}"

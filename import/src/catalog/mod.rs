@@ -20,7 +20,6 @@ use serde::Deserialize;
 use std::collections::BTreeSet;
 use std::path::Path;
 use topgen_spec::Error;
-use topgen_spec::sanitize;
 use topgen_spec::spec::{Examples, Field, Spec, TypeDef};
 
 pub use super::{Imported, Place, Warning};
@@ -28,8 +27,8 @@ pub use super::{Imported, Place, Warning};
 mod types;
 
 pub(crate) use types::{
-    Limit, ObjectOf, ScalarRepair, TypeNames, derived_name, java_alias, limit_applies, object_of,
-    order_types, scalar_type, split_type,
+    Limit, MAX_NAME, ObjectOf, ScalarRepair, TypeNames, bad_field_name, derived_name, java_alias,
+    limit_applies, object_of, order_types, scalar_type, split_type,
 };
 
 #[derive(Deserialize)]
@@ -103,27 +102,7 @@ pub fn import(path: &Path, text: &str) -> Result<Imported, Error> {
     })?;
     // Text after the object is an error, as in any JSON reader.
     de.end().map_err(|e| syntax(String::new(), e))?;
-    let name = text_of(raw.name.as_ref())
-        .map(|n| n.trim().to_owned())
-        .unwrap_or_default();
-    if name.is_empty() {
-        return Err(invalid(
-            path,
-            "name",
-            "missing API name; expected e.g. `taobao.trade.fullinfo.get`",
-        ));
-    }
-    if !name
-        .chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
-        || name.starts_with('.')
-    {
-        return Err(invalid(
-            path,
-            "name",
-            &format!("invalid API name {name:?}; expected dot-separated ASCII words"),
-        ));
-    }
+    check_shape(path, &raw)?;
     let mut cx = Importer {
         types: Vec::new(),
         warnings: Vec::new(),
@@ -143,7 +122,13 @@ pub fn import(path: &Path, text: &str) -> Result<Imported, Error> {
     );
     let types = order_types(cx.types, &request, &response);
     let spec = Spec {
-        name,
+        name: raw
+            .name
+            .as_ref()
+            .and_then(|v| v.as_str())
+            .unwrap_or_default()
+            .trim()
+            .to_owned(),
         title: non_empty(text_of(raw.title.as_ref())),
         description: non_empty(text_of(raw.description.as_ref())),
         needs_session: false,
@@ -156,6 +141,67 @@ pub fn import(path: &Path, text: &str) -> Result<Imported, Error> {
         spec,
         warnings: cx.warnings,
     })
+}
+
+/// Refuses JSON that is not a TOP metadata entry: every entry of the catalog has a `name`
+/// string that is an API name, and `requestParams`, `responseParams` or (an entry without
+/// params) `apiChineseName`; another JSON file (a `package.json`) has none of them.
+fn check_shape(path: &Path, raw: &RawApi) -> Result<(), Error> {
+    if raw.request.is_none() && raw.response.is_none() && raw.title.is_none() {
+        return Err(invalid(
+            path,
+            "",
+            "not a TOP metadata entry: it has no `requestParams`, `responseParams` or \
+             `apiChineseName`; expected an object like {\"name\": \"taobao.trade.fullinfo.get\", \
+             \"apiChineseName\": \"…\", \"requestParams\": […], \"responseParams\": […]}",
+        ));
+    }
+    let name = match &raw.name {
+        None | Some(serde_json::Value::Null) => {
+            return Err(invalid(
+                path,
+                "name",
+                "missing API name; expected e.g. `taobao.trade.fullinfo.get`",
+            ));
+        }
+        Some(serde_json::Value::String(s)) => s.trim(),
+        Some(other) => {
+            let kind = match other {
+                serde_json::Value::Number(_) => "a number",
+                serde_json::Value::Bool(_) => "a boolean",
+                serde_json::Value::Array(_) => "a list",
+                _ => "an object",
+            };
+            return Err(invalid(
+                path,
+                "name",
+                &format!(
+                    "`name` must be a string (the API name, such as `taobao.trade.fullinfo.get`); found {kind}"
+                ),
+            ));
+        }
+    };
+    if name.is_empty() {
+        return Err(invalid(
+            path,
+            "name",
+            "missing API name; expected e.g. `taobao.trade.fullinfo.get`",
+        ));
+    }
+    check_api_name(name).map_err(|why| invalid(path, "name", &why))
+}
+
+/// An API name both importers accept: TOP's rule ([`topgen_spec::rules::check_method`]) and
+/// at most [`MAX_NAME`] characters.
+pub(crate) fn check_api_name(name: &str) -> Result<(), String> {
+    let chars = name.chars().count();
+    if chars > MAX_NAME {
+        let head: String = name.chars().take(40).collect();
+        return Err(format!(
+            "API name \"{head}…\" is too long ({chars} characters; at most {MAX_NAME})"
+        ));
+    }
+    topgen_spec::rules::check_method(name)
 }
 
 fn invalid(path: &Path, field: &str, message: &str) -> Error {
@@ -258,13 +304,8 @@ impl Importer {
                 self.warn(&here, "field without a name dropped");
                 continue;
             }
-            if sanitize::snake(&name).is_err() {
-                self.warn(
-                    &here,
-                    format_args!(
-                        "field {name:?} dropped: its name cannot become a Rust identifier"
-                    ),
-                );
+            if let Some(why) = bad_field_name(&name) {
+                self.warn(&here, why);
                 continue;
             }
             here.place = owner.field(&name);
@@ -323,13 +364,8 @@ impl Importer {
     ) -> Kind {
         if let Some(object) = object_of(raw, field, has_subs) {
             if object.derived {
-                self.warn(
-                    here,
-                    format_args!(
-                        "type {raw:?} with subParams imported as object type {:?}",
-                        object.base
-                    ),
-                );
+                let why = object.derived_why(raw, &object.base);
+                self.warn(here, why.replace("has fields;", "with subParams"));
             }
             return Kind::Object {
                 base: object.base,

@@ -16,6 +16,44 @@ pub(crate) struct ObjectOf {
     pub(crate) derived: bool,
 }
 
+impl ObjectOf {
+    /// Why the name was made from the field's name, for the warning: `raw` is the type as
+    /// written, `name` the name given.
+    pub(crate) fn derived_why(&self, raw: &str, name: &str) -> String {
+        let base = split_type(raw).0;
+        if base.chars().count() > MAX_NAME {
+            format!(
+                "type name of {} characters is too long (at most {MAX_NAME}); imported as object type {name:?}",
+                base.chars().count()
+            )
+        } else {
+            format!("type {raw:?} has fields; imported as object type {name:?}")
+        }
+    }
+}
+
+/// The longest type or field name the importers keep (TOP's longest are 49 and 64
+/// characters; YAML cannot read a plain key back of over 1,024).
+pub(crate) const MAX_NAME: usize = 128;
+
+/// Why a field of this name is dropped, if it is: its name is too long, or cannot become a
+/// Rust identifier.
+pub(crate) fn bad_field_name(name: &str) -> Option<String> {
+    let chars = name.chars().count();
+    if chars > MAX_NAME {
+        let head: String = name.chars().take(24).collect();
+        Some(format!(
+            "field \"{head}…\" dropped: its name is too long ({chars} characters; at most {MAX_NAME})"
+        ))
+    } else if sanitize::snake(name).is_err() {
+        Some(format!(
+            "field {name:?} dropped: its name cannot become a Rust identifier"
+        ))
+    } else {
+        None
+    }
+}
+
 /// `Foo []` → (`Foo`, 1).
 pub(crate) fn split_type(raw: &str) -> (String, usize) {
     let squeezed: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
@@ -207,7 +245,8 @@ pub(crate) fn java_alias(name: &str) -> Option<&'static str> {
 
 /// A type name the model accepts as an object type.
 fn valid_type_name(name: &str) -> bool {
-    name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    name.len() <= MAX_NAME
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
         && java_alias(name).is_none()
         && !matches!(name, "Map" | "Object" | "null" | "List")
@@ -235,7 +274,12 @@ pub(crate) struct TypeNames {
     names: BTreeMap<(String, String), String>,
     /// Type names given out.
     taken: BTreeSet<String>,
+    /// Base name → the types given by [`TypeNames::name_agreeing`]: name, fields' types.
+    agreeing: BTreeMap<String, Vec<(String, FieldTypes)>>,
 }
+
+/// A type's fields: name → type.
+type FieldTypes = BTreeMap<String, String>;
 
 impl TypeNames {
     /// The name of the type of this base name and shape: the one given before, else the
@@ -258,6 +302,40 @@ impl TypeNames {
             n += 1;
         };
         self.names.insert(key, name.clone());
+        name
+    }
+
+    /// The name of a type of this base name with these fields (name, type) for a source that
+    /// may show one type in parts (a doc page whose rows were placed by guess): the first
+    /// type of that base whose fields agree (every field both have has one type) — it gains
+    /// the fields it lacked — else a new name as [`TypeNames::name`] gives.
+    pub(crate) fn name_agreeing(&mut self, base: &str, fields: &[(String, String)]) -> String {
+        let variants = self.agreeing.entry(base.to_owned()).or_default();
+        for (name, known) in variants.iter_mut() {
+            let agree = fields
+                .iter()
+                .all(|(f, t)| known.get(f).is_none_or(|k| k == t));
+            if agree {
+                for (f, t) in fields {
+                    known.entry(f.clone()).or_insert_with(|| t.clone());
+                }
+                return name.clone();
+            }
+        }
+        let mut n = 1usize;
+        let name = loop {
+            let candidate = if n == 1 {
+                base.to_owned()
+            } else {
+                format!("{base}{n}")
+            };
+            if self.taken.insert(candidate.clone()) {
+                break candidate;
+            }
+            n += 1;
+        };
+        let variants = self.agreeing.entry(base.to_owned()).or_default();
+        variants.push((name.clone(), fields.iter().cloned().collect()));
         name
     }
 

@@ -78,6 +78,12 @@ pub struct Row {
     pub lone_value: bool,
 }
 
+/// How deep the importers follow nesting — of an example's elements or objects, of the
+/// `└` rows, of the tree built from them, of an HTML page's elements. TOP's pages nest a few
+/// levels; a page nested deeper is refused, so that reading it takes bounded stack and linear
+/// time.
+pub const MAX_DEPTH: usize = 100;
+
 /// What a doc page says, before interpretation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DocPage {

@@ -2,6 +2,8 @@
 //! example gives the part that is there and says so) and the restoring of the pipe
 //! rendering's one-line XML (`< tag >…</ tag >`) to TOP's multi-line layout.
 
+use super::MAX_DEPTH;
+
 /// One element of an example.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Elem {
@@ -27,6 +29,9 @@ pub(crate) struct Doc {
     /// What is wrong with the text, if anything (cut off, unbalanced, text after the root),
     /// with the 1-based line of the example it is on.
     pub(crate) problem: Option<(usize, String)>,
+    /// The 1-based line of the element that nests more than [`MAX_DEPTH`] deep, where the
+    /// reading stopped.
+    pub(crate) too_deep: Option<usize>,
 }
 
 impl Doc {
@@ -178,6 +183,16 @@ pub(crate) fn parse(text: &str) -> Doc {
         }
         if !self_closing {
             stack.push(index);
+            // Deeper than any TOP example: stop, so that nothing after the reader (which
+            // walks the tree) runs out of stack or time.
+            if stack.len() > MAX_DEPTH {
+                doc.too_deep = Some(tag_line);
+                set_problem(
+                    tag_line,
+                    format!("elements nested more than {MAX_DEPTH} deep"),
+                );
+                break;
+            }
         }
     }
     for e in &mut doc.elems {
@@ -273,8 +288,10 @@ pub(crate) fn restore(one_line: &str) -> String {
     let mut out = String::new();
     let mut depth = 0usize;
     let mut i = 0usize;
+    // The indent stops growing past any real example's depth, so that the text stays linear in
+    // the input (the reader refuses such nesting anyway).
     let push_line = |out: &mut String, depth: usize, s: &str| {
-        for _ in 0..depth {
+        for _ in 0..depth.min(MAX_DEPTH + 1) {
             out.push_str("    ");
         }
         out.push_str(s);

@@ -94,6 +94,13 @@ pub fn read(path: &Path, html: &str) -> Result<DocPage, Error> {
              (a page copied as text is read by the text reader)",
         ));
     }
+    if let Some((line, why)) = nested_too_deep(html) {
+        return Err(unusable(
+            path,
+            Some((line, 1)),
+            &format!("{why}; TOP's pages nest a few dozen levels, so this is not a page to import"),
+        ));
+    }
     let doc = Doc::parse(html);
     let (page, headings) = Reader { doc: &doc }.page();
     if page.name.is_none() && !headings {
@@ -115,6 +122,87 @@ fn unusable(path: &Path, location: Option<(usize, usize)>, message: &str) -> Err
         field: String::new(),
         message: message.to_owned(),
     }
+}
+
+/// The deepest nesting of elements an HTML page may have (real pages: a few dozen).
+pub const MAX_HTML_DEPTH: usize = 4_000;
+
+/// The most work html5ever's tree builder may be given, counted as the depth of open elements
+/// summed over the start tags (its scope checks walk that stack): a page of 100,000 tags may
+/// nest 640 deep on average, one of 1,000 tags [`MAX_HTML_DEPTH`] deep.
+const MAX_HTML_WORK: usize = 64_000_000;
+
+/// The 1-based line of the first start tag that nests deeper than [`MAX_HTML_DEPTH`] or
+/// makes the work more than [`MAX_HTML_WORK`], and which, if any: found in one pass before
+/// html5ever parses (its time grows with depth × tags, so this bounds it). Void elements, elements whose end tag may be left out (`<p>`, `<li>`,
+/// `<td>`…, which the parser closes itself) and raw text (`<script>`, `<style>`, comments)
+/// are not counted, so the count never exceeds the parser's stack of open elements by much.
+fn nested_too_deep(html: &str) -> Option<(usize, String)> {
+    const UNCOUNTED: &[&str] = &[
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "param", "keygen", "p", "li", "dt", "dd", "tr", "td", "th", "thead",
+        "tbody", "tfoot", "option", "optgroup", "rb", "rt", "rtc", "rp", "colgroup", "caption",
+        "html", "head", "body",
+    ];
+    const RAW_TEXT: &[&str] = &[
+        "script",
+        "style",
+        "textarea",
+        "title",
+        "xmp",
+        "iframe",
+        "noembed",
+        "noframes",
+        "plaintext",
+    ];
+    let lower = html.to_ascii_lowercase();
+    let b = lower.as_bytes();
+    let find = |from: usize, what: &str| lower[from..].find(what).map(|n| from + n);
+    let name_at = |from: usize| {
+        let end = b[from..]
+            .iter()
+            .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b':' | b'_')))
+            .map_or(b.len(), |n| from + n);
+        &lower[from..end]
+    };
+    let (mut depth, mut work, mut tags, mut i) = (0usize, 0usize, 0usize, 0usize);
+    let line = |at: usize| html[..at].matches('\n').count() + 1;
+    while let Some(lt) = find(i, "<") {
+        i = lt + 1;
+        let rest = &lower[lt..];
+        if rest.starts_with("<!--") {
+            i = find(lt + 4, "-->").map_or(b.len(), |n| n + 3);
+        } else if rest.starts_with("</") {
+            let name = name_at(lt + 2);
+            if !name.is_empty() && !UNCOUNTED.contains(&name) {
+                depth = depth.saturating_sub(1);
+            }
+        } else if b.get(lt + 1).is_some_and(u8::is_ascii_alphabetic) {
+            tags += 1;
+            let name = name_at(lt + 1);
+            let Some(gt) = find(lt, ">") else { break };
+            i = gt + 1;
+            if RAW_TEXT.contains(&name) {
+                i = find(i, &format!("</{name}")).unwrap_or(b.len());
+            } else if !UNCOUNTED.contains(&name) && b[gt - 1] != b'/' {
+                depth += 1;
+                if depth > MAX_HTML_DEPTH {
+                    let why = format!("elements nested more than {MAX_HTML_DEPTH} deep");
+                    return Some((line(lt), why));
+                }
+            }
+            work += depth;
+            if work > MAX_HTML_WORK {
+                let why = format!(
+                    "elements nested too deep for their number (nested more than {} deep on \
+                     average up to here); html5ever would take too long",
+                    work / tags.max(1)
+                );
+                return Some((line(lt), why));
+            }
+        }
+    }
+    None
 }
 
 /// Whether the text has at least one tag, comment or doctype (`<` then a letter, `/`, `!`).

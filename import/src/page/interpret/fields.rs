@@ -5,10 +5,11 @@ use super::naming::Converter;
 use super::values::{fits, is_prose};
 use super::{Cx, Origin};
 use crate::Place;
-use crate::catalog::{Limit, ObjectOf, ScalarRepair, limit_applies, object_of, scalar_type};
+use crate::catalog::{
+    Limit, ObjectOf, ScalarRepair, bad_field_name, limit_applies, object_of, scalar_type,
+};
 use std::collections::BTreeMap;
 use topgen_spec::model::{Scalar, looks_secret};
-use topgen_spec::sanitize;
 use topgen_spec::spec::{Field, TypeDef};
 
 /// Where a converted field list goes.
@@ -53,13 +54,8 @@ impl Cx<'_> {
                 );
                 continue;
             }
-            if sanitize::snake(&name).is_err() {
-                self.warn(
-                    owner.place(&name),
-                    format!(
-                        "line {line}: field {name:?} dropped: its name cannot become a Rust identifier"
-                    ),
-                );
+            if let Some(why) = bad_field_name(&name) {
+                self.warn(owner.place(&name), format!("line {line}: {why}"));
                 continue;
             }
             if let Some(first) = seen.get(&name) {
@@ -78,6 +74,41 @@ impl Cx<'_> {
         out
     }
 
+    /// Adds to the already defined type `type_name` the fields that this other showing of it
+    /// (node `id`, whose fields agree with it) has and it lacks, each with a warning.
+    fn merge_fields(&mut self, id: usize, type_name: &str, conv: &mut Converter) {
+        let known = |conv: &Converter, name: &str| {
+            conv.types
+                .iter()
+                .find(|(t, _)| t == type_name)
+                .is_some_and(|(_, d)| d.fields.iter().any(|f| f.name == name))
+        };
+        let new: Vec<usize> = self.nodes[id]
+            .children
+            .iter()
+            .copied()
+            .filter(|&c| !known(conv, &self.nodes[c].name))
+            .collect();
+        if new.is_empty() {
+            return;
+        }
+        let line = self.nodes[id].line;
+        let owner = Owner::Type(type_name.to_owned());
+        let added = self.fields(&new, &owner, conv);
+        for f in &added {
+            self.warn(
+                owner.place(&f.name),
+                format!(
+                    "line {line}: type {type_name:?} is shown again here with field `{}`, which it lacked where first shown; the fields agree, so it is one type with both",
+                    f.name
+                ),
+            );
+        }
+        if let Some((_, def)) = conv.types.iter_mut().find(|(t, _)| t == type_name) {
+            def.fields.extend(added);
+        }
+    }
+
     fn field(&mut self, id: usize, owner: &Owner, conv: &mut Converter) -> Field {
         let name = self.nodes[id].name.clone();
         let line = self.nodes[id].line;
@@ -93,12 +124,8 @@ impl Cx<'_> {
                     .clone()
                     .unwrap_or_else(|| object.base.clone());
                 if object.derived {
-                    self.warn(
-                        place.clone(),
-                        format!(
-                            "line {line}: type {raw_ty:?} has fields; imported as object type {type_name:?}"
-                        ),
-                    );
+                    let why = object.derived_why(&raw_ty, &type_name);
+                    self.warn(place.clone(), format!("line {line}: {why}"));
                 }
                 if !conv.types.iter().any(|(t, _)| *t == type_name) {
                     if type_name != object.base {
@@ -128,6 +155,8 @@ impl Cx<'_> {
                     let children = self.nodes[id].children.clone();
                     let fields = self.fields(&children, &Owner::Type(type_name.clone()), conv);
                     conv.types[slot].1.fields = fields;
+                } else {
+                    self.merge_fields(id, &type_name, conv);
                 }
                 if object.list {
                     format!("{type_name}[]")

@@ -37,7 +37,7 @@ mod tests;
 mod tree;
 mod values;
 
-use super::{DocPage, Rendering, Section, java, xml};
+use super::{DocPage, MAX_DEPTH, Rendering, Section, java, xml};
 use crate::catalog::order_types;
 use crate::{Imported, Place, Warning};
 use fields::Owner;
@@ -58,11 +58,25 @@ pub fn interpret(path: &Path, page: &DocPage) -> Result<Imported, Error> {
         nodes: Vec::new(),
         xml: xml_doc.as_ref(),
         java: java_ex.as_ref(),
+        too_deep: None,
     };
+    let too_deep = |message: String| Error::Invalid {
+        path: path.to_owned(),
+        field: String::new(),
+        message: format!(
+            "{message}; TOP's pages nest a few levels, so this is not a page to import"
+        ),
+    };
+    if let Some(message) = cx.too_deep_example() {
+        return Err(too_deep(message));
+    }
     let name = cx.api_name(path)?;
     cx.page_warnings();
     let request_roots = cx.build(&page.request, Side::Request);
     let response_roots = cx.build(&page.response, Side::Response);
+    if let Some(message) = cx.too_deep.take() {
+        return Err(too_deep(message));
+    }
     let mut conv = Converter::default();
     cx.name_types(&request_roots, &mut conv);
     cx.name_types(&response_roots, &mut conv);
@@ -127,6 +141,27 @@ pub fn interpret(path: &Path, page: &DocPage) -> Result<Imported, Error> {
     Ok(Imported { spec, warnings })
 }
 
+/// How deep a JSON text's arrays and objects nest (brackets outside strings), in one pass.
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (true, b'"') => in_string = false,
+            (true, _) => {}
+            (false, b'"') => in_string = true,
+            (false, b'[' | b'{') => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            (false, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 /// Request or response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
@@ -180,9 +215,63 @@ struct Cx<'a> {
     xml: Option<&'a xml::Doc>,
     /// The Java request example, read (also when cut off).
     java: Option<&'a java::Example>,
+    /// Why a tree being built is nested too deep to import (more than [`MAX_DEPTH`]).
+    too_deep: Option<String>,
 }
 
 impl<'a> Cx<'a> {
+    /// Why the page's examples or rows are nested too deep to import, if they are: checked
+    /// before anything walks them.
+    fn too_deep_example(&self) -> Option<String> {
+        let page = self.page;
+        for (what, section, text) in [
+            (
+                "XML response example",
+                Section::ResponseExample,
+                &page.response_xml,
+            ),
+            ("XML error example", Section::ErrorExample, &page.error_xml),
+        ] {
+            if let Some(line) = text.as_deref().and_then(|t| xml::parse(t).too_deep) {
+                return Some(format!(
+                    "line {}: the {what} has elements nested more than {MAX_DEPTH} deep",
+                    self.example_line(section, line)
+                ));
+            }
+        }
+        for (what, section, text) in [
+            (
+                "JSON response example",
+                Section::ResponseExample,
+                &page.response_json,
+            ),
+            (
+                "JSON error example",
+                Section::ErrorExample,
+                &page.error_json,
+            ),
+        ] {
+            if text.as_deref().is_some_and(|t| json_depth(t) > MAX_DEPTH) {
+                return Some(format!(
+                    "{}the {what} has values nested more than {MAX_DEPTH} deep",
+                    self.prefix(section)
+                ));
+            }
+        }
+        page.request
+            .iter()
+            .chain(&page.response)
+            .find(|r| r.depth as usize > MAX_DEPTH)
+            .map(|r| {
+                format!(
+                    "line {}: the row `{}` is nested more than {MAX_DEPTH} deep ({} `└` marks)",
+                    r.line,
+                    r.name.chars().take(40).collect::<String>(),
+                    r.depth.saturating_sub(1)
+                )
+            })
+    }
+
     fn warn(&mut self, place: Place, message: String) {
         self.warnings.push(Warning { place, message });
     }

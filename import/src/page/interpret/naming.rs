@@ -166,29 +166,19 @@ impl Cx<'_> {
         Ok(name)
     }
 
-    /// The structure below a node (names, types, nesting), to tell types of one name apart.
-    fn shape_key(&self, node: usize) -> String {
-        let mut out = String::new();
-        for &c in &self.nodes[node].children {
-            out.push_str(&self.nodes[c].name);
-            out.push(':');
-            out.push_str(&split_type(&self.nodes[c].ty).0);
-            if !self.nodes[c].children.is_empty() {
-                out.push('{');
-                out.push_str(&self.shape_key(c));
-                out.push('}');
-            }
-            out.push(';');
-        }
-        out
-    }
-
-    /// Names every object type in document order: the first shape of a name keeps it, later
-    /// different shapes get `Foo2`, `Foo3`… (the catalog importer's rule).
+    /// Names every object type in document order: the first of a name keeps it; a later one
+    /// whose fields agree with it (every field both show has one type) is the same type,
+    /// shown in part or with other fields (the page's rows are placed by guess, so one type
+    /// can look split); one whose fields disagree gets `Foo2`, `Foo3`…
     pub(super) fn name_types(&mut self, ids: &[usize], conv: &mut Converter) {
         for &id in ids {
             if let Some(object) = self.object(id) {
-                let name = conv.names.name(&object.base, self.shape_key(id));
+                let fields: Vec<(String, String)> = self.nodes[id]
+                    .children
+                    .iter()
+                    .map(|&c| (self.nodes[c].name.clone(), split_type(&self.nodes[c].ty).0))
+                    .collect();
+                let name = conv.names.name_agreeing(&object.base, &fields);
                 self.nodes[id].type_name = Some(name);
             }
             let children = self.nodes[id].children.clone();

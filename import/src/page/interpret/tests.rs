@@ -160,3 +160,86 @@ fn no_name_anywhere_is_an_error() {
         .to_string();
     assert!(err.starts_with("n.txt: name: no API name"), "{err}");
 }
+
+/// A bullet page whose response shows `DivisionInfo` three times (under `country`,
+/// `province`, `city`), the later ones with fewer or other fields: one type, not
+/// `DivisionInfo2` / `DivisionInfo3`; a type whose fields disagree still gets its own name.
+#[test]
+fn same_named_types_whose_fields_agree_are_one_type() {
+    let rows = |names: &[(&str, &str)]| -> String {
+        names
+            .iter()
+            .map(|(n, t)| format!("  • └ {n}\n  • {t}\n  • x\n  • 说明\n"))
+            .collect()
+    };
+    let page = format!(
+        "taobao.a.b (标题)\n\n说明\n\n请求参数\n\n名称 类型 是否必须 示例值 更多限制 描述\n\
+         tid Number 必须 1 编号\n\n响应参数\n\n名称 类型 示例值 描述\n\
+         country DivisionInfo 国家\n{}province DivisionInfo 省\n{}city DivisionInfo 市\n{}\
+         other DivisionInfo 其他\n{}\n错误码解释\n\n错误码 错误消息 解决方案\n",
+        rows(&[("code", "String"), ("name", "String")]),
+        rows(&[("code", "String")]),
+        rows(&[("name", "String"), ("level", "Number")]),
+        rows(&[("code", "Number")]),
+    );
+    let i = import(&page);
+    let types: Vec<(&str, Vec<&str>)> = i
+        .spec
+        .types
+        .iter()
+        .map(|(n, d)| {
+            (
+                n.as_str(),
+                d.fields.iter().map(|f| f.name.as_str()).collect(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("DivisionInfo", vec!["code", "name", "level"]),
+            ("DivisionInfo2", vec!["code"]),
+        ]
+    );
+    let tys: Vec<&str> = i.spec.response.iter().map(|f| f.ty.as_str()).collect();
+    assert_eq!(
+        tys,
+        [
+            "DivisionInfo",
+            "DivisionInfo",
+            "DivisionInfo",
+            "DivisionInfo2"
+        ]
+    );
+    let merged: Vec<&Warning> = i
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("it is one type with both"))
+        .collect();
+    assert_eq!(merged.len(), 1, "{:?}", messages(&i));
+    assert_eq!(
+        merged[0].place,
+        Place::TypeField("DivisionInfo".into(), "level".into())
+    );
+}
+
+/// A nested row placed by the page's marks alone (no example shows it) has its own
+/// `# guess:` warning, not only the one on its top-level row.
+#[test]
+fn every_guessed_row_is_a_warning_at_the_row() {
+    let page = "taobao.a.b (标题)\n\n说明\n\n请求参数\n\n名称 类型 是否必须 示例值 更多限制 描述\n\
+         tid Number 必须 1 编号\n\n响应参数\n\n名称 类型 示例值 描述\n\
+         r R 结果\n  • └ a\n  • A\n  • x\n  • 对象\n  • └ b\n  • String\n  • x\n  • 字段\n  • └ c\n  • String\n  • x\n  • 字段\n\
+         \n错误码解释\n\n错误码 错误消息 解决方案\n";
+    let i = import(page);
+    for field in ["b", "c"] {
+        assert!(
+            i.warnings
+                .iter()
+                .any(|w| matches!(&w.place, Place::TypeField(_, f) if f == field)
+                    && w.message.contains("placed in")),
+            "{field}: {:?}",
+            i.warnings
+        );
+    }
+}

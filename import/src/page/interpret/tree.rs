@@ -6,7 +6,7 @@ use super::values::{guess_scalar, looks_plural, scalar_item};
 use super::{Cx, Node, Origin, Side};
 use crate::Place;
 use crate::catalog::{derived_name, split_type};
-use crate::page::{Row, Section, java, xml};
+use crate::page::{MAX_DEPTH, Row, Section, java, xml};
 use heck::ToSnakeCase;
 use std::collections::BTreeSet;
 
@@ -165,6 +165,17 @@ impl<'a> Cx<'a> {
                     };
                     if stack.len() > 1 {
                         unconfirmed.push((root, row.line));
+                        // The place is a guess: say so at the row, not only at its root.
+                        let evidence = if oracle_kind {
+                            "the example does not show this field"
+                        } else {
+                            "no example shows the real tree"
+                        };
+                        let message = format!(
+                            "line {}: placed in `{}` by the page's `└` marks, which draw every object at the same depth; {evidence}",
+                            row.line, self.nodes[fallback].name
+                        );
+                        self.nodes[id].notes.push(message);
                     }
                     fallback
                 }
@@ -199,6 +210,15 @@ impl<'a> Cx<'a> {
             if is_object {
                 stack.push(id);
                 recent.push(id);
+            }
+            // Deeper than any TOP page: stop here (the page is refused), so that building
+            // stays linear and what walks the tree later stays within its stack.
+            if stack.len() > MAX_DEPTH {
+                self.too_deep = Some(format!(
+                    "line {}: the rows are nested more than {MAX_DEPTH} deep",
+                    row.line
+                ));
+                return roots;
             }
         }
         for &root in &roots {

@@ -14,7 +14,8 @@ pub(super) fn fits(value: &str, ty: &str) -> bool {
     match ty {
         "Number" => v.parse::<i64>().is_ok(),
         "Boolean" => matches!(v, "true" | "false"),
-        "Date" => is_date(v),
+        // As the runtime decodes a Date: epoch milliseconds too (`1691997065571`).
+        "Date" => topgen_spec::scalar::Scalar::Date.fits_text(v),
         "Price" | "BigDecimal" => is_decimal(v),
         _ => true,
     }
