@@ -80,6 +80,9 @@ pub(crate) struct Entry {
     /// Whether its spec has no reply example, so its API has no decode test.
     #[serde(default)]
     pub(crate) untested: bool,
+    /// The model's warnings about the spec (`Api::warnings`), as `field: message`.
+    #[serde(default)]
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Entry {
@@ -183,6 +186,7 @@ mod tests {
                 output: "o".into(),
                 misfits: vec![("response_xml".into(), "x.y".into(), "bad".into())],
                 untested: true,
+                warnings: vec!["request[0].example: x".into()],
             },
         );
         let back: Manifest = serde_json::from_str(&m.to_text()).unwrap();

@@ -268,6 +268,9 @@ pub struct Generated {
     /// The spec files with no reply example (`response_xml`, `response_json`, `error_xml`,
     /// `error_json`): their API gets no decode test. In the order of the APIs' methods.
     pub untested: Vec<PathBuf>,
+    /// The model's warnings about the specs (`model::Api::warnings`, an example of the wrong
+    /// type), by spec file, as `field: message`, in the order of the APIs' methods.
+    pub warnings: Vec<(PathBuf, String)>,
     /// APIs parsed and rendered by this run.
     pub rendered: usize,
     /// APIs whose spec and module were unchanged since the last write (see [`crate::cache`]):
@@ -303,6 +306,7 @@ struct Unit {
     module: Result<String, Error>,
     misfits: Vec<Misfit>,
     untested: bool,
+    warnings: Vec<String>,
     entry: Option<Entry>,
 }
 
@@ -354,6 +358,7 @@ pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<G
     let mut modules = Vec::with_capacity(ok.len());
     let mut misfits = Vec::new();
     let mut untested = Vec::new();
+    let mut warnings = Vec::new();
     let (mut rendered, mut reused) = (0, 0);
     for unit in ok {
         let text = match unit.module {
@@ -368,6 +373,7 @@ pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<G
         if unit.untested {
             untested.push(path.clone());
         }
+        warnings.extend(unit.warnings.iter().map(|w| (path.clone(), w.clone())));
         match unit.entry {
             Some(entry) => {
                 reused += 1;
@@ -389,6 +395,7 @@ pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<G
                             output: cache::hash(&[text.as_bytes()]),
                             misfits: Entry::misfits_of(&unit.misfits),
                             untested: unit.untested,
+                            warnings: unit.warnings.clone(),
                         },
                     );
                 }
@@ -405,6 +412,7 @@ pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<G
         files: assemble(modules, out_dir, options)?,
         misfits,
         untested,
+        warnings,
         rendered,
         reused,
         manifest,
@@ -454,6 +462,7 @@ fn unit(
                 module: Ok(text),
                 misfits: entry.misfits(),
                 untested: entry.untested,
+                warnings: entry.warnings.clone(),
                 entry: Some(entry.clone()),
             });
         }
@@ -476,6 +485,11 @@ fn unit(
         module,
         misfits,
         untested: !has_reply_example(&api),
+        warnings: api
+            .warnings
+            .iter()
+            .map(|(field, message)| format!("{field}: {message}"))
+            .collect(),
         entry: None,
     })
 }

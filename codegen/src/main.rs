@@ -103,6 +103,9 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
             path.display()
         );
     }
+    for (path, warning) in &generated.warnings {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
     for path in &generated.untested {
         eprintln!(
             "warning: {}: no reply example (`response_xml`, `response_json`, `error_xml`, `error_json`), so the API gets no decode test",

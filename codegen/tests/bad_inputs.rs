@@ -189,6 +189,12 @@ fn run(case: &Case) -> Outcome {
                 .iter()
                 .map(|(path, m)| format!("{}: {m}", path.display()))
                 .collect();
+            warnings.extend(
+                generated
+                    .warnings
+                    .iter()
+                    .map(|(path, w)| format!("{}: {w}", path.display())),
+            );
             warnings.extend(generated.untested.iter().map(|path| {
                 format!(
                     "{}: no reply example, so the API gets no decode test",

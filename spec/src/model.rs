@@ -45,6 +45,10 @@ pub struct Api {
     pub types: Vec<Object>,
     /// The spec's examples.
     pub examples: spec::Examples,
+    /// What is doubtful but not wrong enough to refuse, as (field path, message): an `example`
+    /// that is not a value of its field's type (doc pages often show one; the example is only
+    /// documentation). The generator prints them as warnings.
+    pub warnings: Vec<(String, String)>,
 }
 
 /// A field or param.
@@ -176,6 +180,7 @@ struct Resolver<'a> {
     index: BTreeMap<&'a str, usize>,
     objects: Vec<Option<Object>>,
     type_scope: Scope,
+    warnings: Vec<(String, String)>,
 }
 
 /// Checks a spec and resolves it into the model.
@@ -228,6 +233,7 @@ pub fn resolve(path: &Path, spec: &Spec) -> Result<Api, Error> {
         index: BTreeMap::new(),
         objects: Vec::new(),
         type_scope,
+        warnings: Vec::new(),
     };
     for (i, (name, _)) in spec.types.iter().enumerate() {
         if Scalar::from_top(name).is_some() || name.ends_with("[]") {
@@ -289,6 +295,7 @@ pub fn resolve(path: &Path, spec: &Spec) -> Result<Api, Error> {
         response_has_request_id,
         types,
         examples: spec.examples.clone(),
+        warnings: r.warnings,
     })
 }
 
@@ -414,7 +421,7 @@ impl Resolver<'_> {
     /// is the server's value for a param that is not sent, so only optional request params
     /// have one.
     fn check_values(
-        &self,
+        &mut self,
         here: &str,
         f: &spec::Field,
         ty: &Ty,
@@ -436,7 +443,12 @@ impl Resolver<'_> {
             self.check_value(&format!("{here}.default"), "default", default, ty)?;
         }
         if let Some(example) = &f.example {
-            self.check_value(&format!("{here}.example"), "example", example, ty)?;
+            let at = format!("{here}.example");
+            if let Err(Error::Invalid { message, .. }) =
+                self.check_value(&at, "example", example, ty)
+            {
+                self.warnings.push((at, message));
+            }
         }
         Ok(())
     }
