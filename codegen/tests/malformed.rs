@@ -206,7 +206,11 @@ fn invalid_api_name() {
     let (e, _) = error_for("a.yaml", "name: taobao..get\n");
     assert_has(
         &e,
-        &[": name: ", "invalid API name", "expected two or more dot-separated"],
+        &[
+            ": name: ",
+            "invalid API name",
+            "expected two or more dot-separated",
+        ],
     );
 }
 
