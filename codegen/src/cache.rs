@@ -23,7 +23,7 @@ use topgen_spec::examples::{Misfit, REPLY_EXAMPLES};
 pub const CACHE_FILE: &str = ".topgen-cache";
 
 /// The manifest's format; another one is ignored.
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// SHA-256 of `parts`, each prefixed by its length (so that no two lists of parts collide by
 /// concatenation), as lowercase hex.
@@ -77,6 +77,12 @@ pub(crate) struct Entry {
     pub(crate) output: String,
     /// The misfits of its reply examples: example key, path, message.
     pub(crate) misfits: Vec<(String, String, String)>,
+    /// Whether its spec has no reply example, so its API has no decode test.
+    #[serde(default)]
+    pub(crate) untested: bool,
+    /// The model's warnings about the spec (`Api::warnings`), as `field: message`.
+    #[serde(default)]
+    pub(crate) warnings: Vec<String>,
 }
 
 impl Entry {
@@ -179,6 +185,8 @@ mod tests {
                 response: "ABResponse".into(),
                 output: "o".into(),
                 misfits: vec![("response_xml".into(), "x.y".into(), "bad".into())],
+                untested: true,
+                warnings: vec!["request[0].example: x".into()],
             },
         );
         let back: Manifest = serde_json::from_str(&m.to_text()).unwrap();

@@ -28,6 +28,10 @@ pub struct Options {
     /// tests) is. Default: the `testkit/` folder beside this generator; referred to like the
     /// runtime.
     pub testkit_path: Option<PathBuf>,
+    /// Whether a specs folder with no spec is accepted, giving a crate without APIs (and
+    /// removing every module the output folder had). Off by default: an empty or mistyped
+    /// folder is an error, not a wiped client.
+    pub allow_empty: bool,
 }
 
 impl Default for Options {
@@ -36,8 +40,22 @@ impl Default for Options {
             crate_name: "topgen-client".to_owned(),
             runtime_path: None,
             testkit_path: None,
+            allow_empty: false,
         }
     }
+}
+
+/// The spec files of `specs_dir`, refusing an empty folder unless `options.allow_empty`.
+fn spec_files_of(specs_dir: &Path, options: &Options) -> Result<Vec<PathBuf>, Error> {
+    let files = spec_files(specs_dir)?;
+    if files.is_empty() && !options.allow_empty {
+        return Err(Error::Invalid {
+            path: specs_dir.to_owned(),
+            field: String::new(),
+            message: "the folder has no spec (`*.yaml`, `*.yml`); generating from it would remove every API of the output crate. Expected a folder of specs, or `--allow-empty` (`Options::allow_empty`) for a crate without APIs".to_owned(),
+        });
+    }
+    Ok(files)
 }
 
 /// The runtime folder beside this generator in its workspace.
@@ -168,6 +186,7 @@ fn module_file(
 /// Generates the whole client crate for the specs of `specs_dir`, to be written to `out_dir`.
 /// Nothing is written here: a spec error means no file changes.
 pub fn generate_crate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<Files, Error> {
+    spec_files_of(specs_dir, options)?;
     let apis = load_apis(specs_dir)?;
     let (files, failed) = crate_files(&apis, out_dir, options)?;
     let mut errors: Vec<Error> = failed.into_iter().map(|(_, e)| e).collect();
@@ -246,6 +265,12 @@ pub struct Generated {
     /// The misfits of the specs' reply examples (their generated tests are `#[ignore]`d), by
     /// spec file, in the order of the APIs' methods.
     pub misfits: Vec<(PathBuf, Misfit)>,
+    /// The spec files with no reply example (`response_xml`, `response_json`, `error_xml`,
+    /// `error_json`): their API gets no decode test. In the order of the APIs' methods.
+    pub untested: Vec<PathBuf>,
+    /// The model's warnings about the specs (`model::Api::warnings`, an example of the wrong
+    /// type), by spec file, as `field: message`, in the order of the APIs' methods.
+    pub warnings: Vec<(PathBuf, String)>,
     /// APIs parsed and rendered by this run.
     pub rendered: usize,
     /// APIs whose spec and module were unchanged since the last write (see [`crate::cache`]):
@@ -280,6 +305,8 @@ struct Unit {
     names: Names,
     module: Result<String, Error>,
     misfits: Vec<Misfit>,
+    untested: bool,
+    warnings: Vec<String>,
     entry: Option<Entry>,
 }
 
@@ -290,7 +317,7 @@ struct Unit {
 /// those of [`generate_crate`].
 pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<Generated, Error> {
     let lib = lib_name(&options.crate_name);
-    let files = spec_files(specs_dir)?;
+    let files = spec_files_of(specs_dir, options)?;
     let mut manifest = Manifest::new();
     let old = manifest.as_ref().and_then(|_| Manifest::read(out_dir));
     let fingerprint = manifest
@@ -330,6 +357,8 @@ pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<G
     ok.sort_by(|a, b| a.names.method.cmp(&b.names.method));
     let mut modules = Vec::with_capacity(ok.len());
     let mut misfits = Vec::new();
+    let mut untested = Vec::new();
+    let mut warnings = Vec::new();
     let (mut rendered, mut reused) = (0, 0);
     for unit in ok {
         let text = match unit.module {
@@ -341,6 +370,10 @@ pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<G
         };
         let path = specs_dir.join(&unit.file);
         misfits.extend(unit.misfits.iter().map(|m| (path.clone(), m.clone())));
+        if unit.untested {
+            untested.push(path.clone());
+        }
+        warnings.extend(unit.warnings.iter().map(|w| (path.clone(), w.clone())));
         match unit.entry {
             Some(entry) => {
                 reused += 1;
@@ -361,6 +394,8 @@ pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<G
                             response: unit.names.response.clone(),
                             output: cache::hash(&[text.as_bytes()]),
                             misfits: Entry::misfits_of(&unit.misfits),
+                            untested: unit.untested,
+                            warnings: unit.warnings.clone(),
                         },
                     );
                 }
@@ -376,6 +411,8 @@ pub fn generate(specs_dir: &Path, out_dir: &Path, options: &Options) -> Result<G
     Ok(Generated {
         files: assemble(modules, out_dir, options)?,
         misfits,
+        untested,
+        warnings,
         rendered,
         reused,
         manifest,
@@ -395,6 +432,7 @@ fn unit(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
+    topgen_spec::load::check_size(path)?;
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let key = if fingerprint.is_empty() {
         String::new()
@@ -423,6 +461,8 @@ fn unit(
                 },
                 module: Ok(text),
                 misfits: entry.misfits(),
+                untested: entry.untested,
+                warnings: entry.warnings.clone(),
                 entry: Some(entry.clone()),
             });
         }
@@ -444,6 +484,12 @@ fn unit(
         names: Names::of(&api),
         module,
         misfits,
+        untested: !has_reply_example(&api),
+        warnings: api
+            .warnings
+            .iter()
+            .map(|(field, message)| format!("{field}: {message}"))
+            .collect(),
         entry: None,
     })
 }
@@ -454,6 +500,19 @@ fn unit(
 pub fn generate_module(path: &Path, text: &str, crate_path: Option<&str>) -> Result<String, Error> {
     let (api, misfits) = resolve_spec(path, text)?;
     module_file(&api, &misfits, crate_path, path)
+}
+
+/// Whether the spec has a reply example, which becomes the API's decode test.
+fn has_reply_example(api: &Api) -> bool {
+    let e = &api.examples;
+    [
+        &e.response_xml,
+        &e.response_json,
+        &e.error_xml,
+        &e.error_json,
+    ]
+    .into_iter()
+    .any(|x| x.as_deref().is_some_and(|t| !t.trim().is_empty()))
 }
 
 /// The names of an API that `lib.rs` and `Cargo.toml` use.
@@ -484,6 +543,7 @@ fn lib_rs(apis: &[&Names]) -> Result<String, Error> {
         let feature = &api.method;
         quote! {
             #[cfg(feature = #feature)]
+            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
             #[rustfmt::skip] // prettyplease formats generated code; rustfmt must not undo it.
             pub mod #m;
             #[cfg(feature = #feature)]
@@ -504,6 +564,8 @@ fn lib_rs(apis: &[&Names]) -> Result<String, Error> {
         //! default feature `full` enables them all.
         #![forbid(unsafe_code)]
         #![warn(missing_docs)]
+        // docs.rs (`--cfg docsrs`, nightly) notes the feature of each API's module.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub use topgen_runtime;
 
@@ -528,6 +590,11 @@ fn cargo_toml(crate_name: &str, runtime: &str, testkit: &str, apis: &[&Names]) -
          \n\
          [dependencies]\n\
          topgen-runtime = {{ path = \"{runtime}\" }}\n\
+         \n\
+         # docs.rs documents every API, each noted with its feature.\n\
+         [package.metadata.docs.rs]\n\
+         all-features = true\n\
+         rustdoc-args = [\"--cfg\", \"docsrs\"]\n\
          \n\
          # The reply-example tests of every API.\n\
          [dev-dependencies]\n\

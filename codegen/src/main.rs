@@ -19,7 +19,10 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "codegen",
     about = "Generates typed Rust clients for Taobao Open Platform APIs from YAML specs",
-    args_conflicts_with_subcommands = true
+    args_conflicts_with_subcommands = true,
+    // One usage line: clap would print one for the default command's options and another for
+    // the subcommands, the same program twice.
+    override_usage = "codegen [generate] [OPTIONS] | codegen import [OPTIONS] <INPUTS>..."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -74,6 +77,10 @@ struct GenerateArgs {
     /// Write nothing; exit with status 1 and name the stale files if the output differs.
     #[arg(long)]
     check: bool,
+    /// Accept a specs folder without any spec: the crate gets no API, and every module the
+    /// output folder had is removed. Without it an empty folder is an error.
+    #[arg(long)]
+    allow_empty: bool,
 }
 
 fn workspace_root() -> PathBuf {
@@ -90,12 +97,22 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
         crate_name: args.crate_name,
         runtime_path: args.runtime_path,
         testkit_path: args.testkit_path,
+        allow_empty: args.allow_empty,
     };
     let generated = codegen::generate(&specs, &out, &options)?;
     // Generation does not fail on them: their round-trip tests are generated `#[ignore]`d.
     for (path, misfit) in &generated.misfits {
         eprintln!(
             "warning: {}: {misfit} (its generated test is ignored)",
+            path.display()
+        );
+    }
+    for (path, warning) in &generated.warnings {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
+    for path in &generated.untested {
+        eprintln!(
+            "warning: {}: no reply example (`response_xml`, `response_json`, `error_xml`, `error_json`), so the API gets no decode test",
             path.display()
         );
     }

@@ -330,3 +330,47 @@ fn default_invocation_checks_the_workspace() {
         String::from_utf8_lossy(&run.stderr)
     );
 }
+
+/// A usage error prints clap's message and one usage line, then exits 2.
+#[test]
+fn usage_errors_print_the_usage_once() {
+    for args in [&["--bogus"][..], &["generate", "--bogus"], &["import"]] {
+        let out = codegen(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.matches("Usage:").count(), 1, "{args:?}: {stderr}");
+        assert_eq!(
+            stderr.lines().filter(|l| l.contains("codegen")).count(),
+            1,
+            "{args:?}: one usage line\n{stderr}"
+        );
+    }
+}
+
+/// An empty specs folder would remove every generated module: refused unless asked for.
+#[test]
+fn an_empty_specs_folder_is_refused_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    let out = dir.path().join("out");
+    assert!(generate(&fixture_specs(), &out, &[]).status.success());
+    let refused = generate(&specs, &out, &[]);
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("has no spec") && stderr.contains("--allow-empty"),
+        "{stderr}"
+    );
+    assert!(
+        out.join("src/topgen_fixture_docs_get.rs").exists(),
+        "nothing removed"
+    );
+    let allowed = generate(&specs, &out, &["--allow-empty"]);
+    assert!(
+        allowed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&allowed.stderr)
+    );
+    assert!(!out.join("src/topgen_fixture_docs_get.rs").exists());
+}

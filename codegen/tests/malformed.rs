@@ -184,7 +184,7 @@ fn name_that_cannot_become_an_identifier() {
         &e,
         &[
             "request[0].name",
-            "cannot become a Rust identifier",
+            "wire name \"名称\" is not one TOP uses",
             "expected ASCII letters",
         ],
     );
@@ -206,7 +206,11 @@ fn invalid_api_name() {
     let (e, _) = error_for("a.yaml", "name: taobao..get\n");
     assert_has(
         &e,
-        &[": name: ", "invalid API name", "expected dot-separated"],
+        &[
+            ": name: ",
+            "invalid API name",
+            "expected two or more dot-separated",
+        ],
     );
 }
 

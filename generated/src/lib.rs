@@ -13,8 +13,10 @@
 
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub use topgen_runtime;
 #[cfg(feature = "taobao.wdk.iot.wombat.common.gettoken")]
+#[cfg_attr(docsrs, doc(cfg(feature = "taobao.wdk.iot.wombat.common.gettoken")))]
 #[rustfmt::skip]
 pub mod taobao_wdk_iot_wombat_common_gettoken;
 #[cfg(feature = "taobao.wdk.iot.wombat.common.gettoken")]

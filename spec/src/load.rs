@@ -1,30 +1,392 @@
-//! Reading spec files: YAML syntax and shape errors with line:column and field path.
+//! Reading spec files: YAML syntax and shape errors with line:column and field path, within
+//! limits of size, nesting, alias expansion and counts (see [`limits`]).
 
 use crate::error::Error;
 use crate::spec::Spec;
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
+
+/// The bounds within which a spec is read, so that reading and generating stay bounded in time
+/// and memory whatever the input. Each error that one causes names the limit.
+pub mod limits {
+    /// The largest spec file, in bytes (the largest TOP API's spec is well under 1 MiB).
+    pub const MAX_FILE_BYTES: usize = 2 * 1024 * 1024;
+    /// The deepest nesting of YAML collections (a spec needs 6: `types` → type → `fields` →
+    /// field → …).
+    pub const MAX_DEPTH: usize = 32;
+    /// The most YAML nodes (scalars and collections) once aliases are expanded.
+    pub const MAX_NODES: usize = 200_000;
+    /// How much aliases may add: the text of the scalars, once aliases are expanded, may not
+    /// exceed the file's size by more than this many bytes.
+    pub const MAX_ALIAS_EXPANSION_BYTES: usize = 256 * 1024;
+    /// The most request params, response fields and type fields of one spec, together.
+    pub const MAX_FIELDS: usize = 5_000;
+    /// The most object types of one spec.
+    pub const MAX_TYPES: usize = 1_000;
+}
 
 /// Reads and parses one spec file (shape only; see [`crate::model`] for consistency checks).
 pub fn load_spec(path: &Path) -> Result<Spec, Error> {
+    check_size(path)?;
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     parse_spec(path, &text)
 }
 
+/// Refuses a file larger than [`limits::MAX_FILE_BYTES`] before it is read.
+pub fn check_size(path: &Path) -> Result<(), Error> {
+    let size = std::fs::metadata(path)
+        .map_err(|e| Error::io(path, e))?
+        .len();
+    if size > limits::MAX_FILE_BYTES as u64 {
+        return Err(too_big(path, size));
+    }
+    Ok(())
+}
+
+fn too_big(path: &Path, size: u64) -> Error {
+    limit_error(
+        path,
+        format!(
+            "the file has {size} bytes, more than the limit of {} bytes (MAX_FILE_BYTES); expected one API per spec",
+            limits::MAX_FILE_BYTES
+        ),
+    )
+}
+
+fn limit_error(path: &Path, message: String) -> Error {
+    Error::Syntax {
+        path: path.to_owned(),
+        location: None,
+        field: String::new(),
+        message,
+    }
+}
+
 /// Parses spec text; `path` is only used in errors.
 pub fn parse_spec(path: &Path, text: &str) -> Result<Spec, Error> {
+    if text.len() > limits::MAX_FILE_BYTES {
+        return Err(too_big(path, text.len() as u64));
+    }
+    check_shape_limits(path, text)?;
     let de = yaml_serde::Deserializer::from_str(text);
-    serde_path_to_error::deserialize(de).map_err(|e| {
-        let field = e.path().to_string();
-        let inner = e.into_inner();
-        let location = inner.location().map(|l| (l.line(), l.column()));
-        let message = strip_path(&field, &strip_location(&inner.to_string()));
-        Error::Syntax {
-            path: path.to_owned(),
-            location,
-            field,
-            message,
-        }
+    let spec: Spec = serde_path_to_error::deserialize(de).map_err(|e| syntax(path, e))?;
+    check_counts(path, &spec)?;
+    check_text_scalars(path, text, &spec)?;
+    Ok(spec)
+}
+
+fn syntax(path: &Path, e: serde_path_to_error::Error<yaml_serde::Error>) -> Error {
+    let field = e.path().to_string();
+    let inner = e.into_inner();
+    let location = inner.location().map(|l| (l.line(), l.column()));
+    let message = strip_path(&field, &strip_location(&inner.to_string()));
+    Error::Syntax {
+        path: path.to_owned(),
+        location,
+        field,
+        message,
+    }
+}
+
+/// Flow collections (`[`, `{`) nested deeper than any spec needs are refused before the YAML
+/// parser sees them (it takes time quadratic in their depth); then the document is walked once,
+/// aliases expanded, counting nodes, nesting and scalar bytes, and stopped at the first limit,
+/// before anything is built from it.
+fn check_shape_limits(path: &Path, text: &str) -> Result<(), Error> {
+    let depth = flow_depth(text);
+    if depth > limits::MAX_DEPTH {
+        return Err(limit_error(
+            path,
+            format!(
+                "YAML flow collections (`[`, `{{`) nest {depth} deep or more, deeper than the limit of {} (MAX_DEPTH)",
+                limits::MAX_DEPTH
+            ),
+        ));
+    }
+    let mut walk = Walk {
+        nodes: 0,
+        bytes: 0,
+        max_bytes: text.len() + limits::MAX_ALIAS_EXPANSION_BYTES,
+        failed: None,
+    };
+    let de = yaml_serde::Deserializer::from_str(text);
+    match (Node {
+        walk: &mut walk,
+        depth: 0,
     })
+    .deserialize(de)
+    {
+        Ok(()) => Ok(()),
+        Err(e) => match walk.failed {
+            Some(message) => Err(limit_error(path, message)),
+            // Not a limit: a YAML error, which the real parse reports with its field path.
+            None => {
+                let de = yaml_serde::Deserializer::from_str(text);
+                match serde_path_to_error::deserialize::<_, Spec>(de) {
+                    Err(e) => Err(syntax(path, e)),
+                    Ok(_) => Err(limit_error(path, strip_location(&e.to_string()))),
+                }
+            }
+        },
+    }
+}
+
+/// The deepest nesting of `[` / `{` outside quotes and comments, counting at most to
+/// `MAX_DEPTH + 1`. Conservative: brackets inside plain scalars count too, which can only
+/// make it refuse text that nests brackets 33 deep.
+fn flow_depth(text: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    let mut quote: Option<u8> = None;
+    let mut comment = false;
+    let mut prev = b'\n';
+    for &b in text.as_bytes() {
+        if comment {
+            comment = b != b'\n';
+        } else if let Some(q) = quote {
+            if b == q {
+                quote = None;
+            }
+        } else {
+            match b {
+                b'#' if prev.is_ascii_whitespace() => comment = true,
+                b'\'' | b'"'
+                    if matches!(prev, b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':') =>
+                {
+                    quote = Some(b);
+                }
+                b'[' | b'{' => {
+                    depth += 1;
+                    max = max.max(depth);
+                    if max > limits::MAX_DEPTH {
+                        return max;
+                    }
+                }
+                b']' | b'}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        prev = b;
+    }
+    max
+}
+
+struct Walk {
+    nodes: usize,
+    bytes: usize,
+    max_bytes: usize,
+    failed: Option<String>,
+}
+
+impl Walk {
+    fn node<E: de::Error>(&mut self, depth: usize, bytes: usize) -> Result<(), E> {
+        self.nodes += 1;
+        self.bytes += bytes;
+        let message = if depth > limits::MAX_DEPTH {
+            format!(
+                "YAML collections nest deeper than the limit of {} (MAX_DEPTH)",
+                limits::MAX_DEPTH
+            )
+        } else if self.nodes > limits::MAX_NODES {
+            format!(
+                "the document has more than {} YAML nodes (MAX_NODES), aliases expanded",
+                limits::MAX_NODES
+            )
+        } else if self.bytes > self.max_bytes {
+            format!(
+                "aliases expand the document's text beyond its size plus {} bytes (MAX_ALIAS_EXPANSION_BYTES); expected aliases that repeat little or none",
+                limits::MAX_ALIAS_EXPANSION_BYTES
+            )
+        } else {
+            return Ok(());
+        };
+        self.failed = Some(message.clone());
+        Err(E::custom(message))
+    }
+}
+
+/// One YAML node of the limits walk.
+struct Node<'w> {
+    walk: &'w mut Walk,
+    depth: usize,
+}
+
+impl<'de> DeserializeSeed<'de> for Node<'_> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Node<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any YAML")
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.walk.node(self.depth, 1)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.walk.node(self.depth, 1)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.walk.node(self.depth, 1)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.walk.node(self.depth, 1)
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.walk.node(self.depth, v.len())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.walk.node(self.depth, 1)
+    }
+    fn visit_none<E: de::Error>(self) -> Result<(), E> {
+        self.walk.node(self.depth, 1)
+    }
+    fn visit_some<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let depth = self.depth + 1;
+        self.walk.node(depth, 1)?;
+        while seq
+            .next_element_seed(Node {
+                walk: self.walk,
+                depth,
+            })?
+            .is_some()
+        {}
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let depth = self.depth + 1;
+        self.walk.node(depth, 1)?;
+        while map
+            .next_key_seed(Node {
+                walk: self.walk,
+                depth,
+            })?
+            .is_some()
+        {
+            map.next_value_seed(Node {
+                walk: self.walk,
+                depth,
+            })?;
+        }
+        Ok(())
+    }
+    fn visit_enum<A: de::EnumAccess<'de>>(self, data: A) -> Result<(), A::Error> {
+        // A tagged node (`!tag value`): its value counts like any other.
+        use de::VariantAccess as _;
+        let (_, variant) = data.variant_seed(Node {
+            walk: self.walk,
+            depth: self.depth,
+        })?;
+        variant.newtype_variant_seed(Node {
+            walk: self.walk,
+            depth: self.depth + 1,
+        })
+    }
+}
+
+fn check_counts(path: &Path, spec: &Spec) -> Result<(), Error> {
+    let fields = spec.request.len()
+        + spec.response.len()
+        + spec
+            .types
+            .iter()
+            .map(|(_, t)| t.fields.len())
+            .sum::<usize>();
+    if fields > limits::MAX_FIELDS {
+        return Err(limit_error(
+            path,
+            format!(
+                "the spec has {fields} params and fields, more than the limit of {} (MAX_FIELDS); expected one API per spec",
+                limits::MAX_FIELDS
+            ),
+        ));
+    }
+    if spec.types.len() > limits::MAX_TYPES {
+        return Err(limit_error(
+            path,
+            format!(
+                "the spec has {} types, more than the limit of {} (MAX_TYPES)",
+                spec.types.len(),
+                limits::MAX_TYPES
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The text fields (`example`, `default`) as written in the file: yaml_serde hands any scalar
+/// to `deserialize_str` as its source text.
+#[derive(Deserialize)]
+struct RawSpec {
+    #[serde(default)]
+    request: Vec<RawField>,
+    #[serde(default)]
+    response: Vec<RawField>,
+    #[serde(default)]
+    types: Option<BTreeMap<String, RawType>>,
+}
+
+#[derive(Deserialize)]
+struct RawType {
+    #[serde(default)]
+    fields: Vec<RawField>,
+}
+
+#[derive(Deserialize)]
+struct RawField {
+    #[serde(default)]
+    example: Option<String>,
+    #[serde(default)]
+    default: Option<String>,
+}
+
+/// `example` and `default` are text (see [`crate::spec::Field`]). An unquoted scalar that YAML
+/// reads as a number or boolean of another spelling (`10.50` → 10.5, `0x1F` → 31, `True` →
+/// true) would silently change the text: refused, naming the field and both spellings.
+fn check_text_scalars(path: &Path, text: &str, spec: &Spec) -> Result<(), Error> {
+    let de = yaml_serde::Deserializer::from_str(text);
+    let Ok(raw) = RawSpec::deserialize(de) else {
+        return Ok(());
+    };
+    let mut lists: Vec<(String, &[crate::spec::Field], &[RawField])> = vec![
+        ("request".into(), &spec.request, &raw.request),
+        ("response".into(), &spec.response, &raw.response),
+    ];
+    let raw_types = raw.types.as_ref();
+    for (name, def) in &spec.types {
+        if let Some(r) = raw_types.and_then(|t| t.get(name)) {
+            lists.push((format!("types.{name}.fields"), &def.fields, &r.fields));
+        }
+    }
+    for (at, fields, raws) in lists {
+        for (i, (f, r)) in fields.iter().zip(raws).enumerate() {
+            for (key, read, written) in [
+                ("example", &f.example, &r.example),
+                ("default", &f.default, &r.default),
+            ] {
+                if let (Some(read), Some(written)) = (read, written)
+                    && read != written
+                {
+                    return Err(Error::Invalid {
+                        path: path.to_owned(),
+                        field: format!("{at}[{i}].{key}"),
+                        message: format!(
+                            "the unquoted value `{written}` is read by YAML as {read:?}, another text; expected text, quoted: `{key}: '{written}'` (or `{key}: {read}`)"
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// yaml_serde appends " at line L column C" to its messages; we print the location up front.

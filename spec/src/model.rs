@@ -45,6 +45,10 @@ pub struct Api {
     pub types: Vec<Object>,
     /// The spec's examples.
     pub examples: spec::Examples,
+    /// What is doubtful but not wrong enough to refuse, as (field path, message): an `example`
+    /// that is not a value of its field's type (doc pages often show one; the example is only
+    /// documentation). The generator prints them as warnings.
+    pub warnings: Vec<(String, String)>,
 }
 
 /// A field or param.
@@ -125,8 +129,49 @@ const RESERVED_TYPE_NAMES: &[&str] = &[
 /// The module name the generated crate's `lib.rs` gives its re-export of the runtime.
 const RUNTIME_REEXPORT: &str = "topgen_runtime";
 
-/// Method names of a request type that a setter must not take.
-const RESERVED_SETTERS: &[&str] = &["new"];
+/// Method names a setter of a request type must not take: its own `new`, and the methods of
+/// the traits it derives or implements (`Default::default`, which `new` calls, `Clone::clone`,
+/// `PartialEq::eq`, `Debug::fmt`, `Request::encode`); a param of such a name gets a setter
+/// with a trailing `_` (`default_`).
+const RESERVED_SETTERS: &[&str] = &[
+    "new",
+    "default",
+    "clone",
+    "clone_from",
+    "eq",
+    "ne",
+    "fmt",
+    "encode",
+];
+
+/// Module names that would shadow the crates every module's paths start from
+/// (`::std`, `core::…`), or the runtime's re-export.
+const RESERVED_MODULES: &[&str] = &[
+    "std",
+    "core",
+    "alloc",
+    "proc_macro",
+    "test",
+    RUNTIME_REEXPORT,
+];
+
+/// The features the generated `Cargo.toml` defines besides one per API.
+const RESERVED_FEATURES: &[&str] = &["default", "full"];
+
+/// Whether a wire name is one TOP uses: ASCII letters, digits, `_`, and `.` or `-` between
+/// them, with at least one letter.
+fn wire_name_ok(name: &str) -> bool {
+    let b = name.as_bytes();
+    !b.is_empty()
+        && b.iter().any(u8::is_ascii_alphabetic)
+        && b.iter().enumerate().all(|(i, &c)| {
+            c.is_ascii_alphanumeric()
+                || c == b'_'
+                || (matches!(c, b'.' | b'-') && i > 0 && i + 1 < b.len())
+        })
+}
+
+const WIRE_EXPECTED: &str = "expected ASCII letters, digits and `_` (a `.` or `-` only inside the name), with at least one letter, as TOP's names are";
 
 struct Resolver<'a> {
     path: &'a Path,
@@ -135,6 +180,7 @@ struct Resolver<'a> {
     index: BTreeMap<&'a str, usize>,
     objects: Vec<Option<Object>>,
     type_scope: Scope,
+    warnings: Vec<(String, String)>,
 }
 
 /// Checks a spec and resolves it into the model.
@@ -159,6 +205,24 @@ pub fn resolve(path: &Path, spec: &Spec) -> Result<Api, Error> {
             ),
         ));
     }
+    if RESERVED_MODULES.contains(&module.as_str()) {
+        return Err(invalid(
+            "name",
+            format!(
+                "API {:?} would become module `{module}`, which shadows the crate of that name in generated paths; expected another API name",
+                spec.name
+            ),
+        ));
+    }
+    if RESERVED_FEATURES.contains(&spec.name.as_str()) {
+        return Err(invalid(
+            "name",
+            format!(
+                "API {:?} would become cargo feature `{}`, which the generated crate defines itself; expected another API name",
+                spec.name, spec.name
+            ),
+        ));
+    }
 
     let mut type_scope = Scope::for_types(RESERVED_TYPE_NAMES);
     type_scope.claim(request_name.clone());
@@ -169,6 +233,7 @@ pub fn resolve(path: &Path, spec: &Spec) -> Result<Api, Error> {
         index: BTreeMap::new(),
         objects: Vec::new(),
         type_scope,
+        warnings: Vec::new(),
     };
     for (i, (name, _)) in spec.types.iter().enumerate() {
         if Scalar::from_top(name).is_some() || name.ends_with("[]") {
@@ -230,6 +295,7 @@ pub fn resolve(path: &Path, spec: &Spec) -> Result<Api, Error> {
         response_has_request_id,
         types,
         examples: spec.examples.clone(),
+        warnings: r.warnings,
     })
 }
 
@@ -277,6 +343,15 @@ impl Resolver<'_> {
         let mut out = Vec::with_capacity(fields.len());
         for (i, f) in fields.iter().enumerate() {
             let here = format!("{at}[{i}]");
+            if !wire_name_ok(&f.name) {
+                return Err(self.invalid(
+                    &format!("{here}.name"),
+                    format!(
+                        "wire name {:?} is not one TOP uses: {WIRE_EXPECTED}",
+                        f.name
+                    ),
+                ));
+            }
             if let Some(first) = seen.insert(f.name.as_str(), i) {
                 return Err(self.invalid(
                     &format!("{here}.name"),
@@ -316,6 +391,7 @@ impl Resolver<'_> {
                 max_list_size: f.max_list_size,
             };
             self.check_limits(&here, &ty, &limits)?;
+            self.check_values(&here, f, &ty, is_request && at == "request")?;
             let sensitive = match f.sensitive {
                 Some(explicit) => explicit,
                 None => ty == Ty::Scalar(Scalar::String) && looks_secret(&f.name),
@@ -341,7 +417,85 @@ impl Resolver<'_> {
         Ok(out)
     }
 
+    /// `example` and `default` are text that must be a value of the field's type; a default
+    /// is the server's value for a param that is not sent, so only optional request params
+    /// have one.
+    fn check_values(
+        &mut self,
+        here: &str,
+        f: &spec::Field,
+        ty: &Ty,
+        is_param: bool,
+    ) -> Result<(), Error> {
+        if let Some(default) = &f.default {
+            if !is_param {
+                return Err(self.invalid(
+                    &format!("{here}.default"),
+                    "a default applies to request params only (the server's value of a param that is not sent)".into(),
+                ));
+            }
+            if f.required {
+                return Err(self.invalid(
+                    &format!("{here}.default"),
+                    format!("param {:?} is required, so it is always sent and its default {default:?} is never used; expected `required: false` or no default", f.name),
+                ));
+            }
+            self.check_value(&format!("{here}.default"), "default", default, ty)?;
+        }
+        if let Some(example) = &f.example {
+            let at = format!("{here}.example");
+            if let Err(Error::Invalid { message, .. }) =
+                self.check_value(&at, "example", example, ty)
+            {
+                self.warnings.push((at, message));
+            }
+        }
+        Ok(())
+    }
+
+    fn check_value(&self, at: &str, what: &str, text: &str, ty: &Ty) -> Result<(), Error> {
+        // A list's example or default is its items, comma-separated, as TOP writes them.
+        let (scalar, items): (Scalar, Vec<&str>) = match ty {
+            Ty::Scalar(s) => (*s, vec![text]),
+            Ty::List(inner) => match **inner {
+                Ty::Scalar(s) => (s, text.split(',').collect()),
+                _ => return Ok(()),
+            },
+            Ty::Object(_) => return Ok(()),
+        };
+        if matches!(scalar, Scalar::String | Scalar::Json | Scalar::File) {
+            return Ok(());
+        }
+        if let Some(bad) = items.iter().find(|t| !scalar.fits_text(t)) {
+            return Err(self.invalid(
+                at,
+                format!(
+                    "{what} {bad:?} is not a {}; expected {}",
+                    scalar.top_name(),
+                    match scalar {
+                        Scalar::Number => "an integer such as `42`",
+                        Scalar::Boolean => "`true` or `false`",
+                        Scalar::Date => "a date such as `2024-01-31 12:00:00`",
+                        _ => "a decimal number such as `10.50`",
+                    }
+                ),
+            ));
+        }
+        Ok(())
+    }
+
     fn check_limits(&self, here: &str, ty: &Ty, limits: &Limits) -> Result<(), Error> {
+        for (key, value) in [
+            ("max_length", limits.max_length),
+            ("max_list_size", limits.max_list_size),
+        ] {
+            if value == Some(0) {
+                return Err(self.invalid(
+                    &format!("{here}.{key}"),
+                    format!("{key} 0 allows no value at all; expected at least 1, or no limit"),
+                ));
+            }
+        }
         let scalar = match ty {
             Ty::Scalar(s) => Some(*s),
             _ => None,

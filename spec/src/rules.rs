@@ -26,11 +26,14 @@ pub fn check_method(name: &str) -> Result<(), String> {
                         && bytes[i + 1].is_ascii_alphanumeric())
             })
     };
-    if !name.is_empty() && name.split('.').all(word_ok) {
+    // At least two words (`taobao.time.get`), the first starting with a letter: `12.5` or
+    // `full` is no TOP method.
+    let shaped = name.contains('.') && name.starts_with(|c: char| c.is_ascii_alphabetic());
+    if shaped && name.split('.').all(word_ok) {
         Ok(())
     } else {
         Err(format!(
-            "invalid API name {name:?}: expected dot-separated ASCII words of letters, digits and `_` (a `-` only between letters or digits), such as `taobao.trade.fullinfo.get` or `account.aliyuncs.com.CreateApp.2013-07-01`"
+            "invalid API name {name:?}: expected two or more dot-separated ASCII words of letters, digits and `_` (a `-` only between letters or digits), the first starting with a letter, such as `taobao.trade.fullinfo.get` or `account.aliyuncs.com.CreateApp.2013-07-01`"
         ))
     }
 }
@@ -119,6 +122,11 @@ mod tests {
             "taobao.a b",
             "taobao.a/b",
             "淘宝.get",
+            "12.5",
+            "full",
+            "default",
+            "std",
+            "1taobao.get",
         ] {
             let e = check_method(bad).unwrap_err();
             assert!(e.contains("invalid API name"), "{bad}: {e}");

@@ -82,10 +82,14 @@ pub struct Field {
     /// 是否必须: a required request param becomes an argument of the request's `new`.
     #[serde(default)]
     pub required: bool,
-    /// 示例值.
+    /// 示例值, as text (a value of the field's type; a list's items comma-separated). One of
+    /// the format's two text fields with `default`: write it quoted when YAML would read it as
+    /// a number or boolean of another spelling (`'10.50'`, `'0x1F'`, `'007'`, `'True'`);
+    /// unquoted, such a value is refused rather than silently changed.
     #[serde(default, deserialize_with = "scalar_text")]
     pub example: Option<String>,
-    /// 默认值: what the server assumes when the param is not sent (documentation only).
+    /// 默认值: what the server assumes when the param is not sent (documentation only), as
+    /// text like `example`; only optional request params have one, of the param's type.
     #[serde(default, deserialize_with = "scalar_text")]
     pub default: Option<String>,
     /// 描述.
@@ -149,7 +153,9 @@ pub struct Examples {
     pub error_json: Option<String>,
 }
 
-/// Accepts any YAML scalar as text: `example: 1` and `example: "1"` both give `"1"`.
+/// Accepts any YAML scalar as text: `example: 1` and `example: "1"` both give `"1"`. A plain
+/// scalar YAML reads as a number or boolean gives that value's canonical text; where that is
+/// not the text written (`10.50` → `10.5`), [`crate::load::parse_spec`] refuses the spec.
 fn scalar_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     struct V;
     impl serde::de::Visitor<'_> for V {

@@ -1,6 +1,8 @@
 //! insta snapshots of the generated code, per spec: the workspace's `specs/` and the fixtures
 //! that exercise every type and shape. A spec or generator change shows up here as a diff to
-//! review with `cargo insta review`.
+//! review with `cargo insta review` (or the whole loop: `cargo insta test --review`). Every
+//! snapshot of a crate is compared before the test fails, naming each that differs, so one run
+//! records all the pending ones.
 
 use std::path::{Path, PathBuf};
 
@@ -13,6 +15,7 @@ fn snapshot_crate(prefix: &str, specs: &Path) -> usize {
     let out = tempfile::tempdir().unwrap();
     let files = codegen::generate_crate(specs, out.path(), &codegen::Options::default()).unwrap();
     let mut count = 0;
+    let mut failed = Vec::new();
     for (path, text) in &files.files {
         if path == "Cargo.toml" {
             // Holds a path that depends on where the output goes; checked in the CLI tests.
@@ -22,9 +25,22 @@ fn snapshot_crate(prefix: &str, specs: &Path) -> usize {
             "{prefix}__{}",
             path.trim_start_matches("src/").trim_end_matches(".rs")
         );
-        insta::assert_snapshot!(name, text);
+        // An assertion that fails records its `.snap.new` and panics; caught, so that the
+        // other snapshots are compared (and recorded) in the same run.
+        let compared = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            insta::assert_snapshot!(name.clone(), text);
+        }));
+        if compared.is_err() {
+            failed.push(name);
+        }
         count += 1;
     }
+    assert!(
+        failed.is_empty(),
+        "{} of {count} snapshots differ (review them with `cargo insta review`): {}",
+        failed.len(),
+        failed.join(", ")
+    );
     count
 }
 

@@ -16,6 +16,7 @@ fn generated_crate_builds_outside_the_workspace() {
             crate_name: "my-top-client".to_owned(),
             runtime_path: None,
             testkit_path: None,
+            allow_empty: false,
         },
     )
     .unwrap();
@@ -52,6 +53,7 @@ fn one_api_feature_compiles_only_that_api() {
             crate_name: "fixture-client".to_owned(),
             runtime_path: Some(root.join("runtime")),
             testkit_path: None,
+            allow_empty: false,
         },
     )
     .unwrap()

@@ -44,11 +44,16 @@ fn checks(f: &Field, value: &TokenStream) -> TokenStream {
         };
         out.push(quote!(::topgen_runtime::Params::check_max_list_size(#wire, #len, #n)?;));
     }
-    let bound = |n: i64| {
-        let lit = Literal::i64_unsuffixed(n);
-        match f.ty {
-            Ty::Scalar(Scalar::Number) => quote!(#lit),
-            _ => quote!(::topgen_runtime::Decimal::from(#lit)),
+    let bound = |n: i64| match f.ty {
+        // The value is an `i64`, which types the literal.
+        Ty::Scalar(Scalar::Number) => {
+            let lit = Literal::i64_unsuffixed(n);
+            quote!(#lit)
+        }
+        // `Decimal::from` takes every integer type: unsuffixed, the literal would be an `i32`.
+        _ => {
+            let lit = Literal::i64_suffixed(n);
+            quote!(::topgen_runtime::Decimal::from(#lit))
         }
     };
     if let Some(n) = f.limits.min_value {

@@ -166,6 +166,7 @@ pub fn run_once(catalog: &Path, size: usize, work: &Path, mode: Mode) -> Result<
         crate_name: "bench-client".into(),
         runtime_path: Some(codegen::default_runtime_path()),
         testkit_path: None,
+        allow_empty: false,
     };
     let generated = codegen::generate(&specs, &out, &options)?;
     let report = generated.write(&out)?;

@@ -120,6 +120,7 @@ pub(super) fn render_chunk(options: &Options, chunk: &mut Chunk) -> Result<Vec<F
         crate_name: chunk.package.clone(),
         runtime_path: Some(options.runtime.clone()),
         testkit_path: None,
+        allow_empty: false,
     };
     let (files, failed) = crate_files(&chunk.apis, &chunk.dir, &crate_options)?;
     let failed_set: BTreeSet<usize> = failed.iter().map(|(i, _)| *i).collect();

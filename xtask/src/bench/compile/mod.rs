@@ -206,6 +206,7 @@ pub fn run(options: &Options, log: &mut dyn std::io::Write) -> Result<Report, Er
                 crate_name: package.clone(),
                 runtime_path: Some(options.runtime.clone()),
                 testkit_path: None,
+                allow_empty: false,
             },
         )?;
         generated.write(&dir)?;
