@@ -76,10 +76,13 @@ impl Scalar {
 
 // What the runtime's lenient decoding accepts (the stricter side where they could differ).
 
-/// A 64-bit integer: optional sign, digits, optionally a fraction of zeros (`50.0`).
-fn fits_i64(text: &str) -> bool {
+/// The text of a `Number` as TOP writes it, ready for `str::parse::<i64>`: trimmed, and an
+/// integer written with a zero fraction (`"50.0"`) without it. The runtime's lenient decoder
+/// and the fit check both read numbers through this.
+#[inline]
+pub fn integer_text(text: &str) -> &str {
     let t = text.trim();
-    let t = match t.split_once('.') {
+    match t.split_once('.') {
         Some((int, zeros))
             if !zeros.is_empty()
                 && zeros.bytes().all(|b| b == b'0')
@@ -88,13 +91,30 @@ fn fits_i64(text: &str) -> bool {
             int
         }
         _ => t,
-    };
-    t.parse::<i64>().is_ok()
+    }
+}
+
+/// A `Boolean` as text: `true`/`false` in any case, or `1`/`0`, around whitespace. The
+/// runtime's lenient decoder and the fit check both read booleans through this.
+#[inline]
+pub fn bool_text(text: &str) -> Option<bool> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("true") || t == "1" {
+        Some(true)
+    } else if t.eq_ignore_ascii_case("false") || t == "0" {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// A 64-bit integer: optional sign, digits, optionally a fraction of zeros (`50.0`).
+fn fits_i64(text: &str) -> bool {
+    integer_text(text).parse::<i64>().is_ok()
 }
 
 fn fits_bool(text: &str) -> bool {
-    let t = text.trim();
-    t.eq_ignore_ascii_case("true") || t.eq_ignore_ascii_case("false") || t == "1" || t == "0"
+    bool_text(text).is_some()
 }
 
 /// Epoch milliseconds in the range of a date (years ±262,000): how a JSON number holds a

@@ -63,18 +63,8 @@ impl Visitor<'_> for I64Visitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<i64, E> {
-        let t = v.trim();
-        // `"50.0"`: an integer written with a zero fraction.
-        let t = match t.split_once('.') {
-            Some((int, zeros))
-                if !zeros.is_empty()
-                    && zeros.bytes().all(|b| b == b'0')
-                    && int.bytes().any(|b| b.is_ascii_digit()) =>
-            {
-                int
-            }
-            _ => t,
-        };
+        // Trimmed; `"50.0"`, an integer written with a zero fraction, as `50` (TOP's one rule).
+        let t = topgen_spec::scalar::integer_text(v);
         t.parse::<i64>().map_err(|_| {
             if t.parse::<i128>().is_ok() {
                 E::custom(format_args!("{t} does not fit in a 64-bit integer"))
@@ -129,14 +119,8 @@ impl Visitor<'_> for BoolVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<bool, E> {
-        let t = v.trim();
-        if t.eq_ignore_ascii_case("true") || t == "1" {
-            Ok(true)
-        } else if t.eq_ignore_ascii_case("false") || t == "0" {
-            Ok(false)
-        } else {
-            Err(E::custom(format_args!("expected a boolean, found {v:?}")))
-        }
+        topgen_spec::scalar::bool_text(v)
+            .ok_or_else(|| E::custom(format_args!("expected a boolean, found {v:?}")))
     }
 }
 
