@@ -332,11 +332,11 @@ fn counts_on_a_tiny_catalog() {
         "{\"name\": \"taobao.x\", ",
     )
     .unwrap();
-    // Imports (the importer takes any dotted ASCII name) but has an empty word, which no
-    // Rust module name can carry.
+    // Imports (a TOP-shaped name) but becomes the same module as `good`
+    // (`taobao_openim_tribelogs_get`); its file sorts later, so generation refuses it.
     std::fs::write(
-        catalog.path().join("taobao.empty..word.json"),
-        r#"{"name": "taobao.empty..word", "responseParams": [{"name": "a", "type": "String"}]}"#,
+        catalog.path().join("taobao.openim_tribelogs.get.json"),
+        r#"{"name": "taobao.openim_tribelogs.get", "responseParams": [{"name": "a", "type": "String"}]}"#,
     )
     .unwrap();
     let work = scratch.path().join("scratch");
@@ -369,7 +369,8 @@ fn counts_on_a_tiny_catalog() {
     );
     assert!(stdout.contains("  broken.json: import: "), "{stdout}");
     assert!(
-        stdout.contains("  taobao.empty..word: generate: ") && stdout.contains("invalid API name"),
+        stdout.contains("  taobao.openim_tribelogs.get: generate: ")
+            && stdout.contains("expected distinct API names"),
         "{stdout}"
     );
     for phase in ["import", "generate", "check"] {
