@@ -134,43 +134,126 @@ fn check_shape_limits(path: &Path, text: &str) -> Result<(), Error> {
     }
 }
 
-/// The deepest nesting of `[` / `{` outside quotes and comments, counting at most to
-/// `MAX_DEPTH + 1`. Conservative: brackets inside plain scalars count too, which can only
-/// make it refuse text that nests brackets 33 deep.
+/// The deepest nesting of YAML flow collections (`[` / `{` that open one), counting at most to
+/// `MAX_DEPTH + 1`, in one pass over the text without parsing it. Brackets that are text are
+/// not counted: inside quoted scalars (with their escapes, across lines), block scalars
+/// (`|` / `>` and the lines indented below them), plain scalars in block context (`a [b]`,
+/// `key: x{y}`) and comments. A `[` or `{` counts where a YAML node may start: at the start of
+/// a line's content, after `- `, `? ` or a mapping key's `: `, after an anchor or a tag, or
+/// inside a flow collection.
 fn flow_depth(text: &str) -> usize {
-    let (mut depth, mut max) = (0usize, 0usize);
-    let mut quote: Option<u8> = None;
-    let mut comment = false;
-    let mut prev = b'\n';
-    for &b in text.as_bytes() {
-        if comment {
-            comment = b != b'\n';
-        } else if let Some(q) = quote {
-            if b == q {
-                quote = None;
+    let mut scan = FlowScan {
+        depth: 0,
+        max: 0,
+        quote: None,
+    };
+    // Inside a block scalar: lines indented deeper than this (and blank lines) are its text.
+    let mut block_scalar: Option<usize> = None;
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        let indent = line.bytes().take_while(|&b| b == b' ').count();
+        if let Some(parent) = block_scalar {
+            if line.trim().is_empty() || indent > parent {
+                continue;
             }
-        } else {
-            match b {
-                b'#' if prev.is_ascii_whitespace() => comment = true,
-                b'\'' | b'"'
-                    if matches!(prev, b' ' | b'\t' | b'\n' | b'[' | b'{' | b',' | b':') =>
-                {
-                    quote = Some(b);
+            block_scalar = None;
+        }
+        if scan.line(line.as_bytes(), indent) {
+            block_scalar = Some(indent);
+        }
+        if scan.max > limits::MAX_DEPTH {
+            break;
+        }
+    }
+    scan.max
+}
+
+/// The state of [`flow_depth`] between lines.
+struct FlowScan {
+    /// Open flow collections (0: block context).
+    depth: usize,
+    max: usize,
+    /// The quote of a quoted scalar still open at the end of the last line.
+    quote: Option<u8>,
+}
+
+impl FlowScan {
+    /// Scans one line; true when it ends with a block scalar's header (`key: |`, `- >-`).
+    fn line(&mut self, b: &[u8], indent: usize) -> bool {
+        let mut i = if self.quote.is_some() { 0 } else { indent };
+        // Where a node may start (block context).
+        let mut node_start = true;
+        while i < b.len() && self.max <= limits::MAX_DEPTH {
+            if let Some(q) = self.quote {
+                match b[i] {
+                    b'\\' if q == b'"' => i += 2,
+                    b'\'' if q == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 2,
+                    c if c == q => {
+                        self.quote = None;
+                        node_start = false;
+                        i += 1;
+                    }
+                    _ => i += 1,
                 }
-                b'[' | b'{' => {
-                    depth += 1;
-                    max = max.max(depth);
-                    if max > limits::MAX_DEPTH {
-                        return max;
+                continue;
+            }
+            let c = b[i];
+            let after_space = i == 0 || matches!(b[i - 1], b' ' | b'\t');
+            if c == b'#' && after_space {
+                return false;
+            }
+            if self.depth > 0 {
+                match c {
+                    b'"' | b'\'' => self.quote = Some(c),
+                    b'[' | b'{' => self.open(),
+                    b']' | b'}' => {
+                        self.depth -= 1;
+                        node_start = false;
+                    }
+                    _ => {}
+                }
+                i += 1;
+                continue;
+            }
+            let next_is_space = b.get(i + 1).is_none_or(|n| matches!(n, b' ' | b'\t'));
+            match c {
+                b' ' | b'\t' => i += 1,
+                // `- ` and `? ` start a node only where one may start already (after the
+                // indentation or another `- `); `: ` ends a mapping key.
+                b'-' | b'?' if next_is_space && node_start => i += 1,
+                b':' if next_is_space => {
+                    node_start = true;
+                    i += 1;
+                }
+                b'[' | b'{' if node_start => {
+                    self.open();
+                    i += 1;
+                }
+                b'"' | b'\'' if node_start => {
+                    self.quote = Some(c);
+                    i += 1;
+                }
+                b'|' | b'>' if node_start => return true,
+                // An anchor or a tag: the node starts after it.
+                b'&' | b'!' if node_start => {
+                    while i < b.len() && !matches!(b[i], b' ' | b'\t') {
+                        i += 1;
                     }
                 }
-                b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
+                // A plain scalar (or key): text up to a `: ` or a comment.
+                _ => {
+                    node_start = false;
+                    i += 1;
+                }
             }
         }
-        prev = b;
+        false
     }
-    max
+
+    fn open(&mut self) {
+        self.depth += 1;
+        self.max = self.max.max(self.depth);
+    }
 }
 
 struct Walk {
@@ -422,4 +505,44 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     }
     files.sort();
     Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flow_depth_counts_flow_collections_only() {
+        let nested = |n: usize| format!("a: {}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(flow_depth(&nested(3)), 3);
+        assert_eq!(flow_depth(&nested(40)), limits::MAX_DEPTH + 1);
+        assert_eq!(flow_depth("- [a, {b: [c]}]\n- {d: e}\n"), 3);
+        assert_eq!(flow_depth("a:\n  - - [x]\n? [k]\n: v\n"), 1);
+        assert_eq!(flow_depth("a: &x [1, [2]]\nb: !t {c: [d]}\n"), 2);
+        // A collection across lines, with a comment and quoted brackets in it.
+        assert_eq!(flow_depth("a: [1, # [[[\n  '[[', \"]]\\\"[\", [2]]\n"), 2);
+        // Brackets that are text.
+        let deep = "{".repeat(100);
+        for text in [
+            format!("description: plain text {deep} and more"),
+            format!("description: '{deep} it''s {deep}'"),
+            format!("description: \"{deep} \\\" {deep}\""),
+            format!("description: \"line one\n  {deep}\n  line three\"\n"),
+            format!("description: |\n  {deep}\n\n  [[[[\nname: x\n"),
+            format!("- >-\n    {deep}\n- b\n"),
+            format!("# {deep}\nname: x # {deep}\n"),
+            format!("name: a - {deep}"),
+        ] {
+            assert_eq!(flow_depth(&text), 0, "{text}");
+        }
+        // What the importer writes for a doc page whose text has a run of braces (a fuzz
+        // finding: such a spec was refused as nested too deep) loads.
+        let spec = format!(
+            "name: taobao.product.add\ndescription: 新增{deep}支持\nrequest:\n  - name: cid\n    type: Number\n    description: |\n      a\n      {deep}\n"
+        );
+        let spec = parse_spec(Path::new("t.yaml"), &spec).unwrap();
+        assert!(spec.description.unwrap().contains(&deep));
+        // After a block scalar, counting resumes.
+        assert_eq!(flow_depth("a: |\n  [[[\nb: [[x]]\n"), 2);
+    }
 }
