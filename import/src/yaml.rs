@@ -5,7 +5,7 @@ use crate::{Place, Warning};
 use std::fmt::Write as _;
 use topgen_spec::spec::{Examples, Field, Spec, TypeDef};
 
-/// The spec as YAML: keys in the order `name, title, description, needs_session, request,
+/// The spec as YAML: keys in the order `name, doc_id, title, description, needs_session, request,
 /// response, types, examples`; fields as `name, type, required, example, default, max_length,
 /// max_value, min_value, max_list_size, description, sensitive`. Empty and default values
 /// (`required: false`, no title…) are left out; strings are quoted only when YAML would read
@@ -128,6 +128,9 @@ impl Notes<'_> {
 fn write_spec(spec: &Spec, notes: &Notes) -> String {
     let mut out = String::new();
     line(&mut out, 0, "name", &scalar(&spec.name, 0));
+    if let Some(id) = spec.doc_id {
+        line(&mut out, 0, "doc_id", &id.to_string());
+    }
     opt(&mut out, 0, "title", spec.title.as_deref());
     opt(&mut out, 0, "description", spec.description.as_deref());
     if spec.needs_session {
@@ -382,6 +385,7 @@ mod tests {
     fn spec_with(text: &str) -> Spec {
         Spec {
             name: "taobao.a.b".into(),
+            doc_id: None,
             title: Some(text.into()),
             description: None,
             needs_session: false,

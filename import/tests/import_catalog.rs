@@ -58,6 +58,34 @@ fn import_and_yaml_are_deterministic() {
 }
 
 #[test]
+fn the_doc_id_is_kept_for_the_doc_link() {
+    let imported = import_file(&fixtures().join("taobao.openim.tribelogs.get.json"));
+    assert_eq!(imported.spec.doc_id, Some(26081));
+    let yaml = to_yaml(&imported.spec);
+    assert!(
+        yaml.starts_with("name: taobao.openim.tribelogs.get\ndoc_id: 26081\n"),
+        "{yaml}"
+    );
+    assert_eq!(
+        parse_spec(Path::new("t.yaml"), &yaml).unwrap().doc_id,
+        Some(26081)
+    );
+    // Not a positive integer: no doc id.
+    for id in ["0", "-3", "\"x\"", "1.5", "null"] {
+        let json = format!(
+            r#"{{"name": "taobao.a.b", "id": {id}, "responseParams": [{{"name": "a", "type": "String"}}]}}"#
+        );
+        let spec = import(Path::new("a.json"), &json).unwrap().spec;
+        assert_eq!(spec.doc_id, None, "{id}");
+    }
+    let json = r#"{"name": "taobao.a.b", "id": " 42 ", "responseParams": [{"name": "a", "type": "String"}]}"#;
+    assert_eq!(
+        import(Path::new("a.json"), json).unwrap().spec.doc_id,
+        Some(42)
+    );
+}
+
+#[test]
 fn real_traps_are_mapped() {
     // `type` as a field name, `X []` lists, nested object lists.
     let paimai = import_file(&fixtures().join("taobao.paimai.itemprops.get.json"));

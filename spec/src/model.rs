@@ -9,7 +9,7 @@ use crate::sanitize::{self, Scope};
 use crate::spec::{self, Spec};
 
 use crate::rules::check_method;
-pub use crate::rules::{looks_secret, response_key};
+pub use crate::rules::{doc_url, looks_secret, response_key};
 pub use crate::scalar::Scalar;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -29,6 +29,8 @@ pub struct Api {
     pub response_name: String,
     /// `wdk_iot_wombat_common_gettoken_response`.
     pub response_key: String,
+    /// TOP's id of the API's doc page ([`doc_url`]).
+    pub doc_id: Option<u64>,
     /// Chinese title.
     pub title: Option<String>,
     /// Description.
@@ -287,6 +289,7 @@ pub fn resolve(path: &Path, spec: &Spec) -> Result<Api, Error> {
         request_name,
         response_name,
         response_key: response_key(&spec.name),
+        doc_id: spec.doc_id,
         title: spec.title.clone(),
         description: spec.description.clone(),
         needs_session: spec.needs_session,
@@ -611,6 +614,7 @@ mod tests {
     fn dashed_spec() -> Spec {
         Spec {
             name: "account.aliyuncs.com.CreateAliyunAccount.2013-07-01".into(),
+            doc_id: None,
             title: None,
             description: None,
             needs_session: false,

@@ -7,6 +7,11 @@ pub fn response_key(method: &str) -> String {
     format!("{}_response", base.replace('.', "_"))
 }
 
+/// The address of TOP's doc page for the API whose doc id (the metadata's `id`) is `doc_id`.
+pub fn doc_url(doc_id: u64) -> String {
+    format!("https://open.taobao.com/api.htm?docId={doc_id}&docType=2")
+}
+
 /// TOP method names: dot-separated words of ASCII letters, digits and `_`; a `-` may join
 /// letters or digits inside a word, as in the dated versions of the aliyuncs APIs
 /// (`account.aliyuncs.com.CreateAliyunAccount.2013-07-01`). TOP and the official SDKs send

@@ -34,6 +34,10 @@ use serde::{Deserialize, Deserializer};
 pub struct Spec {
     /// The API's method name, e.g. `taobao.wdk.iot.wombat.common.gettoken`.
     pub name: String,
+    /// TOP's id of the API's doc page (the metadata's `id`): its page is
+    /// `https://open.taobao.com/api.htm?docId=<doc_id>&docType=2`.
+    #[serde(default)]
+    pub doc_id: Option<u64>,
     /// The page's Chinese title (`获取oss临时token`).
     #[serde(default)]
     pub title: Option<String>,

@@ -123,6 +123,13 @@ pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, usage: TokenStream) -> 
             ""
         }
     ));
+    if let Some(id) = api.doc_id {
+        docs_lines.push(String::new());
+        docs_lines.push(format!(
+            "TOP's doc page: <{}>",
+            topgen_spec::rules::doc_url(id)
+        ));
+    }
     let docs = blocks.attrs(docs_lines.iter().map(String::as_str));
 
     let required: Vec<&Field> = api.params.iter().filter(|f| f.required).collect();

@@ -35,6 +35,9 @@ pub(crate) use types::{
 struct RawApi {
     #[serde(default)]
     name: Option<serde_json::Value>,
+    /// The doc page's id (`docId` of `api.htm?docId=…`).
+    #[serde(default)]
+    id: Option<serde_json::Value>,
     #[serde(default, rename = "apiChineseName")]
     title: Option<serde_json::Value>,
     #[serde(default)]
@@ -129,6 +132,16 @@ pub fn import(path: &Path, text: &str) -> Result<Imported, Error> {
             .unwrap_or_default()
             .trim()
             .to_owned(),
+        // A positive integer, or a string of one; anything else is no doc id.
+        doc_id: raw
+            .id
+            .as_ref()
+            .and_then(|v| match v {
+                serde_json::Value::Number(n) => n.as_u64(),
+                serde_json::Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            })
+            .filter(|&id| id > 0),
         title: non_empty(text_of(raw.title.as_ref())),
         description: non_empty(text_of(raw.description.as_ref())),
         needs_session: false,

@@ -202,6 +202,7 @@ fn error_json_of(doc: &xml::Doc) -> Json {
     ];
     let spec = Spec {
         name: "error".into(),
+        doc_id: None,
         title: None,
         description: None,
         needs_session: false,

@@ -99,6 +99,7 @@ pub fn interpret(path: &Path, page: &DocPage) -> Result<Imported, Error> {
     };
     let mut spec = Spec {
         name,
+        doc_id: None,
         title: page.title.clone(),
         description: page.description.clone(),
         needs_session,
