@@ -303,3 +303,189 @@ fn places_by_name(spec: &Spec) -> BTreeMap<String, Vec<String>> {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use topgen_spec::spec::{Examples, TypeDef};
+
+    fn spec(request: Vec<Field>, response: Vec<Field>, types: Vec<(&str, Vec<Field>)>) -> Spec {
+        Spec {
+            name: "taobao.topgen.merge.get".into(),
+            doc_id: None,
+            title: None,
+            description: None,
+            needs_session: false,
+            request,
+            response,
+            types: types
+                .into_iter()
+                .map(|(n, fields)| {
+                    (
+                        n.to_owned(),
+                        TypeDef {
+                            description: None,
+                            fields,
+                        },
+                    )
+                })
+                .collect(),
+            examples: Examples::default(),
+        }
+    }
+
+    fn field(name: &str, ty: &str) -> Field {
+        Field::new(name, ty)
+    }
+
+    fn imported(spec: Spec) -> Imported {
+        Imported {
+            spec,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The catalog: `num` (Number, required) → `result: Result { id: Number }`, doc id 7.
+    fn catalog() -> Spec {
+        let mut num = field("num", "Number");
+        num.required = true;
+        let mut s = spec(
+            vec![num],
+            vec![field("result", "Result")],
+            vec![("Result", vec![field("id", "Number")])],
+        );
+        s.doc_id = Some(7);
+        s.title = Some(String::new());
+        s
+    }
+
+    /// The page: the same API with examples, a session, another type name, a String `id`,
+    /// `num` optional with an example, and a field the catalog lacks.
+    fn page() -> Spec {
+        let mut num = field("num", "Number");
+        num.example = Some("3".into());
+        num.description = Some("how many".into());
+        num.max_value = Some(10);
+        let mut id = field("id", "String");
+        id.example = Some("abc".into());
+        let mut s = spec(
+            vec![num],
+            vec![field("result", "ResultDto")],
+            vec![("ResultDto", vec![id, field("extra", "String")])],
+        );
+        s.title = Some("合并".into());
+        s.needs_session = true;
+        s.examples.request = Some("req.setNum(3L);\n".into());
+        s.examples.response_xml = Some(
+            "<topgen_merge_get_response><result><id>12</id></result></topgen_merge_get_response>\n"
+                .into(),
+        );
+        s
+    }
+
+    #[test]
+    fn page_examples_session_and_details_are_kept_catalog_doc_id_too() {
+        let merged = merge(imported(catalog()), imported(page()));
+        let s = &merged.spec;
+        assert_eq!(s.doc_id, Some(7));
+        assert!(s.needs_session);
+        assert_eq!(s.title.as_deref(), Some("合并"), "the catalog's was empty");
+        assert_eq!(s.examples.request, page().examples.request);
+        assert_eq!(s.examples.response_xml, page().examples.response_xml);
+        let num = &s.request[0];
+        assert_eq!(num.example.as_deref(), Some("3"));
+        assert_eq!(num.description.as_deref(), Some("how many"));
+        assert_eq!(num.max_value, Some(10));
+        // The example fits the merged spec (`id` is a Number there): no misfit.
+        assert!(
+            !merged
+                .warnings
+                .iter()
+                .any(|w| matches!(w.place, Place::Example(_))),
+            "{:?}",
+            merged.warnings
+        );
+        topgen_spec::model::resolve(Path::new("merged"), s).unwrap();
+    }
+
+    #[test]
+    fn catalog_types_names_and_required_win_with_a_warning() {
+        let merged = merge(imported(catalog()), imported(page()));
+        let s = &merged.spec;
+        assert!(s.request[0].required);
+        assert_eq!(s.response[0].ty, "Result");
+        assert_eq!(s.types.len(), 1);
+        let id = &s.types[0].1.fields[0];
+        assert_eq!((id.ty.as_str(), id.example.as_deref()), ("Number", None));
+        let at = |place: &Place| -> Vec<&str> {
+            merged
+                .warnings
+                .iter()
+                .filter(|w| &w.place == place)
+                .map(|w| w.message.as_str())
+                .collect()
+        };
+        assert_eq!(
+            at(&Place::TypeField("Result".into(), "id".into())),
+            ["`id`: the doc page says type `String`, the catalog entry `Number`; the catalog's kept (merge rule: TOP's metadata decides types), the page's example, default and limits of it not used"]
+        );
+        assert_eq!(
+            at(&Place::Request("num".into())),
+            ["`num`: the doc page says required: false, the catalog entry required: true; the catalog's kept (merge rule: TOP's metadata decides required flags)"]
+        );
+    }
+
+    #[test]
+    fn a_page_only_field_is_dropped_with_a_warning() {
+        let merged = merge(imported(catalog()), imported(page()));
+        let fields: Vec<&str> = merged.spec.types[0]
+            .1
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(fields, ["id"]);
+        let dropped: Vec<&Warning> = merged
+            .warnings
+            .iter()
+            .filter(|w| w.place == Place::Type("Result".into()))
+            .collect();
+        assert_eq!(dropped.len(), 1);
+        assert_eq!(
+            dropped[0].message,
+            "the doc page has `extra` (String) in `Result`, the catalog entry does not; the catalog has no field of that name; dropped (merge rule: the catalog decides which params and fields exist and where)"
+        );
+    }
+
+    #[test]
+    fn page_warnings_follow_the_merged_places_and_examples_are_rechecked() {
+        let mut p = imported(page());
+        p.warnings = vec![
+            Warning {
+                place: Place::TypeField("ResultDto".into(), "id".into()),
+                message: "on id".into(),
+            },
+            Warning {
+                place: Place::TypeField("ResultDto".into(), "extra".into()),
+                message: "on extra".into(),
+            },
+        ];
+        // An example the merged spec does not fit: `id` is a Number in the catalog.
+        p.spec.examples.response_xml = Some(
+            "<topgen_merge_get_response><result><id>abc</id></result></topgen_merge_get_response>\n"
+                .into(),
+        );
+        let merged = merge(imported(catalog()), p);
+        let places: Vec<&Place> = merged.warnings.iter().map(|w| &w.place).collect();
+        assert!(places.contains(&&Place::TypeField("Result".into(), "id".into())));
+        assert!(!merged.warnings.iter().any(|w| w.message == "on extra"));
+        assert!(
+            merged
+                .warnings
+                .iter()
+                .any(|w| w.place == Place::Example("response_xml".into())),
+            "{:?}",
+            merged.warnings
+        );
+    }
+}
