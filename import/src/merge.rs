@@ -427,11 +427,15 @@ mod tests {
         };
         assert_eq!(
             at(&Place::TypeField("Result".into(), "id".into())),
-            ["`id`: the doc page says type `String`, the catalog entry `Number`; the catalog's kept (merge rule: TOP's metadata decides types), the page's example, default and limits of it not used"]
+            [
+                "`id`: the doc page says type `String`, the catalog entry `Number`; the catalog's kept (merge rule: TOP's metadata decides types), the page's example, default and limits of it not used"
+            ]
         );
         assert_eq!(
             at(&Place::Request("num".into())),
-            ["`num`: the doc page says required: false, the catalog entry required: true; the catalog's kept (merge rule: TOP's metadata decides required flags)"]
+            [
+                "`num`: the doc page says required: false, the catalog entry required: true; the catalog's kept (merge rule: TOP's metadata decides required flags)"
+            ]
         );
     }
 
