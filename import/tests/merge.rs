@@ -164,3 +164,39 @@ fn the_five_apis_are_the_ones_in_both_fixture_folders() {
         .collect();
     assert_eq!(both, BOTH);
 }
+
+/// The five pages above are cut off before their reply examples; a whole page's examples
+/// survive the merge too. The "catalog" here is the hand-written gettoken spec without its
+/// examples, session flag or descriptions, and with a doc id.
+#[test]
+fn a_whole_pages_examples_become_the_merged_specs_and_fit_it() {
+    let page = import(&page_file("taobao.wdk.iot.wombat.common.gettoken"));
+    let mut spec = topgen_spec::load_spec(
+        &common::root().join("specs/taobao.wdk.iot.wombat.common.gettoken.yaml"),
+    )
+    .unwrap();
+    spec.examples = Default::default();
+    spec.needs_session = false;
+    spec.doc_id = Some(12345);
+    spec.description = None;
+    for f in &mut spec.request {
+        f.description = None;
+    }
+    let catalog = Imported {
+        spec,
+        warnings: Vec::new(),
+    };
+    let merged = merge(catalog, page.clone());
+    assert_eq!(merged.spec.doc_id, Some(12345));
+    assert_eq!(merged.spec.examples, page.spec.examples);
+    assert!(merged.spec.examples.response_json.is_some());
+    assert_eq!(merged.spec.description, page.spec.description);
+    assert_eq!(
+        merged.spec.request[0].description,
+        page.spec.request[0].description
+    );
+    // The structures agree: nothing is reported but what the page reported.
+    assert_eq!(merged.warnings, page.warnings);
+    let yaml = to_yaml(&merged.spec);
+    codegen::generate_module(Path::new("merged.yaml"), &yaml, None).unwrap();
+}
