@@ -221,6 +221,9 @@ pub struct ImportOptions {
     pub force: bool,
 }
 
+/// One input read and imported, or why not.
+type Loaded = Result<(Source, Imported), String>;
+
 /// What became of one input in [`import_into_with`].
 enum Slot {
     Failed(String),
@@ -237,7 +240,7 @@ pub fn import_into_with(
     options: &ImportOptions,
 ) -> Vec<Outcome> {
     use rayon::prelude::*;
-    let loaded: Vec<(PathBuf, Result<(Source, Imported), String>)> = inputs
+    let loaded: Vec<(PathBuf, Loaded)> = inputs
         .par_iter()
         .map(|input| match input {
             Ok(path) => (path.clone(), load(path)),
@@ -387,7 +390,7 @@ fn without_path(path: &Path, e: Error) -> String {
 }
 
 /// Reads and imports one file; the error without the file's name.
-fn load(path: &Path) -> Result<(Source, Imported), String> {
+fn load(path: &Path) -> Loaded {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
     import_file_as(path, &bytes).map_err(|e| without_path(path, e))
 }
