@@ -166,21 +166,44 @@ fn import(args: ImportArgs) -> ExitCode {
     let inputs = topgen_import::input_files(&args.inputs);
     let options = topgen_import::ImportOptions { force: args.force };
     for outcome in topgen_import::import_into_with(&inputs, &out, &options) {
-        let result = (outcome.input, outcome.result.map(|w| w.warnings));
-        match result {
-            (path, Ok(warnings)) if warnings.is_empty() => {
-                let _ = writeln!(stdout, "{}: imported", path.display());
-            }
-            (path, Ok(warnings)) => {
+        match (outcome.input, outcome.result) {
+            (
+                path,
+                Ok(topgen_import::Written {
+                    merged: topgen_import::Merged::Into(earlier),
+                    spec_file,
+                    ..
+                }),
+            ) => {
                 let _ = writeln!(
                     stdout,
-                    "{}: imported with {} warning{}",
+                    "{}: merged with {} into {}",
                     path.display(),
-                    warnings.len(),
-                    if warnings.len() == 1 { "" } else { "s" }
+                    earlier.display(),
+                    spec_file.display()
                 );
-                for w in &warnings {
-                    let _ = writeln!(stdout, "  warning: {w}");
+            }
+            (path, Ok(w)) => {
+                let merged = match &w.merged {
+                    topgen_import::Merged::With(later) => {
+                        format!(" (merged with {})", later.display())
+                    }
+                    _ => String::new(),
+                };
+                let warnings = w.warnings;
+                if warnings.is_empty() {
+                    let _ = writeln!(stdout, "{}: imported{merged}", path.display());
+                } else {
+                    let _ = writeln!(
+                        stdout,
+                        "{}: imported{merged} with {} warning{}",
+                        path.display(),
+                        warnings.len(),
+                        if warnings.len() == 1 { "" } else { "s" }
+                    );
+                    for w in &warnings {
+                        let _ = writeln!(stdout, "  warning: {w}");
+                    }
                 }
             }
             (path, Err(why)) => {

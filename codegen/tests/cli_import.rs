@@ -164,7 +164,7 @@ fn cli_keeps_a_hand_corrected_spec_unless_forced() {
 }
 
 #[test]
-fn cli_two_inputs_of_one_api_fail_the_later_one() {
+fn cli_two_catalog_entries_of_one_api_fail_the_later_one() {
     let dir = tempfile::tempdir().unwrap();
     let good = fixtures().join("taobao.openim.tribelogs.get.json");
     let copy = dir.path().join("copy.json");
@@ -183,6 +183,59 @@ fn cli_two_inputs_of_one_api_fail_the_later_one() {
         "{stdout}"
     );
     assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+}
+
+#[test]
+fn cli_a_catalog_entry_and_a_page_of_one_api_merge_two_pages_do_not() {
+    let api = "alibaba.wdk.shop.query";
+    let catalog = root().join(format!("tests/fixtures/catalog-sample/{api}.json"));
+    let page = pages_dir().join(format!("{api}.txt"));
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.txt");
+    std::fs::copy(&page, &copy).unwrap();
+    let out = dir.path().join("out");
+    let output = run_import(&[&page, &catalog, &copy, Path::new("--out"), &out]);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    // The page and the catalog entry merge into one spec; the second page fails.
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "{api}.txt: imported (merged with {}) with ",
+            catalog.display()
+        )),
+        "{stdout}"
+    );
+    let spec = out.join(format!("{api}.yaml"));
+    assert!(
+        stdout.contains(&format!(
+            "{api}.json: merged with {} into {}\n",
+            page.display(),
+            spec.display()
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("copy.txt: failed: ")
+            && stdout.contains(&format!(
+                "{api}.yaml was already imported from {} and {}",
+                page.display(),
+                catalog.display()
+            )),
+        "{stdout}"
+    );
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+    let text = std::fs::read_to_string(&spec).unwrap();
+    assert!(
+        text.starts_with(&format!(
+            "# {api} — imported from {api}.json (catalog entry) merged with {api}.txt (doc page) by `codegen import`.\n"
+        )),
+        "{text}"
+    );
+    // The catalog's doc id, the page's param example (the page is cut off before its reply
+    // examples); a valid specs folder.
+    assert!(text.contains("\ndoc_id: 38925\n"), "{text}");
+    assert!(text.contains("    example: \"10010\"\n"), "{text}");
+    assert_eq!(codegen::load_apis(&out).unwrap().len(), 1);
 }
 
 #[test]

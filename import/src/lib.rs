@@ -5,16 +5,19 @@
 //! ([`page::text::read`]) and interprets them ([`page::interpret()`]). [`to_yaml`] writes a
 //! [`Spec`] as readable, stable YAML in the shape and key order of the hand-written specs,
 //! which [`topgen_spec::load::parse_spec`] reads back to the same `Spec`;
-//! [`check_examples`] reports reply examples that contradict their own spec.
+//! [`check_examples`] reports reply examples that contradict their own spec; [`merge()`]
+//! makes one spec of a catalog entry and a doc page of the same API.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod catalog;
 pub mod example_check;
+pub mod merge;
 pub mod page;
 mod yaml;
 
 pub use example_check::{MAX_WARNINGS_PER_EXAMPLE, check_examples};
+pub use merge::merge;
 pub use yaml::{body_hash_check, to_yaml, to_yaml_with_header};
 
 use std::path::{Path, PathBuf};
@@ -31,17 +34,31 @@ use topgen_spec::spec::Spec;
 /// Fails when the input is unusable: empty, binary (not UTF-8, or with control
 /// characters), or neither a catalog entry nor a doc page.
 pub fn import_file(path: &Path, bytes: &[u8]) -> Result<Imported, Error> {
-    let imported = import_any(path, bytes)?;
+    import_file_as(path, bytes).map(|(_, imported)| imported)
+}
+
+/// Which importer an input went to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Source {
+    Catalog,
+    Page,
+}
+
+/// [`import_file`], saying which importer read the input.
+fn import_file_as(path: &Path, bytes: &[u8]) -> Result<(Source, Imported), Error> {
+    let (source, imported) = import_any(path, bytes)?;
     // Whatever the importer: a name TOP could have, of a length YAML reads back.
     catalog::check_api_name(&imported.spec.name).map_err(|message| Error::Invalid {
         path: path.to_owned(),
         field: "name".into(),
         message,
     })?;
-    Ok(imported)
+    Ok((source, imported))
 }
 
-fn import_any(path: &Path, bytes: &[u8]) -> Result<Imported, Error> {
+fn import_any(path: &Path, bytes: &[u8]) -> Result<(Source, Imported), Error> {
+    let page = |imported: Imported| (Source::Page, imported);
+    let catalog = |imported: Imported| (Source::Catalog, imported);
     let invalid = |message: String| Error::Invalid {
         path: path.to_owned(),
         field: String::new(),
@@ -72,7 +89,7 @@ fn import_any(path: &Path, bytes: &[u8]) -> Result<Imported, Error> {
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if trimmed.starts_with('{') {
-        return catalog::import(path, text);
+        return catalog::import(path, text).map(catalog);
     }
     let lower: String = trimmed.chars().take(64).collect::<String>().to_lowercase();
     let is_html_name = path
@@ -83,12 +100,12 @@ fn import_any(path: &Path, bytes: &[u8]) -> Result<Imported, Error> {
         .any(|tag| lower.starts_with(tag));
     if looks_html || is_html_name {
         let doc = page::html::read(path, text)?;
-        return page::interpret(path, &doc);
+        return page::interpret(path, &doc).map(page);
     }
     match page::text::read(path, text) {
-        Ok(doc) => page::interpret(path, &doc),
+        Ok(doc) => page::interpret(path, &doc).map(page),
         // A `.json` name with other content: say what a catalog file must look like.
-        Err(_) if is_json_name => catalog::import(path, text),
+        Err(_) if is_json_name => catalog::import(path, text).map(catalog),
         Err(e) => Err(e),
     }
 }
@@ -148,11 +165,27 @@ pub struct Written {
     pub spec_file: PathBuf,
     /// Whether the file was written (it was new or its bytes changed).
     pub written: bool,
-    /// The importer's repairs and guesses.
+    /// The importer's repairs and guesses (of a merged spec: at the earlier input only).
     pub warnings: Vec<Warning>,
+    /// Whether the spec was merged from this input and another of the same API.
+    pub merged: Merged,
 }
 
-/// One input imported into its YAML text, not yet written.
+/// Whether an input of [`import_into`] was merged with another (a catalog entry with a doc
+/// page of the same API, by [`merge()`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Merged {
+    /// The spec is this input's alone.
+    No,
+    /// The earlier of the two inputs: merged with this later one; its [`Written::warnings`]
+    /// are the merged spec's.
+    With(PathBuf),
+    /// The later of the two inputs: merged into the spec of this earlier one, whose outcome
+    /// has the warnings (this one's are empty).
+    Into(PathBuf),
+}
+
+/// One API's spec as YAML text, not yet written.
 struct Pending {
     file: PathBuf,
     yaml: String,
@@ -164,8 +197,13 @@ struct Pending {
 /// Imports every input (as [`input_files`] lists them) into `out/<api.name>.yaml`, in
 /// parallel, and writes each spec only when its bytes changed, so an import of unchanged
 /// inputs writes nothing. The outcomes come back in the order of `inputs`. What is written
-/// reads back as the same spec and passes the model's checks; two inputs of one API are an
-/// error for the later one. Nothing is written for an input that failed.
+/// reads back as the same spec and passes the model's checks. Nothing is written for an input
+/// that failed.
+///
+/// A catalog entry and a doc page of the same API (the same name, case-sensitive; in either
+/// order) are merged into one spec by [`merge()`], whose header names both inputs. Any other
+/// two inputs of one API (two catalog entries, two pages, or a third input) are an error for
+/// the later one.
 ///
 /// A spec in `out` that differs from what the importer last wrote there (corrected by hand:
 /// its body no longer matches the hash in its header, or it has no such header) is not
@@ -183,6 +221,18 @@ pub struct ImportOptions {
     pub force: bool,
 }
 
+/// One input read and imported, or why not.
+type Loaded = Result<(Source, Imported), String>;
+
+/// What became of one input in [`import_into_with`].
+enum Slot {
+    Failed(String),
+    /// The first input of the API with this index.
+    Lead(usize),
+    /// The second input (merged) of the API with this index.
+    Joined(usize),
+}
+
 /// [`import_into`] with options.
 pub fn import_into_with(
     inputs: &[Result<PathBuf, (PathBuf, String)>],
@@ -190,39 +240,76 @@ pub fn import_into_with(
     options: &ImportOptions,
 ) -> Vec<Outcome> {
     use rayon::prelude::*;
-    let pending: Vec<(PathBuf, Result<Pending, String>)> = inputs
+    let loaded: Vec<(PathBuf, Loaded)> = inputs
         .par_iter()
         .map(|input| match input {
-            Ok(path) => (path.clone(), import_one(path, out, options)),
+            Ok(path) => (path.clone(), load(path)),
             Err((path, why)) => (path.clone(), Err(why.clone())),
         })
         .collect();
-    // Two inputs of one API: the first one wins, in input order, whatever the scheduling.
-    let mut first: std::collections::HashMap<PathBuf, PathBuf> = Default::default();
-    let pending: Vec<(PathBuf, Result<Pending, String>)> = pending
-        .into_iter()
-        .map(|(input, result)| {
-            let result = result.and_then(|p| match first.get(&p.file) {
-                Some(earlier) => Err(format!(
-                    "{} was already imported from {}; expected one input per API",
-                    p.file.display(),
-                    earlier.display()
-                )),
+    // Group the inputs by API, in input order whatever the scheduling: a catalog entry and a
+    // page of one API are merged; any other second input of an API fails.
+    let mut apis: Vec<Vec<(PathBuf, Source, Imported)>> = Vec::new();
+    let mut by_name: std::collections::HashMap<String, usize> = Default::default();
+    let mut slots: Vec<(PathBuf, Slot)> = Vec::new();
+    for (input, result) in loaded {
+        let slot = match result {
+            Err(why) => Slot::Failed(why),
+            Ok((source, imported)) => match by_name.get(&imported.spec.name) {
                 None => {
-                    first.insert(p.file.clone(), input.clone());
-                    Ok(p)
+                    by_name.insert(imported.spec.name.clone(), apis.len());
+                    apis.push(vec![(input.clone(), source, imported)]);
+                    Slot::Lead(apis.len() - 1)
                 }
-            });
-            (input, result)
+                Some(&i) if apis[i].len() == 1 && apis[i][0].1 != source => {
+                    apis[i].push((input.clone(), source, imported));
+                    Slot::Joined(i)
+                }
+                Some(&i) => {
+                    let earlier: Vec<String> =
+                        apis[i].iter().map(|m| m.0.display().to_string()).collect();
+                    Slot::Failed(format!(
+                        "{} was already imported from {}; expected one input per API, or one \
+                         catalog entry and one doc page of it (merged)",
+                        out.join(format!("{}.yaml", imported.spec.name)).display(),
+                        earlier.join(" and ")
+                    ))
+                }
+            },
+        };
+        slots.push((input, slot));
+    }
+    let pending: Vec<Result<Pending, String>> = apis
+        .into_par_iter()
+        .map(|members| {
+            let mut members = members.into_iter();
+            let (first, first_source, first_imported) = members.next().expect("one input");
+            let (imported, label) = match members.next() {
+                None => (first_imported, file_name(&first)),
+                Some((second, _, second_imported)) => {
+                    let ((catalog, c), (page, p)) = if first_source == Source::Catalog {
+                        ((first_imported, &first), (second_imported, &second))
+                    } else {
+                        ((second_imported, &second), (first_imported, &first))
+                    };
+                    (
+                        merge(catalog, page),
+                        format!(
+                            "{} (catalog entry) merged with {} (doc page)",
+                            file_name(c),
+                            file_name(p)
+                        ),
+                    )
+                }
+            };
+            prepare(&first, &label, imported, out, options)
         })
         .collect();
-    if pending
-        .iter()
-        .any(|(_, p)| p.as_ref().is_ok_and(|p| !p.current))
+    if pending.iter().any(|p| p.as_ref().is_ok_and(|p| !p.current))
         && let Err(e) = std::fs::create_dir_all(out)
     {
         let why = format!("{}: {e}", out.display());
-        return pending
+        return slots
             .into_iter()
             .map(|(input, _)| Outcome {
                 input,
@@ -230,10 +317,10 @@ pub fn import_into_with(
             })
             .collect();
     }
-    pending
+    let mut written: Vec<Result<Written, String>> = pending
         .into_par_iter()
-        .map(|(input, result)| {
-            let result = result.and_then(|p| {
+        .map(|result| {
+            result.and_then(|p| {
                 if !p.current {
                     std::fs::write(&p.file, &p.yaml)
                         .map_err(|e| format!("{}: {e}", p.file.display()))?;
@@ -242,38 +329,87 @@ pub fn import_into_with(
                     spec_file: p.file,
                     written: !p.current,
                     warnings: p.warnings,
+                    merged: Merged::No,
                 })
-            });
-            Outcome { input, result }
+            })
         })
-        .collect()
+        .collect();
+    // The inputs of each merged API.
+    let mut pair: Vec<Vec<PathBuf>> = vec![Vec::new(); written.len()];
+    for (input, slot) in &slots {
+        if let Slot::Lead(i) | Slot::Joined(i) = slot {
+            pair[*i].push(input.clone());
+        }
+    }
+    let mut outcomes = Vec::with_capacity(slots.len());
+    for (input, slot) in slots {
+        let result = match slot {
+            Slot::Failed(why) => Err(why),
+            Slot::Lead(i) => match &mut written[i] {
+                Ok(w) => {
+                    if let Some(later) = pair[i].get(1) {
+                        w.merged = Merged::With(later.clone());
+                    }
+                    Ok(Written {
+                        spec_file: w.spec_file.clone(),
+                        written: w.written,
+                        warnings: std::mem::take(&mut w.warnings),
+                        merged: w.merged.clone(),
+                    })
+                }
+                Err(why) => Err(why.clone()),
+            },
+            Slot::Joined(i) => match &written[i] {
+                Ok(w) => Ok(Written {
+                    spec_file: w.spec_file.clone(),
+                    written: w.written,
+                    warnings: Vec::new(),
+                    merged: Merged::Into(pair[i][0].clone()),
+                }),
+                Err(why) => Err(why.clone()),
+            },
+        };
+        outcomes.push(Outcome { input, result });
+    }
+    outcomes
 }
 
-/// Imports one file into its spec's YAML; the error without the file's name.
-fn import_one(path: &Path, out: &Path, options: &ImportOptions) -> Result<Pending, String> {
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// An error's text without the file's name at its start (the caller's report gives it).
+fn without_path(path: &Path, e: Error) -> String {
+    let text = e.to_string();
+    let prefix = format!("{}: ", path.display());
+    text.strip_prefix(&prefix)
+        .map(str::to_owned)
+        .unwrap_or(text)
+}
+
+/// Reads and imports one file; the error without the file's name.
+fn load(path: &Path) -> Loaded {
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
-    // The error names the file; the caller's report does already.
-    let without_path = |e: Error| {
-        let text = e.to_string();
-        let prefix = format!("{}: ", path.display());
-        text.strip_prefix(&prefix)
-            .map(str::to_owned)
-            .unwrap_or(text)
-    };
-    let imported = import_file(path, &bytes).map_err(without_path)?;
+    import_file_as(path, &bytes).map_err(|e| without_path(path, e))
+}
+
+/// One API's spec (imported from `path`, or merged from it and another input) as checked YAML
+/// with a header naming `source`; the error without the file's name.
+fn prepare(
+    path: &Path,
+    source: &str,
+    imported: Imported,
+    out: &Path,
+    options: &ImportOptions,
+) -> Result<Pending, String> {
     let spec = &imported.spec;
     let file = out.join(format!("{}.yaml", spec.name));
-    let yaml = to_yaml_with_header(
-        spec,
-        &path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default(),
-        &imported.warnings,
-    );
+    let yaml = to_yaml_with_header(spec, source, &imported.warnings);
     // Errors name the input (the spec file is not written when they occur).
     topgen_spec::model::resolve(path, spec)
-        .map_err(|e| format!("the imported spec is invalid: {}", without_path(e)))?;
+        .map_err(|e| format!("the imported spec is invalid: {}", without_path(path, e)))?;
     let on_disk = std::fs::read(&file).ok();
     let current = on_disk.as_deref() == Some(yaml.as_bytes());
     // What is written must read back as the same spec. A file that already holds these bytes
@@ -282,7 +418,7 @@ fn import_one(path: &Path, out: &Path, options: &ImportOptions) -> Result<Pendin
         let back = topgen_spec::load::parse_spec(path, &yaml).map_err(|e| {
             format!(
                 "internal error: the YAML made from this input (not written) does not read back: {}",
-                without_path(e)
+                without_path(path, e)
             )
         })?;
         if back != *spec {

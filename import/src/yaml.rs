@@ -88,7 +88,7 @@ fn body(spec: &Spec, warnings: &[Warning]) -> String {
 }
 
 /// Whether the spec has the part a [`Place`] names.
-fn place_exists(spec: &Spec, place: &Place) -> bool {
+pub(crate) fn place_exists(spec: &Spec, place: &Place) -> bool {
     let ty = |t: &str| spec.types.iter().find(|(name, _)| name == t);
     match place {
         Place::Spec => true,
