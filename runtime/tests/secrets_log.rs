@@ -10,8 +10,6 @@
 
 mod support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use support::*;
@@ -21,30 +19,6 @@ const APP_SECRET: &str = "log-app-secret-Hk29";
 const SESSION: &str = "log-session-Jq71";
 const ACCESS_KEY_SECRET: &str = "AKS-log-Vb55";
 const SECURITY_TOKEN: &str = "STS-log-Nn83";
-
-/// The subscriber's output.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Capture {
-    fn text(&self) -> String {
-        String::from_utf8_lossy(&self.0.lock().expect("lock")).into_owned()
-    }
-}
 
 fn oss_token_reply(success: &str) -> String {
     format!(

@@ -13,7 +13,8 @@
 //! The transport is in memory (no network): it answers from a closure that sees the request,
 //! so it can echo the request's URL the way a careless proxy does.
 
-use std::io::Write;
+mod support;
+
 use std::sync::{Arc, Mutex};
 
 use topgen_runtime::transport::{
@@ -34,24 +35,6 @@ impl Transport for Scripted {
     ) -> BoxFuture<'a, Result<HttpResponse, TransportError>> {
         let answer = (self.0)(&request);
         Box::pin(async move { answer })
-    }
-}
-
-/// The subscriber's output.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .map_err(|_| std::io::Error::other("poisoned"))?
-            .extend_from_slice(buf);
-        Ok(buf.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
     }
 }
 
@@ -95,7 +78,7 @@ impl Request for Call {
 
 /// One call per answer with `secret` and `session`, no retries: the errors, and the log.
 fn run(secret: &str, session: &str, answers: Vec<Box<Answer>>) -> (Vec<Error>, String) {
-    let capture = Capture::default();
+    let capture = support::Capture::default();
     let writer = capture.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)
@@ -120,7 +103,7 @@ fn run(secret: &str, session: &str, answers: Vec<Box<Answer>>) -> (Vec<Error>, S
             errors.push(error);
         }
     });
-    let log = String::from_utf8_lossy(&capture.0.lock().expect("lock")).into_owned();
+    let log = capture.text();
     assert!(
         log.contains("TOP call failed"),
         "the capture worked:\n{log}"
