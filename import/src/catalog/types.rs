@@ -289,18 +289,7 @@ impl TypeNames {
         if let Some(name) = self.names.get(&key) {
             return name.clone();
         }
-        let mut n = 1usize;
-        let name = loop {
-            let candidate = if n == 1 {
-                base.to_owned()
-            } else {
-                format!("{base}{n}")
-            };
-            if self.taken.insert(candidate.clone()) {
-                break candidate;
-            }
-            n += 1;
-        };
+        let name = self.take_free(base);
         self.names.insert(key, name.clone());
         name
     }
@@ -322,21 +311,26 @@ impl TypeNames {
                 return name.clone();
             }
         }
+        let name = self.take_free(base);
+        let variants = self.agreeing.entry(base.to_owned()).or_default();
+        variants.push((name.clone(), fields.iter().cloned().collect()));
+        name
+    }
+
+    /// The first of `base`, `base2`, `base3`… not given out yet, now given out.
+    fn take_free(&mut self, base: &str) -> String {
         let mut n = 1usize;
-        let name = loop {
+        loop {
             let candidate = if n == 1 {
                 base.to_owned()
             } else {
                 format!("{base}{n}")
             };
             if self.taken.insert(candidate.clone()) {
-                break candidate;
+                return candidate;
             }
             n += 1;
-        };
-        let variants = self.agreeing.entry(base.to_owned()).or_default();
-        variants.push((name.clone(), fields.iter().cloned().collect()));
-        name
+        }
     }
 
     /// The name [`TypeNames::name`] gave the type of this base name and shape, if any.
