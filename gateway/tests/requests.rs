@@ -312,18 +312,24 @@ async fn multipart_text_parts_are_signed_and_file_parts_are_not() {
     refused(&gateway, latin1, 47, "isv.invalid-encoding").await;
 }
 
-#[tokio::test]
-async fn the_official_sdks_captured_requests_pass() {
-    // The wire captures of shared/top/sign_vectors.json, replayed byte for byte against a
-    // gateway whose clock reads their timestamp.
+/// A gateway for the captures of shared/top/sign_vectors.json: their app, the gettoken API
+/// (with its `image` file param) and a clock that reads their timestamp.
+async fn capture_gateway() -> Gateway {
     let now = topgen_runtime::time::parse("2026-11-28 12:00:00").unwrap();
-    let gateway = Gateway::builder()
+    Gateway::builder()
         .app("12345678", "helloworld")
         .api(Api::new(METHOD).response_json(SUCCESS).files(["image"]))
         .clock(now)
         .start()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_official_sdks_captured_requests_pass() {
+    // The wire captures of shared/top/sign_vectors.json, replayed byte for byte against a
+    // gateway whose clock reads their timestamp.
+    let gateway = capture_gateway().await;
     let java = "app_key=12345678&method=taobao.wdk.iot.wombat.common.gettoken&v=2.0&sign=SIGN&timestamp=2026-11-28+12%3A00%3A00&partner_id=top-sdk-java-dynamicVersionNo&format=json&sign_method=METHOD";
     let form = b"merchant_code=HM&ou_code=8007&scenes_code=1&robot_sn=xxxxx".to_vec();
     let captures: Vec<(String, &str, Vec<u8>, Format)> = vec![
@@ -403,14 +409,7 @@ async fn the_node_and_python_sdks_captured_requests_pass() {
     // Node SDK (every param in the form body; and a GET with every param in the query) and its
     // Python SDK (the timestamp as epoch milliseconds; form and multipart). They were refused
     // before (code 41 for the layouts, 31 for the timestamps), though TOP takes them.
-    let now = topgen_runtime::time::parse("2026-11-28 12:00:00").unwrap();
-    let gateway = Gateway::builder()
-        .app("12345678", "helloworld")
-        .api(Api::new(METHOD).response_json(SUCCESS).files(["image"]))
-        .clock(now)
-        .start()
-        .await
-        .unwrap();
+    let gateway = capture_gateway().await;
     let node_form = "timestamp=2026-11-28%2012%3A00%3A00&format=json&app_key=12345678&v=2.0&sign_method=md5&merchant_code=HM&scenes_code=1&ou_code=8007&robot_sn=xxxxx&method=taobao.wdk.iot.wombat.common.gettoken&sign=7FA600ECB5499BD7B8B99D551CDE0D39";
     let python_query = "format=json&app_key=12345678&sign_method=md5&v=2.0&timestamp=1795838400000&partner_id=taobao-sdk-python-20160516&method=taobao.wdk.iot.wombat.common.gettoken&sign=";
     // (http method, query, content type, body, robot_sn as decoded)
