@@ -289,7 +289,7 @@ fn same_scalar(expected: &Node, actual: &Node) -> bool {
         return true;
     }
     match actual {
-        Node::Bool(b) => lenient_bool(e) == Some(*b),
+        Node::Bool(b) => topgen_spec::scalar::bool_text(e) == Some(*b),
         _ => {
             if let (Some(x), Some(y)) = (decimal(e), decimal(a)) {
                 return x == y;
@@ -299,17 +299,6 @@ fn same_scalar(expected: &Node, actual: &Node) -> bool {
                 _ => false,
             }
         }
-    }
-}
-
-fn lenient_bool(s: &str) -> Option<bool> {
-    let t = s.trim();
-    if t.eq_ignore_ascii_case("true") || t == "1" {
-        Some(true)
-    } else if t.eq_ignore_ascii_case("false") || t == "0" {
-        Some(false)
-    } else {
-        None
     }
 }
 
