@@ -1,5 +1,5 @@
 //! `topgen_import::page::html::read` over doc pages saved as HTML
-//! (`tests/fixtures/pages-html/`), beyond what each page shows (that is `import_html.rs`):
+//! (`tests/fixtures/pages-html/`), beyond what each page shows (that is `import_html/`):
 //! sections and rows are located at their source lines, every fixture reads the same way
 //! twice, bad input is an error naming the file, truncated, garbled or deeply nested HTML
 //! never panics.
@@ -10,19 +10,11 @@ use std::path::{Path, PathBuf};
 use topgen_import::page::html::read;
 use topgen_import::page::{Rendering, Section};
 
-fn fixtures() -> PathBuf {
-    common::fixtures("pages-html")
-}
-
 fn fixture_files() -> Vec<PathBuf> {
     common::fixture_files("pages-html", "html")
 }
 
-fn source(api: &str) -> (PathBuf, String) {
-    let path = fixtures().join(format!("{api}.html"));
-    let text = std::fs::read_to_string(&path).unwrap();
-    (path, text)
-}
+use common::html_fixture as source;
 
 #[test]
 fn sections_and_cut_off_are_located() {

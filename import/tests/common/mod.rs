@@ -1,5 +1,7 @@
 //! What the test files share: the repository's root and its fixtures (`tests/fixtures/`).
 
+#![allow(dead_code)] // Each test file uses a different part.
+
 use std::path::{Path, PathBuf};
 
 /// The repository's root.
@@ -21,4 +23,11 @@ pub fn fixture_files(dir: &str, ext: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
+}
+
+/// The HTML fixture page of `api` (`tests/fixtures/pages-html/<api>.html`): its path and text.
+pub fn html_fixture(api: &str) -> (PathBuf, String) {
+    let path = fixtures("pages-html").join(format!("{api}.html"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    (path, text)
 }
