@@ -18,14 +18,15 @@
 pub mod cache;
 mod format;
 mod generate;
+pub mod layout;
 pub mod markdown;
 pub mod output;
 mod render;
 
 pub use generate::{
-    Generated, Options, crate_files, default_runtime_path, default_testkit_path, generate,
-    generate_crate, generate_module, generate_single_file, generate_to_file, load_apis,
-    load_apis_lenient,
+    Generated, INDEX_FILE, Options, crate_files, default_runtime_path, default_testkit_path,
+    generate, generate_crate, generate_groups, generate_module, generate_single_file,
+    generate_to_file, load_apis, load_apis_lenient,
 };
 pub use topgen_spec::load_spec;
 pub use topgen_spec::{Error, examples, load, model, sanitize, spec};

@@ -63,9 +63,11 @@ struct GenerateArgs {
     /// Output crate folder [default: `generated/` of the workspace].
     #[arg(long)]
     out: Option<PathBuf>,
-    /// Package name of the generated crate.
-    #[arg(long, default_value = "topgen-client")]
-    crate_name: String,
+    /// Write ONE crate of this package name holding every API, instead of the crates split by
+    /// TOP's product groups (`topgen-taobao-trade`, … one folder each, with `crates.txt` and
+    /// `INDEX.md`), which is the default.
+    #[arg(long)]
+    crate_name: Option<String>,
     /// Path of the runtime crate the generated crate depends on [default: `runtime/` of the
     /// workspace]; written into Cargo.toml relative to the output folder.
     #[arg(long)]
@@ -93,13 +95,18 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
     let out = args
         .out
         .unwrap_or_else(|| workspace_root().join("generated"));
+    let single = args.crate_name.is_some();
     let options = codegen::Options {
-        crate_name: args.crate_name,
+        crate_name: args.crate_name.unwrap_or_default(),
         runtime_path: args.runtime_path,
         testkit_path: args.testkit_path,
         allow_empty: args.allow_empty,
     };
-    let generated = codegen::generate(&specs, &out, &options)?;
+    let generated = if single {
+        codegen::generate(&specs, &out, &options)?
+    } else {
+        codegen::generate_groups(&specs, &out, &options)?
+    };
     // Generation does not fail on them: their round-trip tests are generated `#[ignore]`d.
     for (path, misfit) in &generated.misfits {
         eprintln!(
