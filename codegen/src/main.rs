@@ -164,7 +164,10 @@ fn import(args: ImportArgs) -> ExitCode {
     // tells.
     let mut stdout = std::io::stdout().lock();
     let inputs = topgen_import::input_files(&args.inputs);
-    let options = topgen_import::ImportOptions { force: args.force };
+    let options = topgen_import::ImportOptions {
+        force: args.force,
+        ..Default::default()
+    };
     for outcome in topgen_import::import_into_with(&inputs, &out, &options) {
         match (outcome.input, outcome.result) {
             (
