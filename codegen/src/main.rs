@@ -6,7 +6,7 @@
 #![forbid(unsafe_code)]
 
 use clap::{Args, Parser, Subcommand};
-use std::io::Write as _;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -36,7 +36,8 @@ enum Command {
     /// Generate a client crate from a folder of specs.
     Generate(GenerateArgs),
     /// Import TOP metadata JSON files and doc pages saved as text (or folders of them) into
-    /// specs, one `<name>.yaml` per API, each with the importer's warnings in its header.
+    /// specs, one `<name>.yaml` per API, each with the importer's warnings in its header;
+    /// with --prune remove the specs no input produces, with --check only compare.
     Import(ImportArgs),
 }
 
@@ -50,9 +51,21 @@ struct ImportArgs {
     #[arg(long)]
     out: Option<PathBuf>,
     /// Overwrite specs that were edited since the importer wrote them (or never written by
-    /// it); without it such a spec is kept and its input reported as failed.
+    /// it); without it such a spec is kept and its input reported as failed (with --prune:
+    /// reported as kept).
     #[arg(long)]
     force: bool,
+    /// Make the out folder what the inputs produce: then remove every spec in it that the
+    /// importer wrote, unedited, and no input produced (never one written or edited by hand,
+    /// nor any while an input fails); a spec edited by hand that an input would replace is
+    /// kept and reported as kept, not as a failure.
+    #[arg(long)]
+    prune: bool,
+    /// Write and remove nothing; exit with status 1 listing every spec that would be
+    /// created (`missing`), written with other bytes (`changed`) or, with --prune, removed
+    /// (`extra`), and every input that fails.
+    #[arg(long)]
+    check: bool,
 }
 
 #[derive(Args)]
@@ -165,65 +178,134 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
 }
 
 fn import(args: ImportArgs) -> ExitCode {
+    use topgen_import::{Change, Merged};
     let out = args.out.unwrap_or_else(|| workspace_root().join("specs"));
-    let mut failed = 0usize;
+    let inputs = topgen_import::input_files(&args.inputs);
+    let options = topgen_import::ImportOptions {
+        force: args.force,
+        keep_edited: args.prune,
+        check: args.check,
+    };
+    let outcomes = topgen_import::import_into_with(&inputs, &out, &options);
+    let pruned = if args.prune {
+        topgen_import::prune(&out, &outcomes, &options)
+    } else {
+        Vec::new()
+    };
     // `writeln!`, not `println!`: a closed pipe (`| head`) must not panic; the exit code still
     // tells.
     let mut stdout = std::io::stdout().lock();
-    let inputs = topgen_import::input_files(&args.inputs);
-    let options = topgen_import::ImportOptions { force: args.force };
-    for outcome in topgen_import::import_into_with(&inputs, &out, &options) {
-        match (outcome.input, outcome.result) {
-            (
-                path,
-                Ok(topgen_import::Written {
-                    merged: topgen_import::Merged::Into(earlier),
-                    spec_file,
-                    ..
-                }),
-            ) => {
-                let _ = writeln!(
-                    stdout,
-                    "{}: merged with {} into {}",
-                    path.display(),
-                    earlier.display(),
-                    spec_file.display()
-                );
+    let (mut failed, mut kept, mut specs) = (0usize, 0usize, 0usize);
+    // With --check: the differences, by kind.
+    let (mut changed, mut missing) = (0usize, 0usize);
+    for outcome in &outcomes {
+        let path = outcome.input.display();
+        let w = match &outcome.result {
+            Ok(w) => w,
+            Err(why) => {
+                failed += 1;
+                let _ = writeln!(stdout, "{path}: failed: {why}");
+                continue;
             }
-            (path, Ok(w)) => {
-                let merged = match &w.merged {
-                    topgen_import::Merged::With(later) => {
-                        format!(" (merged with {})", later.display())
-                    }
-                    _ => String::new(),
-                };
-                let warnings = w.warnings;
-                if warnings.is_empty() {
-                    let _ = writeln!(stdout, "{}: imported{merged}", path.display());
-                } else {
-                    let _ = writeln!(
-                        stdout,
-                        "{}: imported{merged} with {} warning{}",
-                        path.display(),
-                        warnings.len(),
-                        if warnings.len() == 1 { "" } else { "s" }
-                    );
-                    for w in &warnings {
-                        let _ = writeln!(stdout, "  warning: {w}");
-                    }
+        };
+        let spec = w.spec_file.display();
+        // Of a merged spec, the earlier input reports what was done to it.
+        if let Merged::Into(earlier) = &w.merged {
+            if !args.check {
+                let earlier = earlier.display();
+                let _ = writeln!(stdout, "{path}: merged with {earlier} into {spec}");
+            }
+            continue;
+        }
+        specs += 1;
+        match &w.change {
+            Change::Kept(why) => {
+                kept += 1;
+                if !args.check {
+                    let _ = writeln!(stdout, "{path}: kept {spec} ({why}; --force replaces it)");
                 }
             }
-            (path, Err(why)) => {
+            Change::Created if args.check => {
+                missing += 1;
+                let _ = writeln!(stdout, "missing {spec} (from {path})");
+            }
+            Change::Replaced if args.check => {
+                changed += 1;
+                let _ = writeln!(stdout, "changed {spec} (from {path})");
+            }
+            _ if args.check => {}
+            _ => report_import(&mut stdout, &outcome.input, w),
+        }
+    }
+    let mut extra = 0usize;
+    for p in &pruned {
+        match p {
+            Ok(spec) => {
+                extra += 1;
+                let verb = if args.check { "extra" } else { "removed" };
+                let _ = writeln!(stdout, "{verb} {}: no input produces it", spec.display());
+            }
+            Err((path, why)) => {
                 failed += 1;
-                let _ = writeln!(stdout, "{}: failed: {why}", path.display());
+                let _ = writeln!(stdout, "{}: {why}", path.display());
             }
         }
     }
+    let mut stderr = std::io::stderr();
+    if args.check {
+        let differences = changed + missing + extra;
+        if differences == 0 && failed == 0 {
+            let kept = match kept {
+                0 => String::new(),
+                n => format!("; {n} kept, edited or written by hand"),
+            };
+            let _ = writeln!(
+                stdout,
+                "{}: up to date ({specs} spec(s) from {} input(s){kept})",
+                out.display(),
+                outcomes.len()
+            );
+            return ExitCode::SUCCESS;
+        }
+        let fix = match failed {
+            0 => "; the same command without --check updates it".to_owned(),
+            n => format!(", {n} failure(s)"),
+        };
+        let _ = writeln!(
+            stderr,
+            "{}: not up to date: {changed} changed, {missing} missing, {extra} extra{fix}",
+            out.display()
+        );
+        return ExitCode::FAILURE;
+    }
     if failed > 0 {
-        let _ = writeln!(std::io::stderr(), "{failed} input(s) failed");
+        let _ = writeln!(stderr, "{failed} failure(s)");
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The report of one imported input: `imported`, what it merged with, its warnings.
+fn report_import(stdout: &mut impl Write, input: &Path, w: &topgen_import::Written) {
+    let path = input.display();
+    let merged = match &w.merged {
+        topgen_import::Merged::With(later) => format!(" (merged with {})", later.display()),
+        _ => String::new(),
+    };
+    let warnings = &w.warnings;
+    if warnings.is_empty() {
+        let _ = writeln!(stdout, "{path}: imported{merged}");
+    } else {
+        let _ = writeln!(
+            stdout,
+            "{path}: imported{merged} with {} warning{}",
+            warnings.len(),
+            if warnings.len() == 1 { "" } else { "s" }
+        );
+        for w in warnings {
+            let _ = writeln!(stdout, "  warning: {w}");
+        }
     }
 }
 

@@ -1,8 +1,10 @@
 //! The `codegen` binary's `import` subcommand (catalog JSON and doc pages into a specs
 //! folder) and its warnings about reply examples that misfit their spec.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::SystemTime;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -296,6 +298,324 @@ fn cli_imports_page_folders_and_reports() {
         "{stdout}"
     );
     assert!(out2.join("taobao.time.get.yaml").is_file());
+}
+
+/// Every file of a folder by name, with its bytes and modification time (none if there is no
+/// folder): what a run that writes nothing leaves as it was.
+fn folder_state(dir: &Path) -> BTreeMap<String, (Vec<u8>, SystemTime)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return BTreeMap::new();
+    };
+    entries
+        .map(|e| {
+            let path = e.unwrap().path();
+            let mtime = std::fs::metadata(&path).unwrap().modified().unwrap();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            (name, (std::fs::read(&path).unwrap(), mtime))
+        })
+        .collect()
+}
+
+fn spec_of(out: &Path, input: &Path) -> PathBuf {
+    let name = input.file_stem().unwrap().to_string_lossy();
+    out.join(format!("{name}.yaml"))
+}
+
+#[test]
+fn cli_prune_removes_unedited_importer_specs_no_input_produces_and_keeps_hand_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let [kept_input, gone, edited] = [
+        "taobao.openim.tribelogs.get.json",
+        "tmall.item.desc.modules.get.json",
+        "taobao.miniapp.items.get.json",
+    ]
+    .map(|f| fixtures().join(f));
+    let first = run_import(&[&kept_input, &gone, &edited, Path::new("--out"), &out]);
+    assert!(first.status.success(), "{first:?}");
+    // One spec corrected by hand, one written by hand, a file that is no spec.
+    let edited_spec = spec_of(&out, &edited);
+    let corrected =
+        std::fs::read_to_string(&edited_spec)
+            .unwrap()
+            .replacen("type: String", "type: Number", 1);
+    std::fs::write(&edited_spec, &corrected).unwrap();
+    let hand_written = out.join("taobao.mine.get.yaml");
+    std::fs::write(&hand_written, "name: taobao.mine.get\n").unwrap();
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    let before = folder_state(&out);
+
+    // Only the first input is left: the second's spec goes, the hand ones stay.
+    let run = run_import(&[&kept_input, Path::new("--out"), &out, Path::new("--prune")]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}");
+    let gone_spec = spec_of(&out, &gone);
+    assert_eq!(
+        stdout,
+        format!(
+            "{}: imported\nremoved {}: no input produces it\n",
+            kept_input.display(),
+            gone_spec.display()
+        )
+    );
+    let mut expected = before;
+    expected.remove("tmall.item.desc.modules.get.yaml").unwrap();
+    assert_eq!(folder_state(&out), expected, "only the pruned spec changed");
+    assert_eq!(std::fs::read_to_string(&edited_spec).unwrap(), corrected);
+}
+
+#[test]
+fn cli_prune_removes_nothing_while_an_input_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let [good, other] = [
+        "taobao.openim.tribelogs.get.json",
+        "tmall.item.desc.modules.get.json",
+    ]
+    .map(|f| fixtures().join(f));
+    assert!(
+        run_import(&[&good, &other, Path::new("--out"), &out])
+            .status
+            .success()
+    );
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"name\": ").unwrap();
+    let before = folder_state(&out);
+    // The failed input may be the one that produces `other`'s spec.
+    for check in [false, true] {
+        let mut args = vec![
+            &*good,
+            &*bad,
+            Path::new("--out"),
+            &*out,
+            Path::new("--prune"),
+        ];
+        if check {
+            args.push(Path::new("--check"));
+        }
+        let run = run_import(&args);
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert_eq!(run.status.code(), Some(1), "{stdout}");
+        assert!(stdout.contains("bad.json: failed: "), "{stdout}");
+        assert!(
+            stdout.contains(&format!(
+                "{}: no spec is pruned while an input fails (1 failed)",
+                out.display()
+            )),
+            "{stdout}"
+        );
+        assert!(
+            !stdout.contains("removed ") && !stdout.contains("extra "),
+            "{stdout}"
+        );
+        assert_eq!(folder_state(&out), before);
+    }
+}
+
+#[test]
+fn cli_a_spec_written_or_edited_by_hand_fails_its_input_but_is_kept_with_prune() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).unwrap();
+    // The hand-checked spec of the repository (no importer header) and its page; a catalog
+    // entry whose imported spec is then corrected by hand.
+    let page = pages_dir().join("taobao.wdk.iot.wombat.common.gettoken.txt");
+    let hand_written = spec_of(&out, &page);
+    std::fs::copy(
+        root().join("specs/taobao.wdk.iot.wombat.common.gettoken.yaml"),
+        &hand_written,
+    )
+    .unwrap();
+    let entry = fixtures().join("taobao.openim.tribelogs.get.json");
+    assert!(
+        run_import(&[&entry, Path::new("--out"), &out])
+            .status
+            .success()
+    );
+    let edited = spec_of(&out, &entry);
+    let corrected =
+        std::fs::read_to_string(&edited)
+            .unwrap()
+            .replacen("type: String", "type: Number", 1);
+    std::fs::write(&edited, &corrected).unwrap();
+    let before = folder_state(&out);
+    let import = |flags: &[&str]| {
+        let mut args = vec![&*page, &*entry, Path::new("--out"), &*out];
+        args.extend(flags.iter().map(Path::new));
+        run_import(&args)
+    };
+
+    // By default (with --check too) both inputs fail, naming the spec and --force.
+    for flags in [&[][..], &["--check"]] {
+        let run = import(flags);
+        let stdout = String::from_utf8_lossy(&run.stdout);
+        assert_eq!(run.status.code(), Some(1), "{flags:?}: {stdout}");
+        for (input, spec, why) in [
+            (&page, &hand_written, "was not written by `codegen import`"),
+            (
+                &entry,
+                &edited,
+                "was edited since `codegen import` wrote it",
+            ),
+        ] {
+            let failed = format!("{}: failed: {} {why}", input.display(), spec.display());
+            assert!(stdout.contains(&failed), "{flags:?}: {failed} in {stdout}");
+        }
+        assert!(stdout.contains("--force"), "{stdout}");
+        assert_eq!(folder_state(&out), before);
+    }
+    // With --prune they are kept and reported, not failures; --check counts no difference.
+    let run = import(&["--prune"]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}");
+    assert_eq!(
+        stdout,
+        format!(
+            "{}: kept {} (written by hand; --force replaces it)\n\
+             {}: kept {} (edited by hand; --force replaces it)\n",
+            page.display(),
+            hand_written.display(),
+            entry.display(),
+            edited.display()
+        )
+    );
+    assert_eq!(folder_state(&out), before);
+    let run = import(&["--prune", "--check"]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(run.status.success(), "{stdout}");
+    assert_eq!(
+        stdout,
+        format!(
+            "{}: up to date (2 spec(s) from 2 input(s); 2 kept, edited or written by hand)\n",
+            out.display()
+        )
+    );
+    // --force replaces both; then --check, even without --force, has nothing to keep.
+    let run = import(&["--prune", "--force"]);
+    assert!(run.status.success(), "{run:?}");
+    for spec in [&hand_written, &edited] {
+        let text = std::fs::read_to_string(spec).unwrap();
+        assert_eq!(topgen_import::body_hash_check(&text), Some(true), "{text}");
+    }
+    let run = import(&["--prune", "--check"]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(
+        stdout,
+        format!(
+            "{}: up to date (2 spec(s) from 2 input(s))\n",
+            out.display()
+        )
+    );
+}
+
+#[test]
+fn cli_check_reports_changed_missing_extra_writes_nothing_and_passes_when_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let inputs = dir.path().join("in");
+    std::fs::create_dir(&inputs).unwrap();
+    let names = [
+        "taobao.openim.tribelogs.get.json",
+        "tmall.item.desc.modules.get.json",
+        "taobao.miniapp.items.get.json",
+    ];
+    for name in names {
+        std::fs::copy(fixtures().join(name), inputs.join(name)).unwrap();
+    }
+    let [created, changed, _] = names.map(|n| inputs.join(n));
+    let check = |prune: bool| {
+        let mut args = vec![&*inputs, Path::new("--out"), &*out, Path::new("--check")];
+        if prune {
+            args.push(Path::new("--prune"));
+        }
+        let run = run_import(&args);
+        let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        (run.status.code(), stdout, stderr)
+    };
+
+    // No out folder: every spec is missing, and the folder is not created.
+    let (code, stdout, _) = check(true);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_eq!(stdout.matches("missing ").count(), 3, "{stdout}");
+    assert!(!out.exists());
+
+    // Imported (and a spec of another input): up to date, in one line.
+    let other = fixtures().join("taobao.paimai.itemprops.get.json");
+    assert!(
+        run_import(&[&inputs, &other, Path::new("--out"), &out])
+            .status
+            .success()
+    );
+    let (code, stdout, _) = check(false);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(
+        stdout,
+        format!(
+            "{}: up to date (3 spec(s) from 3 input(s))\n",
+            out.display()
+        )
+    );
+
+    // An input changed, a spec deleted, and `other`'s spec has no input in this run.
+    let entry = std::fs::read_to_string(&changed).unwrap();
+    let entry = entry.replacen("\"description\": \"", "\"description\": \"Changed. ", 1);
+    std::fs::write(&changed, entry).unwrap();
+    std::fs::remove_file(spec_of(&out, &created)).unwrap();
+    let before = folder_state(&out);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let (code, stdout, stderr) = check(true);
+    assert_eq!(code, Some(1), "{stdout}");
+    let changed_line = format!(
+        "changed {} (from {})\n",
+        spec_of(&out, &changed).display(),
+        changed.display()
+    );
+    let missing_line = format!(
+        "missing {} (from {})\n",
+        spec_of(&out, &created).display(),
+        created.display()
+    );
+    let extra_line = format!(
+        "extra {}: no input produces it\n",
+        spec_of(&out, &other).display()
+    );
+    let mut lines: Vec<&str> = stdout.split_inclusive('\n').collect();
+    lines.sort_unstable();
+    let mut expected = [&*changed_line, &*extra_line, &*missing_line];
+    expected.sort_unstable();
+    assert_eq!(lines, expected, "{stdout}");
+    assert!(
+        stderr.contains("not up to date: 1 changed, 1 missing, 1 extra"),
+        "{stderr}"
+    );
+    assert_eq!(
+        folder_state(&out),
+        before,
+        "--check wrote or removed a file"
+    );
+    // Without --prune a spec no input produces is no difference.
+    let (code, stdout, _) = check(false);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(
+        stdout.contains(&changed_line) && stdout.contains(&missing_line),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("extra "), "{stdout}");
+    assert_eq!(folder_state(&out), before);
+
+    // The same command without --check makes it up to date.
+    let sync = run_import(&[&inputs, Path::new("--out"), &out, Path::new("--prune")]);
+    assert!(sync.status.success(), "{sync:?}");
+    let (code, stdout, _) = check(true);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(
+        stdout,
+        format!(
+            "{}: up to date (3 spec(s) from 3 input(s))\n",
+            out.display()
+        )
+    );
 }
 
 #[test]

@@ -6,7 +6,9 @@
 //! [`Spec`] as readable, stable YAML in the shape and key order of the hand-written specs,
 //! which [`topgen_spec::load::parse_spec`] reads back to the same `Spec`;
 //! [`check_examples`] reports reply examples that contradict their own spec; [`merge()`]
-//! makes one spec of a catalog entry and a doc page of the same API.
+//! makes one spec of a catalog entry and a doc page of the same API. [`import_into_with`]
+//! writes a folder of specs from many inputs (or, [`ImportOptions::check`], says what it would
+//! change) and [`prune()`] removes the importer's specs that no input produced.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -163,12 +165,36 @@ pub struct Outcome {
 pub struct Written {
     /// `<out>/<api.name>.yaml`.
     pub spec_file: PathBuf,
-    /// Whether the file was written (it was new or its bytes changed).
-    pub written: bool,
+    /// What was done to the file (with [`ImportOptions::check`]: what would be).
+    pub change: Change,
     /// The importer's repairs and guesses (of a merged spec: at the earlier input only).
     pub warnings: Vec<Warning>,
     /// Whether the spec was merged from this input and another of the same API.
     pub merged: Merged,
+}
+
+/// What [`import_into_with`] did to a spec file (with [`ImportOptions::check`]: what it would
+/// do; nothing is written then).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Change {
+    /// The file already held these bytes: not written.
+    Unchanged,
+    /// The file did not exist: written.
+    Created,
+    /// The file held other bytes (as the importer wrote them, or any with
+    /// [`ImportOptions::force`]): overwritten.
+    Replaced,
+    /// The file was edited by hand since the importer wrote it, or never written by it, and
+    /// [`ImportOptions::keep_edited`] kept it: not written. Says which (`edited by hand`,
+    /// `written by hand`).
+    Kept(&'static str),
+}
+
+impl Change {
+    /// Whether the file is (or, with [`ImportOptions::check`], would be) written.
+    pub fn writes(&self) -> bool {
+        matches!(self, Change::Created | Change::Replaced)
+    }
 }
 
 /// Whether an input of [`import_into`] was merged with another (a catalog entry with a doc
@@ -190,8 +216,7 @@ struct Pending {
     file: PathBuf,
     yaml: String,
     warnings: Vec<Warning>,
-    /// The file already holds exactly `yaml`.
-    current: bool,
+    change: Change,
 }
 
 /// Imports every input (as [`input_files`] lists them) into `out/<api.name>.yaml`, in
@@ -208,7 +233,8 @@ struct Pending {
 /// A spec in `out` that differs from what the importer last wrote there (corrected by hand:
 /// its body no longer matches the hash in its header, or it has no such header) is not
 /// overwritten: that input is an error naming the file and `--force`. Use
-/// [`import_into_with`] and [`ImportOptions::force`] to overwrite it.
+/// [`import_into_with`] and [`ImportOptions::force`] to overwrite it,
+/// [`ImportOptions::keep_edited`] to keep it without an error.
 pub fn import_into(inputs: &[Result<PathBuf, (PathBuf, String)>], out: &Path) -> Vec<Outcome> {
     import_into_with(inputs, out, &ImportOptions::default())
 }
@@ -219,6 +245,11 @@ pub struct ImportOptions {
     /// Overwrite a spec even when it was edited since the importer wrote it (or was never
     /// written by the importer).
     pub force: bool,
+    /// Without `force`, keep such a spec as [`Change::Kept`] instead of failing its input (the
+    /// rule of `codegen import --prune`: a spec corrected by hand stands for its input).
+    pub keep_edited: bool,
+    /// Write nothing: each [`Written::change`] says what would be done.
+    pub check: bool,
 }
 
 /// One input read and imported, or why not.
@@ -305,7 +336,10 @@ pub fn import_into_with(
             prepare(&first, &label, imported, out, options)
         })
         .collect();
-    if pending.iter().any(|p| p.as_ref().is_ok_and(|p| !p.current))
+    if !options.check
+        && pending
+            .iter()
+            .any(|p| p.as_ref().is_ok_and(|p| p.change.writes()))
         && let Err(e) = std::fs::create_dir_all(out)
     {
         let why = format!("{}: {e}", out.display());
@@ -321,13 +355,13 @@ pub fn import_into_with(
         .into_par_iter()
         .map(|result| {
             result.and_then(|p| {
-                if !p.current {
+                if p.change.writes() && !options.check {
                     std::fs::write(&p.file, &p.yaml)
                         .map_err(|e| format!("{}: {e}", p.file.display()))?;
                 }
                 Ok(Written {
                     spec_file: p.file,
-                    written: !p.current,
+                    change: p.change,
                     warnings: p.warnings,
                     merged: Merged::No,
                 })
@@ -352,7 +386,7 @@ pub fn import_into_with(
                     }
                     Ok(Written {
                         spec_file: w.spec_file.clone(),
-                        written: w.written,
+                        change: w.change.clone(),
                         warnings: std::mem::take(&mut w.warnings),
                         merged: w.merged.clone(),
                     })
@@ -362,7 +396,7 @@ pub fn import_into_with(
             Slot::Joined(i) => match &written[i] {
                 Ok(w) => Ok(Written {
                     spec_file: w.spec_file.clone(),
-                    written: w.written,
+                    change: w.change.clone(),
                     warnings: Vec::new(),
                     merged: Merged::Into(pair[i][0].clone()),
                 }),
@@ -372,6 +406,72 @@ pub fn import_into_with(
         outcomes.push(Outcome { input, result });
     }
     outcomes
+}
+
+/// The specs in `out` that none of `outcomes` produced and that `codegen import` wrote and
+/// nobody edited since ([`body_hash_check`] is `Some(true)`): `out`'s `*.yaml` files, sorted
+/// by name, removed unless [`ImportOptions::check`]. A spec written or edited by hand is never
+/// removed, nor any other file. This is `codegen import --prune`, after [`import_into_with`].
+///
+/// While any outcome failed nothing is removed (which spec a failed input produces is
+/// unknown): the one error names `out`. An error listing `out` names it; one reading or
+/// removing a spec names that spec, and the others are still removed.
+pub fn prune(
+    out: &Path,
+    outcomes: &[Outcome],
+    options: &ImportOptions,
+) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    let failed = outcomes.iter().filter(|o| o.result.is_err()).count();
+    if failed > 0 {
+        return vec![Err((
+            out.to_owned(),
+            format!(
+                "no spec is pruned while an input fails ({failed} failed): which spec a failed \
+                 input produces is unknown"
+            ),
+        ))];
+    }
+    let produced: std::collections::HashSet<&std::ffi::OsStr> = outcomes
+        .iter()
+        .filter_map(|o| o.result.as_ref().ok()?.spec_file.file_name())
+        .collect();
+    let entries = match std::fs::read_dir(out) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            return vec![Err((
+                out.to_owned(),
+                format!("cannot be listed to prune it: {e}"),
+            ))];
+        }
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "yaml")
+                && !p.file_name().is_some_and(|n| produced.contains(n))
+                && p.is_file()
+        })
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .filter_map(|file| {
+            let text = match std::fs::read(&file) {
+                Ok(text) => text,
+                Err(e) => return Some(Err((file, format!("cannot be read to prune it: {e}")))),
+            };
+            if edited(&String::from_utf8_lossy(&text)).is_some() {
+                return None;
+            }
+            if !options.check
+                && let Err(e) = std::fs::remove_file(&file)
+            {
+                return Some(Err((file, format!("cannot be removed: {e}"))));
+            }
+            Some(Ok(file))
+        })
+        .collect()
 }
 
 fn file_name(path: &Path) -> String {
@@ -427,29 +527,44 @@ fn prepare(
             );
         }
     }
-    if let Some(old) = on_disk.filter(|_| !current && !options.force) {
-        let old = String::from_utf8_lossy(&old);
-        let why = match body_hash_check(&old) {
-            Some(true) => None,
-            Some(false) => Some(
-                "was edited since `codegen import` wrote it (its body no longer matches the hash in its header)",
-            ),
-            None => Some("was not written by `codegen import` (its header has no body hash)"),
-        };
-        if let Some(why) = why {
-            return Err(format!(
-                "{} {why}; not overwritten, so a hand correction is not lost: compare it with \
-                 the import, or pass --force to replace it",
-                file.display()
-            ));
-        }
-    }
+    let change = match on_disk {
+        _ if current => Change::Unchanged,
+        None => Change::Created,
+        Some(_) if options.force => Change::Replaced,
+        Some(old) => match edited(&String::from_utf8_lossy(&old)) {
+            None => Change::Replaced,
+            Some((kept, _)) if options.keep_edited => Change::Kept(kept),
+            Some((_, why)) => {
+                return Err(format!(
+                    "{} {why}; not overwritten, so a hand correction is not lost: compare it \
+                     with the import, or pass --force to replace it",
+                    file.display()
+                ));
+            }
+        },
+    };
     Ok(Pending {
         file,
         yaml,
         warnings: imported.warnings,
-        current,
+        change,
     })
+}
+
+/// Whether a spec file's text was edited by hand ([`body_hash_check`]): `None` when it is as
+/// the importer wrote it, else the short and the long way of saying what it is.
+fn edited(text: &str) -> Option<(&'static str, &'static str)> {
+    match body_hash_check(text) {
+        Some(true) => None,
+        Some(false) => Some((
+            "edited by hand",
+            "was edited since `codegen import` wrote it (its body no longer matches the hash in its header)",
+        )),
+        None => Some((
+            "written by hand",
+            "was not written by `codegen import` (its header has no body hash)",
+        )),
+    }
 }
 
 /// A spec imported from a source, with what the importer had to repair or guess.

@@ -150,7 +150,7 @@ pub fn run_once(catalog: &Path, size: usize, work: &Path, mode: Mode) -> Result<
     let mut written = 0;
     for o in &outcomes {
         match &o.result {
-            Ok(w) => written += usize::from(w.written),
+            Ok(w) => written += usize::from(w.change.writes()),
             Err(why) => {
                 return Err(Error::Invalid {
                     path: o.input.clone(),
