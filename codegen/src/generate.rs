@@ -2,14 +2,14 @@
 
 use crate::HEADER_MARK;
 use crate::cache::{self, CACHE_FILE, Entry, Manifest};
-use crate::format::{rust_file, rust_file_with_docs};
+use crate::format::rust_file_with_docs;
 use crate::layout::{self, LAYOUT_FILE, Layout};
 use crate::output::{Files, Stale, WriteReport, absolute, relative_path, write_if_changed};
 use crate::render::{self, DocBlocks};
 use proc_macro2::TokenStream;
 use quote::quote;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use topgen_spec::Error;
@@ -237,7 +237,7 @@ fn assemble(
 ) -> Result<Files, Error> {
     let mut files = BTreeMap::new();
     let names: Vec<&Names> = modules.iter().map(|(n, _)| n).collect();
-    let lib = lib_rs(&names)?;
+    let lib = lib_rs(&names);
     let runtime = options
         .runtime_path
         .clone()
@@ -285,13 +285,16 @@ pub struct Generated {
     pub reused: usize,
     /// The cache manifest to write with the files.
     manifest: Option<Manifest>,
+    /// The files (modules) this run took from `out` unchanged, having checked their hash:
+    /// not read again to be compared.
+    on_disk: BTreeSet<String>,
 }
 
 impl Generated {
     /// Writes the crate ([`Files::write`]) and then its cache manifest, each file only when its
     /// bytes changed: a run with nothing changed writes no file at all.
     pub fn write(&self, out: &Path) -> Result<WriteReport, Error> {
-        let report = self.files.write(out)?;
+        let report = self.files.write_except(out, &self.on_disk)?;
         if let Some(manifest) = &self.manifest {
             write_if_changed(&out.join(CACHE_FILE), &manifest.to_text())?;
         }
@@ -300,7 +303,7 @@ impl Generated {
 
     /// Compares with `out` without writing anything ([`Files::check`]).
     pub fn check(&self, out: &Path) -> Result<Vec<Stale>, Error> {
-        self.files.check(out)
+        self.files.check_except(out, &self.on_disk)
     }
 }
 
@@ -567,6 +570,9 @@ fn finish_all(
             report.rendered += 1;
         } else {
             report.reused += 1;
+            report
+                .on_disk
+                .insert(unit.home.path(&format!("src/{}.rs", unit.names.module)));
         }
         if let Some(m) = manifest.as_mut() {
             m.specs.insert(unit.file.clone(), unit.entry.clone());
@@ -587,6 +593,7 @@ struct Report {
     rendered: usize,
     reused: usize,
     manifest: Option<Manifest>,
+    on_disk: BTreeSet<String>,
 }
 
 impl Report {
@@ -599,6 +606,7 @@ impl Report {
             rendered: self.rendered,
             reused: self.reused,
             manifest: self.manifest,
+            on_disk: self.on_disk,
         }
     }
 }
@@ -686,7 +694,7 @@ pub fn generate_groups(
         files.insert(home.path("Cargo.toml"), toml);
         files.insert(
             home.path("src/lib.rs"),
-            group_lib_rs(package, prefix, &titled)?,
+            group_lib_rs(package, prefix, &titled),
         );
         for (n, _, text) in apis {
             files.insert(home.path(&format!("src/{}.rs", n.module)), text.clone());
@@ -738,50 +746,59 @@ impl Names {
     }
 }
 
-/// The modules of `lib.rs`, each behind its feature, and the re-exports of their requests
-/// and responses.
-fn lib_items(apis: &[&Names]) -> TokenStream {
-    let mods = apis.iter().map(|api| {
-        let m = render_ident(&api.module);
-        let req = render_ident(&api.request);
-        let resp = render_ident(&api.response);
-        let feature = &api.method;
-        quote! {
-            #[cfg(feature = #feature)]
-            #[cfg_attr(docsrs, doc(cfg(feature = #feature)))]
-            #[rustfmt::skip] // prettyplease formats generated code; rustfmt must not undo it.
-            pub mod #m;
-            #[cfg(feature = #feature)]
-            pub use #m::{#req, #resp};
-        }
-    });
-    quote!(#(#mods)*)
+/// `lib.rs` of a crate: `header`, the crate docs (`//!` lines), the crate attributes and the
+/// runtime's re-export, then each module behind its feature with the re-exports of its request
+/// and response. Written as text, not through syn and prettyplease (it is the same few lines
+/// per API, thousands of them in all, rendered on every run); the module lines carry
+/// `#[rustfmt::skip]`, so that `cargo fmt` leaves them as written.
+fn lib_text(header: &str, docs: &str, apis: &[&Names]) -> String {
+    let mut out = String::with_capacity(docs.len() + 400 + apis.len() * 320);
+    out.push_str(header);
+    out.push('\n');
+    out.push_str(docs.trim_end());
+    out.push_str(
+        "\n#![forbid(unsafe_code)]\n\
+         #![warn(missing_docs)]\n\
+         // docs.rs (`--cfg docsrs`, nightly) notes the feature of each API's module.\n\
+         #![cfg_attr(docsrs, feature(doc_cfg))]\n\
+         \n\
+         pub use topgen_runtime;\n\
+         \n",
+    );
+    for api in apis {
+        let _ = write!(
+            out,
+            "#[cfg(feature = \"{f}\")]\n\
+             #[cfg_attr(docsrs, doc(cfg(feature = \"{f}\")))]\n\
+             #[rustfmt::skip]\n\
+             pub mod {m};\n\
+             #[cfg(feature = \"{f}\")]\n\
+             #[rustfmt::skip]\n\
+             pub use {m}::{{{req}, {resp}}};\n",
+            f = api.method,
+            m = api.module,
+            req = api.request,
+            resp = api.response,
+        );
+    }
+    out
 }
 
-fn lib_rs(apis: &[&Names]) -> Result<String, Error> {
-    let mods = lib_items(apis);
-    let tokens = quote! {
-        //! Typed clients for Taobao Open Platform (TOP) APIs, generated by topgen from its specs.
-        //!
-        //! Each API has a module named after its method (`taobao.wdk.iot.wombat.common.gettoken`
-        //! → `taobao_wdk_iot_wombat_common_gettoken`) holding a request type, a response type
-        //! and the API's object types; requests and responses are also re-exported here. Send a
-        //! request with [`topgen_runtime::Client`].
-        //!
-        //! Every API is behind a cargo feature named after its method, so a crate that calls
-        //! a few APIs compiles only those and the runtime:
-        //! `features = ["taobao.trade.fullinfo.get"]` with `default-features = false`. The
-        //! default feature `full` enables them all.
-        #![forbid(unsafe_code)]
-        #![warn(missing_docs)]
-        // docs.rs (`--cfg docsrs`, nightly) notes the feature of each API's module.
-        #![cfg_attr(docsrs, feature(doc_cfg))]
-
-        pub use topgen_runtime;
-
-        #mods
-    };
-    rust_file(tokens, &header(None), Path::new("lib.rs"))
+/// `lib.rs` of a crate written by [`generate`] (one crate of every spec).
+fn lib_rs(apis: &[&Names]) -> String {
+    let docs = "\
+//! Typed clients for Taobao Open Platform (TOP) APIs, generated by topgen from its specs.
+//!
+//! Each API has a module named after its method (`taobao.wdk.iot.wombat.common.gettoken`
+//! → `taobao_wdk_iot_wombat_common_gettoken`) holding a request type, a response type
+//! and the API's object types; requests and responses are also re-exported here. Send a
+//! request with [`topgen_runtime::Client`].
+//!
+//! Every API is behind a cargo feature named after its method, so a crate that calls
+//! a few APIs compiles only those and the runtime:
+//! `features = [\"taobao.trade.fullinfo.get\"]` with `default-features = false`. The
+//! default feature `full` enables them all.";
+    lib_text(&header(None), docs, apis)
 }
 
 fn render_ident(name: &str) -> proc_macro2::Ident {
@@ -861,17 +878,17 @@ fn table_cell(title: &str) -> String {
 
 /// `lib.rs` of a group crate: the crate docs (what it holds, a table of its APIs, how to enable
 /// one) and the modules, each behind its feature.
-fn group_lib_rs(package: &str, prefix: &str, apis: &[(&Names, &str)]) -> Result<String, Error> {
+fn group_lib_rs(package: &str, prefix: &str, apis: &[(&Names, &str)]) -> String {
     let example = apis.first().map(|(n, _)| n).expect("a crate has an API");
     let mut docs = format!(
         "//! Typed clients for the `{prefix}` APIs of the Taobao Open Platform (TOP), generated by\n\
          //! topgen from its specs: {count} API{s}, each behind a cargo feature named after its method.\n\
          //!\n\
-         //! Each API has a module named after its method (`{method}` → `{module}`) holding a\n\
-         //! request type, a response type and the API's object types; requests and responses are\n\
-         //! also re-exported here. Send a request with [`topgen_runtime::Client`] (re-exported as\n\
-         //! [`topgen_runtime`]). A crate that calls a few APIs enables only those and compiles\n\
-         //! only them and the runtime:\n\
+         //! Each API has a module named after its method, holding a request type, a response type\n\
+         //! and the API's object types (`{method}` → module\n\
+         //! `{module}`); requests and responses are also re-exported here.\n\
+         //! Send a request with [`topgen_runtime::Client`] (re-exported as [`topgen_runtime`]). A\n\
+         //! crate that calls a few APIs enables only those and compiles only them and the runtime:\n\
          //!\n\
          //! ```toml\n\
          //! [dependencies]\n\
@@ -898,22 +915,7 @@ fn group_lib_rs(package: &str, prefix: &str, apis: &[(&Names, &str)]) -> Result<
         );
     }
     let names: Vec<&Names> = apis.iter().map(|(n, _)| *n).collect();
-    let tokens = lib_items(&names);
-    let tokens = quote! {
-        #![forbid(unsafe_code)]
-        #![warn(missing_docs)]
-        // docs.rs (`--cfg docsrs`, nightly) notes the feature of each API's module.
-        #![cfg_attr(docsrs, feature(doc_cfg))]
-
-        pub use topgen_runtime;
-
-        #tokens
-    };
-    rust_file(
-        tokens,
-        &format!("{}\n{}", header(None), docs.trim_end()),
-        Path::new("lib.rs"),
-    )
+    lib_text(&header(None), &docs, &names)
 }
 
 /// `INDEX.md` of the output folder of [`generate_groups`]: every API with its crate, feature,

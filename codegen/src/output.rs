@@ -1,7 +1,8 @@
 //! Writing a generated crate: only files whose bytes changed, stale files removed, nothing
 //! written at all when any spec is wrong.
 
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Component, Path, PathBuf};
 use topgen_spec::Error;
 
@@ -114,17 +115,36 @@ fn first_line_generated(path: &Path) -> bool {
 impl Files {
     /// Compares with `out` without writing.
     pub fn check(&self, out: &Path) -> Result<Vec<Stale>, Error> {
-        let mut stale = Vec::new();
-        for (rel, content) in &self.files {
-            let path = out.join(rel);
-            match std::fs::read(&path) {
-                Ok(bytes) if bytes == content.as_bytes() => {}
-                Ok(_) => stale.push(Stale::Changed(rel.clone())),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                    stale.push(Stale::Missing(rel.clone()))
+        self.check_except(out, &BTreeSet::new())
+    }
+
+    /// [`Files::check`], taking the files `known` as matching `out` already (the generator
+    /// just read and hashed them) without reading them again.
+    pub(crate) fn check_except(
+        &self,
+        out: &Path,
+        known: &BTreeSet<String>,
+    ) -> Result<Vec<Stale>, Error> {
+        // Files are compared in parallel (thousands for the whole catalog), reported in order.
+        let compared: Vec<Result<Option<Stale>, Error>> = self
+            .files
+            .par_iter()
+            .filter(|(rel, _)| !known.contains(*rel))
+            .map(|(rel, content)| {
+                let path = out.join(rel);
+                match std::fs::read(&path) {
+                    Ok(bytes) if bytes == content.as_bytes() => Ok(None),
+                    Ok(_) => Ok(Some(Stale::Changed(rel.clone()))),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        Ok(Some(Stale::Missing(rel.clone())))
+                    }
+                    Err(e) => Err(Error::io(path, e)),
                 }
-                Err(e) => return Err(Error::io(path, e)),
-            }
+            })
+            .collect();
+        let mut stale = Vec::new();
+        for c in compared {
+            stale.extend(c?);
         }
         stale.extend(extra_files(out, self)?.into_iter().map(Stale::Extra));
         Ok(stale)
@@ -134,23 +154,44 @@ impl Files {
     /// the old one) only when its bytes changed, so unchanged files keep their mtimes and cargo
     /// rebuilds nothing; generated files that no spec produces any more are removed.
     pub fn write(&self, out: &Path) -> Result<WriteReport, Error> {
+        self.write_except(out, &BTreeSet::new())
+    }
+
+    /// [`Files::write`], taking the files `known` as matching `out` already (the generator
+    /// just read and hashed them) without reading them again.
+    pub(crate) fn write_except(
+        &self,
+        out: &Path,
+        known: &BTreeSet<String>,
+    ) -> Result<WriteReport, Error> {
         let mut report = WriteReport::default();
-        for (rel, content) in &self.files {
-            let path = out.join(rel);
-            match std::fs::read(&path) {
-                Ok(bytes) if bytes == content.as_bytes() => {
-                    report.unchanged += 1;
-                    continue;
+        // In parallel (thousands of files for the whole catalog); reported in order.
+        let done: Vec<Result<bool, Error>> = self
+            .files
+            .par_iter()
+            .map(|(rel, content)| {
+                if known.contains(rel) {
+                    return Ok(false);
                 }
-                _ => {}
+                let path = out.join(rel);
+                if std::fs::read(&path).is_ok_and(|bytes| bytes == content.as_bytes()) {
+                    return Ok(false);
+                }
+                if let Some(parent) = path.parent() {
+                    std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+                }
+                let tmp = path.with_extension("topgen-tmp");
+                std::fs::write(&tmp, content).map_err(|e| Error::io(&tmp, e))?;
+                std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
+                Ok(true)
+            })
+            .collect();
+        for ((rel, _), written) in self.files.iter().zip(done) {
+            if written? {
+                report.written.push(rel.clone());
+            } else {
+                report.unchanged += 1;
             }
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            let tmp = path.with_extension("topgen-tmp");
-            std::fs::write(&tmp, content).map_err(|e| Error::io(&tmp, e))?;
-            std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
-            report.written.push(rel.clone());
         }
         for rel in extra_files(out, self)? {
             let path = out.join(&rel);

@@ -632,7 +632,7 @@ fn generation_does_not_fail_on_a_misfit_and_ignores_its_test() {
     std::fs::write(specs.join("topgen.check.get.yaml"), yaml).unwrap();
     let out = dir.path().join("out");
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_codegen"))
-        .args(["generate", "--specs"])
+        .args(["generate", "--crate-name", "topgen-client", "--specs"])
         .arg(&specs)
         .arg("--out")
         .arg(&out)

@@ -315,7 +315,7 @@ fn in_memory_pipeline_matches_the_crate_output() {
     let specs = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/specs");
     let path = specs.join("topgen.fixture.objects.get.yaml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let module = codegen::generate_module(&path, &text, Some("topgen_taobao_wdk")).unwrap();
+    let module = codegen::generate_module(&path, &text, Some("topgen_client")).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let files = codegen::generate_crate(&specs, dir.path(), &codegen::Options::default()).unwrap();
     assert_eq!(files.files["src/topgen_fixture_objects_get.rs"], module);

@@ -435,6 +435,9 @@ struct RawField {
 /// reads as a number or boolean of another spelling (`10.50` → 10.5, `0x1F` → 31, `True` →
 /// true) would silently change the text: refused, naming the field and both spellings.
 fn check_text_scalars(path: &Path, text: &str, spec: &Spec) -> Result<(), Error> {
+    if !may_respell_text_scalars(text) {
+        return Ok(());
+    }
     let de = yaml_serde::Deserializer::from_str(text);
     let Ok(raw) = RawSpec::deserialize(de) else {
         return Ok(());
@@ -470,6 +473,38 @@ fn check_text_scalars(path: &Path, text: &str, spec: &Spec) -> Result<(), Error>
         }
     }
     Ok(())
+}
+
+/// Whether an `example:` or `default:` anywhere in the text (block or flow style, or only
+/// in a description: this errs on the safe side) has a value YAML could read as other than the
+/// text written: a plain scalar starting like a number (`0-9`, `+`, `-`, `.`) or null (`~`),
+/// a boolean or null word, or a tag, anchor or alias. When none has, [`check_text_scalars`]
+/// need not parse the text again: every such value is quoted, a block scalar or plain text.
+/// The importers quote every value that needs it, so most specs skip that third parse.
+fn may_respell_text_scalars(text: &str) -> bool {
+    const WORDS: &[&str] = &["true", "false", "yes", "no", "on", "off", "y", "n", "null"];
+    ["example:", "default:"].iter().any(|key| {
+        text.match_indices(key).any(|(at, _)| {
+            let value = text[at + key.len()..]
+                .split(['\n', '\r'])
+                .next()
+                .unwrap_or_default()
+                .trim_start();
+            let token = value
+                .split([',', '}', ']'])
+                .next()
+                .unwrap_or_default()
+                .split(" #")
+                .next()
+                .unwrap_or_default()
+                .trim();
+            match token.chars().next() {
+                None | Some('"' | '\'' | '|' | '>') => false,
+                Some('0'..='9' | '+' | '-' | '.' | '~' | '&' | '*' | '!') => true,
+                Some(_) => WORDS.contains(&token.to_ascii_lowercase().as_str()),
+            }
+        })
+    })
 }
 
 /// yaml_serde appends " at line L column C" to its messages; we print the location up front.
@@ -510,6 +545,42 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_values_yaml_may_respell_need_the_third_parse() {
+        for plain in [
+            "example: \"10.50\"\n",
+            "example: '0x1F'\n",
+            "example: 李三\n",
+            "example: true story\n",
+            "default: |\n  10.50\n",
+            "request:\n  - {name: a, example: abc}\n",
+            "example:\n",
+            "description: no example here\n",
+        ] {
+            assert!(!may_respell_text_scalars(plain), "{plain:?}");
+        }
+        for respelt in [
+            "example: 10.50\n",
+            "  example: 0x1F\n",
+            "example: True\n",
+            "default: ~\n",
+            "default: -1 # a comment\n",
+            "request:\n  - {name: a, example: .5}\n",
+            "example: &a x\n",
+            "example: !!str 1\n",
+            "example: off\r\n",
+        ] {
+            assert!(may_respell_text_scalars(respelt), "{respelt:?}");
+        }
+        // What the fast path skips is refused all the same by the full pass.
+        let spec =
+            "name: taobao.a.b\nrequest:\n  - name: x\n    type: String\n    example: 10.50\n";
+        let err = parse_spec(Path::new("s.yaml"), spec)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`10.50`"), "{err}");
+    }
 
     #[test]
     fn flow_depth_counts_flow_collections_only() {

@@ -47,12 +47,16 @@ fn bench_gen_measures_full_and_no_change_runs() {
         .unwrap()
         .count();
     assert_eq!(specs, all);
-    assert!(
-        work.path()
-            .join(format!("n-{all}/out/Cargo.toml"))
-            .is_file()
-    );
-    assert!(work.path().join("n-2/out/src/lib.rs").is_file());
+    // The group crates, as `cargo run -p codegen` writes them: the layout, the index, a crate.
+    let out = work.path().join(format!("n-{all}/out"));
+    assert!(out.join("crates.txt").is_file() && out.join("INDEX.md").is_file());
+    let layout = std::fs::read_to_string(out.join("crates.txt")).unwrap();
+    let first = layout
+        .lines()
+        .find_map(|l| l.strip_prefix("[topgen-"))
+        .and_then(|l| l.split(']').next())
+        .expect("a crate");
+    assert!(out.join(first).join("src/lib.rs").is_file(), "{layout}");
 }
 
 #[test]

@@ -386,7 +386,10 @@ fn counts_on_a_tiny_catalog() {
     assert!(manifest.contains("\"crates/chunk-000\""), "{manifest}");
     assert!(manifest.contains("\"crates/chunk-001\""), "{manifest}");
     let chunk = std::fs::read_to_string(work.join("crates/chunk-000/Cargo.toml")).unwrap();
-    assert!(chunk.contains("topgen-runtime = { path = "), "{chunk}");
+    assert!(
+        chunk.contains("topgen-runtime = { version = \"0.1.0\", path = "),
+        "{chunk}"
+    );
     let runtime_rel = chunk
         .split("path = \"")
         .nth(1)

@@ -1,7 +1,7 @@
 //! `bench-gen`: import + generate of catalog APIs, and a regeneration with nothing changed.
 //!
 //! For each size (a number of catalog files, spread over the catalog: [`super::spread`]) a
-//! child process imports the files into `specs/` and generates a crate from them into
+//! child process imports the files into `specs/` and generates the group crates from them into
 //! `out/` of a scratch folder of its own, both from scratch ("full"); another child then does
 //! the same again on the same folders ("no change"), which must write no file: the
 //! modification times of every file under `specs/` and `out/` are compared before and
@@ -168,7 +168,8 @@ pub fn run_once(catalog: &Path, size: usize, work: &Path, mode: Mode) -> Result<
         testkit_path: None,
         allow_empty: false,
     };
-    let generated = codegen::generate(&specs, &out, &options)?;
+    // As `cargo run -p codegen` generates `generated/`: crates split by product group.
+    let generated = codegen::generate_groups(&specs, &out, &options)?;
     let report = generated.write(&out)?;
     let generate_ms = started.elapsed().as_secs_f64() * 1000.0;
     let cpu_ms = match (cpu_start, cpu_time()) {
