@@ -3,9 +3,9 @@
 //! recorded attempts. `cargo run --example gateway`; it exits with a panic if any step fails.
 #![forbid(unsafe_code)]
 
-use topgen_client::WdkIotWombatCommonGettokenRequest;
 use topgen_gateway::{Api, Fault, Gateway, Verdict};
 use topgen_runtime::{Client, Format};
+use topgen_taobao_wdk::WdkIotWombatCommonGettokenRequest;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() {

@@ -15,8 +15,8 @@ use std::fmt::Write as _;
 
 use clap::Parser;
 use std::time::Duration;
-use topgen_client::taobao_wdk_iot_wombat_common_gettoken::{IotResult, OssTokenDto};
-use topgen_client::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
+use topgen_taobao_wdk::taobao_wdk_iot_wombat_common_gettoken::{IotResult, OssTokenDto};
+use topgen_taobao_wdk::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
 
 use topgen_runtime::{
     CallOptions, Client, Error, Format, Request, RetryPolicy, Secret, SignMethod, TopError,

@@ -18,11 +18,11 @@ use topgen_bench::{
     APP_KEY, SECRET, TIMESTAMP, gettoken_json, gettoken_params, gettoken_reply, gettoken_request,
     gettoken_sign_params, list, list_json, list_reply, plain,
 };
-use topgen_client::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
 use topgen_runtime::__private::prepare::{CallContext, prepare};
 use topgen_runtime::__private::response::decode;
 use topgen_runtime::Body;
 use topgen_runtime::{CallOptions, Client, Format, Request, Secret, SignMethod, time};
+use topgen_taobao_wdk::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
 
 /// Items in the large list reply.
 const LIST_ITEMS: usize = 10_000;

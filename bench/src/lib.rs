@@ -18,8 +18,8 @@
 use std::fmt::{self, Write as _};
 use std::path::Path;
 
-use topgen_client::WdkIotWombatCommonGettokenRequest;
 use topgen_runtime::{Format, Params, Request};
+use topgen_taobao_wdk::WdkIotWombatCommonGettokenRequest;
 
 /// The app key every bench uses.
 pub const APP_KEY: &str = "12345678";
@@ -148,7 +148,7 @@ pub fn list_items_for(bytes: usize) -> usize {
 /// generated `OssTokenDto`.
 /// gettoken has no list, and `generated/` holds only what the specs produce.
 pub mod list {
-    use topgen_client::taobao_wdk_iot_wombat_common_gettoken::OssTokenDto;
+    use topgen_taobao_wdk::taobao_wdk_iot_wombat_common_gettoken::OssTokenDto;
 
     /// The list API's name (a bench fixture, not a real TOP API).
     pub const METHOD: &str = "taobao.wdk.iot.wombat.common.listtokens";
@@ -382,8 +382,8 @@ pub fn peer_installed(dir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use topgen_client::WdkIotWombatCommonGettokenResponse;
     use topgen_runtime::__private::response::decode;
+    use topgen_taobao_wdk::WdkIotWombatCommonGettokenResponse;
 
     #[test]
     fn sign_params_are_the_signing_vector() {

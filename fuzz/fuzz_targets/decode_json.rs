@@ -3,7 +3,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use topgen_client::WdkIotWombatCommonGettokenResponse as Response;
+use topgen_taobao_wdk::WdkIotWombatCommonGettokenResponse as Response;
 use topgen_runtime::Format;
 use topgen_runtime::__private::response::decode_reply_in;
 

@@ -27,7 +27,7 @@ fuzz_target!(|data: &[u8]| {
         .unwrap_or_else(|e| panic!("the written YAML does not load: {e}\n{yaml}"));
     assert!(back == *spec, "the written YAML reads back as another spec:\n{yaml}");
     if topgen_spec::model::resolve(file, spec).is_ok()
-        && let Err(e) = codegen::generate_module(file, &yaml, Some("topgen_client"))
+        && let Err(e) = codegen::generate_module(file, &yaml, Some("topgen_taobao_wdk"))
     {
         assert!(
             !matches!(e, topgen_spec::Error::Internal { .. }),

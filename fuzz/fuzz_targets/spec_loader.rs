@@ -9,7 +9,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    if let Err(e) = codegen::generate_module(Path::new("fuzz.yaml"), text, Some("topgen_client")) {
+    if let Err(e) = codegen::generate_module(Path::new("fuzz.yaml"), text, Some("topgen_taobao_wdk")) {
         assert!(
             !matches!(e, topgen_spec::Error::Internal { .. }),
             "generator bug: {e}"

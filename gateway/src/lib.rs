@@ -11,7 +11,7 @@
 //! the [`Gateway`] is dropped.
 //!
 //! ```
-//! use topgen_client::WdkIotWombatCommonGettokenRequest;
+//! use topgen_taobao_wdk::WdkIotWombatCommonGettokenRequest;
 //! use topgen_gateway::{Api, Fault, Gateway, Verdict};
 //! use topgen_runtime::RetryPolicy;
 //!

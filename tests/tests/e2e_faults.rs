@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::{Duration, Instant};
 
-use topgen_client::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
 use topgen_gateway::{Api, Fault, Gateway, TopErrorReply, Verdict};
 use topgen_runtime::{CallOptions, Client, ClientBuilder, Error, Format, RetryPolicy, SignMethod};
+use topgen_taobao_wdk::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
 
 const METHOD: &str = "taobao.wdk.iot.wombat.common.gettoken";
 const APP_KEY: &str = "12345678";
@@ -63,7 +63,7 @@ trait BucketName {
     fn bucket_name(&self) -> Option<&str>;
 }
 
-impl BucketName for topgen_client::taobao_wdk_iot_wombat_common_gettoken::IotResult {
+impl BucketName for topgen_taobao_wdk::taobao_wdk_iot_wombat_common_gettoken::IotResult {
     fn bucket_name(&self) -> Option<&str> {
         self.data.as_ref().and_then(|d| d.bucket_name.as_deref())
     }

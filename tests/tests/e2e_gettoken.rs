@@ -7,10 +7,10 @@
 use std::path::Path;
 
 use chrono::{FixedOffset, TimeZone};
-use topgen_client::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
 use topgen_gateway::{Api, Gateway, Recorded, Reply, Verdict};
 use topgen_runtime::{CallOptions, Client, Error, Format, Request, SignMethod, TopError};
 use topgen_spec::spec::Spec;
+use topgen_taobao_wdk::{WdkIotWombatCommonGettokenRequest, WdkIotWombatCommonGettokenResponse};
 
 const METHOD: &str = "taobao.wdk.iot.wombat.common.gettoken";
 const APP_KEY: &str = "12345678";

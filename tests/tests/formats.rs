@@ -14,9 +14,9 @@ use chrono::{FixedOffset, TimeZone};
 use generated::topgen_fixture_keywords_get as keywords;
 use generated::topgen_fixture_objects_get as objects;
 use generated::topgen_fixture_scalars_get as scalars;
-use topgen_client::WdkIotWombatCommonGettokenResponse;
 use topgen_runtime::__private::response::{decode, decode_reply_in};
 use topgen_runtime::{Error, Format, Request, RetryClass, serde_json};
+use topgen_taobao_wdk::WdkIotWombatCommonGettokenResponse;
 
 const GETTOKEN_KEY: &str = "wdk_iot_wombat_common_gettoken_response";
 
@@ -48,7 +48,7 @@ fn gettoken_examples_decode_alike_in_every_format() {
     let xml = spec.examples.response_xml.as_deref().unwrap();
     let json = spec.examples.response_json.as_deref().unwrap();
     assert_eq!(
-        <topgen_client::WdkIotWombatCommonGettokenRequest as Request>::RESPONSE_KEY,
+        <topgen_taobao_wdk::WdkIotWombatCommonGettokenRequest as Request>::RESPONSE_KEY,
         GETTOKEN_KEY
     );
 

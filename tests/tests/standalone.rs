@@ -9,8 +9,12 @@ fn generated_crate_builds_outside_the_workspace() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("my-client");
+    let specs = dir.path().join("specs");
+    std::fs::create_dir(&specs).unwrap();
+    let gettoken = "taobao.wdk.iot.wombat.common.gettoken.yaml";
+    std::fs::copy(root.join("specs").join(gettoken), specs.join(gettoken)).unwrap();
     let files = codegen::generate_crate(
-        &root.join("specs"),
+        &specs,
         &out,
         &codegen::Options {
             crate_name: "my-top-client".to_owned(),

@@ -37,10 +37,10 @@ use clap::Parser;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 use topgen_bench::{APP_KEY, SECRET, Summary, gettoken_json, gettoken_reply, gettoken_request};
-use topgen_client::WdkIotWombatCommonGettokenRequest;
 use topgen_gateway::{Api, Gateway, Verdict};
 use topgen_runtime::Body;
 use topgen_runtime::{CallOptions, Client, Format, Request, RetryPolicy, SignMethod, time};
+use topgen_taobao_wdk::WdkIotWombatCommonGettokenRequest;
 
 /// The gateway's allowed timestamp skew in this benchmark: the peer's timestamps are host-local
 /// time read as GMT+8, up to 20 hours off (UTC−12 hosts); a day covers every time zone.
