@@ -345,7 +345,7 @@ struct Probe {
 enum ProbeState {
     /// Unchanged since the last write: what it gave then (rendered again only if its crate
     /// changed or its module on disk is not what was written).
-    Cached(Entry),
+    Cached(Box<Entry>),
     /// Parsed and resolved, with its reply examples checked.
     Parsed(Box<(Api, Vec<Misfit>)>),
 }
@@ -385,7 +385,7 @@ fn probe(path: &Path, fingerprint: &str, old: Option<&Manifest>) -> Result<Probe
             key,
             names: entry.names(),
             title: entry.title.clone(),
-            state: ProbeState::Cached(entry.clone()),
+            state: ProbeState::Cached(Box::new(entry.clone())),
         });
     }
     let text = utf8(path, bytes)?;
@@ -429,7 +429,7 @@ fn finish(probe: Probe, home: Home, out_dir: &Path) -> Unit {
                     title: probe.title,
                     home,
                     module: Ok(text),
-                    entry,
+                    entry: *entry,
                     rendered: false,
                 };
             }
@@ -447,7 +447,7 @@ fn finish(probe: Probe, home: Home, out_dir: &Path) -> Unit {
                         title: probe.title,
                         home,
                         module: Err(e),
-                        entry,
+                        entry: *entry,
                         rendered: true,
                     };
                 }
@@ -657,7 +657,9 @@ pub fn generate_groups(
     let (units, report) = finish_all(probes, specs_dir, out_dir, manifest)?;
     let mut files = BTreeMap::new();
     let mut index = Vec::with_capacity(units.len());
-    let mut crates: BTreeMap<String, (Home, Vec<(Names, String, String)>)> = BTreeMap::new();
+    // Package → its folder and its APIs: names, title, module text.
+    type Modules = Vec<(Names, String, String)>;
+    let mut crates: BTreeMap<String, (Home, Modules)> = BTreeMap::new();
     for u in units {
         index.push((u.names.clone(), u.home.package.clone(), u.title.clone()));
         crates

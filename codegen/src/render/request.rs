@@ -226,6 +226,13 @@ pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, usage: TokenStream) -> 
         quote!(params)
     };
 
+    // Required params are the constructor's arguments, so that the compiler enforces them; an
+    // API with more than clippy's seven has a `new` of that many arguments by design.
+    let many_args = if required.len() > 7 {
+        quote!(#[allow(clippy::too_many_arguments)])
+    } else {
+        TokenStream::new()
+    };
     quote! {
         #docs
         #usage
@@ -237,6 +244,7 @@ pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, usage: TokenStream) -> 
 
         impl #name {
             #[doc = #new_doc]
+            #many_args
             pub fn new(#(#new_args),*) -> Self {
                 #new_body
             }

@@ -109,6 +109,7 @@ pub struct AlibabaAlihealthDrugKytDrUploadinoutbillRequest {
 
 impl AlibabaAlihealthDrugKytDrUploadinoutbillRequest {
     /// A request with its required params: `bill_code`, `bill_time`, `bill_type`, `physic_type`, `ref_user_id`, `from_user_id`, `to_user_id`, `oper_ic_code`, `oper_ic_name`, `trace_codes`, `client_type`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         bill_code: impl Into<String>,
         bill_time: ::topgen_runtime::DateTime,

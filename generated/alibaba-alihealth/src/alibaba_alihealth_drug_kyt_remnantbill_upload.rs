@@ -54,6 +54,7 @@ pub struct AlibabaAlihealthDrugKytRemnantbillUploadRequest {
 
 impl AlibabaAlihealthDrugKytRemnantbillUploadRequest {
     /// A request with its required params: `ref_ent_id`, `bill_type`, `bill_code`, `bill_time`, `from_ref_user_id`, `to_ref_user_id`, `drug_ent_base_info_id`, `produce_date`, `expire_date`, `produce_batch_no`, `input_amount`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ref_ent_id: impl Into<String>,
         bill_type: impl Into<String>,

@@ -56,6 +56,7 @@ pub struct AlibabaAlihealthDrugKytScqyCodeprocessRequest {
 
 impl AlibabaAlihealthDrugKytScqyCodeprocessRequest {
     /// A request with its required params: `start_date`, `end_date`, `process_flag`, `query_flag`, `physic_type`, `ref_ent_id`, `page`, `page_size`, `client_type`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         start_date: impl Into<String>,
         end_date: impl Into<String>,

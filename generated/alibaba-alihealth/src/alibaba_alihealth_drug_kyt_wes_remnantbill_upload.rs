@@ -58,6 +58,7 @@ pub struct AlibabaAlihealthDrugKytWesRemnantbillUploadRequest {
 
 impl AlibabaAlihealthDrugKytWesRemnantbillUploadRequest {
     /// A request with its required params: `ref_ent_id`, `license_token`, `bill_type`, `bill_code`, `bill_time`, `from_ref_user_id`, `to_ref_user_id`, `drug_ent_base_info_id`, `produce_date`, `expire_date`, `produce_batch_no`, `input_amount`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ref_ent_id: impl Into<String>,
         license_token: impl Into<::topgen_runtime::Secret>,

@@ -115,6 +115,7 @@ pub struct AlibabaAlihealthDrugKytWesUploadinoutbillRequest {
 
 impl AlibabaAlihealthDrugKytWesUploadinoutbillRequest {
     /// A request with its required params: `ref_ent_id`, `license_token`, `bill_code`, `bill_time`, `bill_type`, `physic_type`, `from_user_id`, `to_user_id`, `oper_ic_code`, `oper_ic_name`, `trace_codes`, `client_type`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ref_ent_id: impl Into<String>,
         license_token: impl Into<::topgen_runtime::Secret>,

@@ -84,6 +84,7 @@ pub struct AlibabaAlihealthExaminationHospitalPublishRequest {
 
 impl AlibabaAlihealthExaminationHospitalPublishRequest {
     /// A request with its required params: `tel`, `city_name`, `city_code`, `type`, `key_word`, `point_x`, `point_y`, `address`, `work_time`, `hospital_name`, `hospital_code`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         tel: impl Into<String>,
         city_name: impl Into<String>,

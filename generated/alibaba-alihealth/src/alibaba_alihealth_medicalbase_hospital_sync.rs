@@ -84,6 +84,7 @@ pub struct AlibabaAlihealthMedicalbaseHospitalSyncRequest {
 
 impl AlibabaAlihealthMedicalbaseHospitalSyncRequest {
     /// A request with its required params: `is_auth`, `functions`, `lat`, `lon`, `hos_address`, `region_name`, `is_public`, `grade`, `category`, `city_code`, `hos_name`, `company_name`, `ali_interface_man`, `email`, `technical_man`, `phone`, `hos_type`, `isv_hos_code`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         is_auth: impl Into<String>,
         functions: impl Into<String>,

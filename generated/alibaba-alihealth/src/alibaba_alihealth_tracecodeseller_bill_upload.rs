@@ -50,6 +50,7 @@ pub struct AlibabaAlihealthTracecodesellerBillUploadRequest {
 
 impl AlibabaAlihealthTracecodesellerBillUploadRequest {
     /// A request with its required params: `skey_code`, `ent_info_id`, `bill_code`, `type`, `time`, `warehouse_id`, `ent_merchant_id`, `code_info`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         skey_code: impl Into<String>,
         ent_info_id: i64,

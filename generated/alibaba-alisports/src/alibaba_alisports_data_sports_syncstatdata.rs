@@ -50,6 +50,7 @@ pub struct AlibabaAlisportsDataSportsSyncstatdataRequest {
 
 impl AlibabaAlisportsDataSportsSyncstatdataRequest {
     /// A request with its required params: `alisp_app_key`, `alisp_time`, `alisp_sign`, `aliuid`, `steps`, `calorie`, `distance`, `time`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         alisp_app_key: impl Into<String>,
         alisp_time: impl Into<String>,

@@ -68,6 +68,7 @@ pub struct AlibabaAscpLogisticsInstantsonlineCalldeliveryRequest {
 
 impl AlibabaAscpLogisticsInstantsonlineCalldeliveryRequest {
     /// A request with its required params: `out_order_id`, `biz_type`, `tid`, `sender`, `item_list`, `total_item_actual_value`, `total_weight`, `selected_resource`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         out_order_id: impl Into<String>,
         biz_type: impl Into<String>,

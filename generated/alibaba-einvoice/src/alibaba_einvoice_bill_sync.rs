@@ -56,6 +56,7 @@ pub struct AlibabaEinvoiceBillSyncRequest {
 
 impl AlibabaEinvoiceBillSyncRequest {
     /// A request with its required params: `invoice_items`, `status`, `order_date`, `shop_name`, `payee_register_no`, `order_id`, `sum_price`, `platform`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         invoice_items: Vec<BillItemDo>,
         status: i64,

@@ -134,6 +134,7 @@ pub struct AlibabaEinvoiceCreatereqRequest {
 
 impl AlibabaEinvoiceCreatereqRequest {
     /// A request with its required params: `platform_code`, `invoice_items`, `invoice_amount`, `payee_name`, `sum_price`, `invoice_type`, `payee_register_no`, `business_type`, `serial_no`, `platform_tid`, `payee_address`, `sum_tax`, `payer_name`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         platform_code: impl Into<String>,
         invoice_items: Vec<InvoiceItem>,

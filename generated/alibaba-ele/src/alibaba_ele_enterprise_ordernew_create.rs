@@ -58,6 +58,7 @@ pub struct AlibabaEleEnterpriseOrdernewCreateRequest {
 
 impl AlibabaEleEnterpriseOrdernewCreateRequest {
     /// A request with its required params: `longitude`, `erestaurant_id`, `phones`, `ip`, `latitude`, `cart_id`, `tp_order_id`, `address`, `consignee`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         longitude: impl Into<String>,
         erestaurant_id: impl Into<String>,

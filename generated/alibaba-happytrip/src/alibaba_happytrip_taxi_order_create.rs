@@ -86,6 +86,7 @@ pub struct AlibabaHappytripTaxiOrderCreateRequest {
 
 impl AlibabaHappytripTaxiOrderCreateRequest {
     /// A request with its required params: `order_id`, `type`, `city`, `flat`, `flng`, `start_name`, `require_level`, `app_time`, `dynamic_md5`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         order_id: impl Into<String>,
         type_: i64,

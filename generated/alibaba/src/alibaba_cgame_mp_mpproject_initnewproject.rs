@@ -64,6 +64,7 @@ pub struct AlibabaCgameMpMpprojectInitnewprojectRequest {
 
 impl AlibabaCgameMpMpprojectInitnewprojectRequest {
     /// A request with its required params: `device_id`, `user_id`, `user_token`, `user_access_token`, `instance_id`, `game_id`, `game_project_key`, `customer_unique_id`, `customer_env`, `customer_project_id`, `check_user_token`, `only_one_block`, `default_mp_block_id`, `mp_project_id`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         device_id: impl Into<String>,
         user_id: impl Into<String>,

@@ -50,6 +50,7 @@ pub struct AlibabaCgameMpMpprojectLoginexistaccountRequest {
 
 impl AlibabaCgameMpMpprojectLoginexistaccountRequest {
     /// A request with its required params: `device_id`, `user_id`, `user_token`, `user_access_token`, `instance_id`, `game_id`, `game_project_key`, `account_type`, `customer_account_id`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         device_id: impl Into<String>,
         user_id: impl Into<String>,

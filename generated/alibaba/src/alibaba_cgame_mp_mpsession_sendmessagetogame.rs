@@ -56,6 +56,7 @@ pub struct AlibabaCgameMpMpsessionSendmessagetogameRequest {
 
 impl AlibabaCgameMpMpsessionSendmessagetogameRequest {
     /// A request with its required params: `device_id`, `user_id`, `user_token`, `user_access_token`, `instance_id`, `game_id`, `game_project_key`, `mp_account_id`, `account_type`, `customer_account_id`, `message`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         device_id: impl Into<String>,
         user_id: impl Into<String>,

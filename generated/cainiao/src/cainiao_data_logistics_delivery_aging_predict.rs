@@ -50,6 +50,7 @@ pub struct CainiaoDataLogisticsDeliveryAgingPredictRequest {
 
 impl CainiaoDataLogisticsDeliveryAgingPredictRequest {
     /// A request with its required params: `send_city_name`, `send_county_name`, `send_addr`, `send_prov_name`, `rec_city_name`, `rec_addr`, `rec_county_name`, `rec_prov_name`, `rec_town_name`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         send_city_name: impl Into<String>,
         send_county_name: impl Into<String>,

@@ -274,6 +274,7 @@ pub struct AlitripItFareAddrtRequest {
 
 impl AlitripItFareAddrtRequest {
     /// A request with its required params: `ticketingAirline`, `originLand`, `destination`, `cabin`, `validDate4Dep`, `validDate4Ret`, `saleDate`, `adultPassengerIdentity`, `ticketPrice`, `luggageRule`, `isCanAllRefund`, `isCanPartRefund`, `canDepChange`, `canRetChange`, `noshowRestrict`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         ticketing_airline: impl Into<String>,
         origin_land: impl Into<String>,

@@ -84,6 +84,7 @@ pub struct AlitripTravelAxinHotelOrderCreateRequest {
 
 impl AlitripTravelAxinHotelOrderCreateRequest {
     /// A request with its required params: `hotel_arrival_time`, `total_room_price`, `room_number`, `check_out`, `check_in`, `rate_plan_id`, `item_id`, `srid`, `shid`, `outer_order_id`, `distributor_tid`, `create_key`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         hotel_arrival_time: HotelArrivalTime,
         total_room_price: i64,

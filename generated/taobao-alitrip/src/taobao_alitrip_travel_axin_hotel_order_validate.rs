@@ -66,6 +66,7 @@ pub struct AlitripTravelAxinHotelOrderValidateRequest {
 
 impl AlitripTravelAxinHotelOrderValidateRequest {
     /// A request with its required params: `distributor_tid`, `check_in`, `check_out`, `shid`, `srid`, `item_id`, `rate_plan_id`, `room_number`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         distributor_tid: i64,
         check_in: ::topgen_runtime::DateTime,

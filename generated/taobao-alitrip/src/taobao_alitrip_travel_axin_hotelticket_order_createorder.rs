@@ -60,6 +60,7 @@ pub struct AlitripTravelAxinHotelticketOrderCreateorderRequest {
 
 impl AlitripTravelAxinHotelticketOrderCreateorderRequest {
     /// A request with its required params: `outer_order_id`, `product_id`, `service_start_time`, `service_end_time`, `traveler_info_list`, `buy_amount`, `product_price`, `total_price`, `distributor_tid`, `biz_line`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         outer_order_id: impl Into<String>,
         product_id: i64,

@@ -58,6 +58,7 @@ pub struct AlitripTravelAxinHotelticketOrderValidateRequest {
 
 impl AlitripTravelAxinHotelticketOrderValidateRequest {
     /// A request with its required params: `product_id`, `service_start_time`, `buy_amount`, `distributor_tid`, `product_price`, `total_price`, `service_end_time`, `biz_line`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         product_id: i64,
         service_start_time: impl Into<String>,

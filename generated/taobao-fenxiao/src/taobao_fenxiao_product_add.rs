@@ -122,6 +122,7 @@ pub struct FenxiaoProductAddRequest {
 
 impl FenxiaoProductAddRequest {
     /// A request with its required params: `category_id`, `name`, `productcat_id`, `standard_price`, `retail_price_low`, `retail_price_high`, `quantity`, `desc`, `prov`, `city`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         category_id: i64,
         name: impl Into<String>,

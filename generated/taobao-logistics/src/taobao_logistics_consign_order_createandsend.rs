@@ -92,6 +92,7 @@ pub struct LogisticsConsignOrderCreateandsendRequest {
 
 impl LogisticsConsignOrderCreateandsendRequest {
     /// A request with its required params: `s_address`, `s_city_name`, `s_name`, `s_prov_name`, `s_area_id`, `s_zip_code`, `company_id`, `r_prov_name`, `r_address`, `r_city_name`, `r_zip_code`, `r_name`, `r_area_id`, `trade_id`, `order_source`, `user_id`, `logis_type`, `order_type`, `item_json_string`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         s_address: impl Into<String>,
         s_city_name: impl Into<String>,

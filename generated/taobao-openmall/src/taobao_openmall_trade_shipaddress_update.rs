@@ -64,6 +64,7 @@ pub struct OpenmallTradeShipaddressUpdateRequest {
 
 impl OpenmallTradeShipaddressUpdateRequest {
     /// A request with its required params: `distributor`, `receiver_address`, `receiver_city`, `receiver_district`, `receiver_mobile`, `receiver_name`, `receiver_state`, `tid`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         distributor: impl Into<String>,
         receiver_address: impl Into<String>,

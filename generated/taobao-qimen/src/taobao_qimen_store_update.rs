@@ -60,6 +60,7 @@ pub struct QimenStoreUpdateRequest {
 
 impl QimenStoreUpdateRequest {
     /// A request with its required params: `store_name`, `main_category`, `end_time`, `company_name`, `start_time`, `store_type`, `store_id`, `store_code`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         store_name: impl Into<String>,
         main_category: i64,

@@ -62,6 +62,7 @@ pub struct TbkDgVegasTljCreateRequest {
 
 impl TbkDgVegasTljCreateRequest {
     /// A request with its required params: `send_start_time`, `per_face`, `security_switch`, `user_total_win_num_limit`, `name`, `total_num`, `item_id`, `adzone_id`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         send_start_time: ::topgen_runtime::DateTime,
         per_face: impl Into<String>,

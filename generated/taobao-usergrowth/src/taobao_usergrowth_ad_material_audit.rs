@@ -66,6 +66,7 @@ pub struct UsergrowthAdMaterialAuditRequest {
 
 impl UsergrowthAdMaterialAuditRequest {
     /// A request with its required params: `biz_type`, `scenario_type`, `outer_creative_id`, `ad_type`, `creative_type`, `app_id`, `channel_id`, `task_id`, `hot_event`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         biz_type: i64,
         scenario_type: i64,

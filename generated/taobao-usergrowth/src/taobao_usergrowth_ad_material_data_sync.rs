@@ -60,6 +60,7 @@ pub struct UsergrowthAdMaterialDataSyncRequest {
 
 impl UsergrowthAdMaterialDataSyncRequest {
     /// A request with its required params: `material_url`, `stat_date`, `signature`, `click`, `exposure`, `media_code`, `channel_id`, `task_id`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         material_url: impl Into<String>,
         stat_date: ::topgen_runtime::DateTime,

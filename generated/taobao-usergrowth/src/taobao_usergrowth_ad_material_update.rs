@@ -64,6 +64,7 @@ pub struct UsergrowthAdMaterialUpdateRequest {
 
 impl UsergrowthAdMaterialUpdateRequest {
     /// A request with its required params: `biz_type`, `scenario_type`, `outer_creative_id`, `ad_type`, `app_id`, `channel_id`, `id`, `hot_event`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         biz_type: i64,
         scenario_type: i64,

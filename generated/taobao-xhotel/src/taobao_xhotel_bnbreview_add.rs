@@ -54,6 +54,7 @@ pub struct XhotelBnbreviewAddRequest {
 
 impl XhotelBnbreviewAddRequest {
     /// A request with its required params: `check_in_time`, `source`, `rid`, `gmt_create`, `content`, `user_nick`, `outer_id`, `score_detail`, `total_score`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         check_in_time: impl Into<String>,
         source: i64,

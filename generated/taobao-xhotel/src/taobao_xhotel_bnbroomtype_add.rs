@@ -182,6 +182,7 @@ pub struct XhotelBnbroomtypeAddRequest {
 
 impl XhotelBnbroomtypeAddRequest {
     /// A request with its required params: `invoice`, `out_hid`, `tel`, `pics`, `invoice_type`, `name`, `status`, `rent_type`, `house_model`, `has_license`, `house_size`, `real_tel`, `outer_id`, `location`, `bed_info`, `standard_room_facilities`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         invoice: i64,
         out_hid: impl Into<String>,

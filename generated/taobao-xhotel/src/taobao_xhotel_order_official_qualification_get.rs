@@ -70,6 +70,7 @@ pub struct XhotelOrderOfficialQualificationGetRequest {
 
 impl XhotelOrderOfficialQualificationGetRequest {
     /// A request with its required params: `total_fee`, `out_u_u_i_d`, `hotel_code`, `check_out`, `id_number`, `out_member_account`, `guest_name`, `return_url`, `notify_url`, `check_in`, `out_oid`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         total_fee: i64,
         out_u_u_i_d: impl Into<String>,

@@ -54,6 +54,7 @@ pub struct MobilePromotionBenefitActivitySendShareRequest {
 
 impl MobilePromotionBenefitActivitySendShareRequest {
     /// A request with its required params: `benefit_type`, `biz_id`, `detail_id`, `feed_id`, `relation_id`, `send_count`, `trace_id`, `unique_id`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         benefit_type: i64,
         biz_id: impl Into<String>,

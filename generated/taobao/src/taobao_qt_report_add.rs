@@ -112,6 +112,7 @@ pub struct QtReportAddRequest {
 
 impl QtReportAddRequest {
     /// A request with its required params: `servcie_item_code`, `sp_name`, `nick`, `qt_code`, `qt_name`, `item_url`, `item_desc`, `qt_type`, `status`, `gmt_submit`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         servcie_item_code: impl Into<String>,
         sp_name: impl Into<String>,

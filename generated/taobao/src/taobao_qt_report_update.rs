@@ -111,6 +111,7 @@ pub struct QtReportUpdateRequest {
 
 impl QtReportUpdateRequest {
     /// A request with its required params: `servcie_item_code`, `sp_name`, `nick`, `qt_code`, `qt_name`, `item_url`, `item_desc`, `qt_type`, `status`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         servcie_item_code: impl Into<String>,
         sp_name: impl Into<String>,

@@ -66,6 +66,7 @@ pub struct TmallServicecenterSpserviceorderCreateRequest {
 
 impl TmallServicecenterSpserviceorderCreateRequest {
     /// A request with its required params: `service_product_id`, `service_object_type`, `service_content`, `service_properties`, `buyer`, `service_count`, `out_order_id`, `source`.
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         service_product_id: i64,
         service_object_type: impl Into<String>,
