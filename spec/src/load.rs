@@ -106,6 +106,9 @@ fn check_shape_limits(path: &Path, text: &str) -> Result<(), Error> {
             ),
         ));
     }
+    if !walk_needed(text, depth) {
+        return Ok(());
+    }
     let mut walk = Walk {
         nodes: 0,
         bytes: 0,
@@ -288,6 +291,41 @@ impl Walk {
         self.failed = Some(message.clone());
         Err(E::custom(message))
     }
+}
+
+/// Whether the limits walk can find anything in `text`, whose flow collections nest
+/// `flow_depth` deep. It cannot when all three limits hold by construction:
+///
+/// - no alias (`*` appears nowhere), so nothing expands: the scalars' bytes are the text's;
+/// - fewer bytes than [`limits::MAX_NODES`]: a YAML node takes at least one byte of text once
+///   no alias repeats it (`{a,b}` has the most nodes per byte: a key and its empty value per
+///   `a,`);
+/// - nesting: a block collection inside another is indented further, except a sequence as a
+///   mapping's value, which may share its indentation once, so a node whose line starts (after
+///   spaces and the `- `, `? `, `: ` indicators) at column `c` is inside at most `2c + 2` block
+///   collections, and the flow collections within add `flow_depth`: when
+///   `2c + 3 + flow_depth` stays within [`limits::MAX_DEPTH`] for the widest line, no node is
+///   deeper. A tab in a line's indentation (not YAML) gives no bound.
+///
+/// Catalog specs (no aliases, a few KiB, indented at most 8 columns) skip the walk, a third of
+/// their reading; specs with indented reply examples or aliases are walked.
+fn walk_needed(text: &str, flow_depth: usize) -> bool {
+    if text.len() >= limits::MAX_NODES || text.contains('*') {
+        return true;
+    }
+    let mut widest = 0;
+    for line in text.lines() {
+        let bytes = line.as_bytes();
+        let mut col = bytes.iter().take_while(|&&b| b == b' ').count();
+        if bytes.get(col) == Some(&b'\t') {
+            return true;
+        }
+        while matches!(bytes.get(col..col + 2), Some(b"- " | b"? " | b": ")) {
+            col += 2;
+        }
+        widest = widest.max(col);
+    }
+    2 * widest + 3 + flow_depth > limits::MAX_DEPTH
 }
 
 /// One YAML node of the limits walk.
@@ -545,6 +583,34 @@ pub fn spec_files(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_limits_walk_is_skipped_only_where_it_cannot_fail() {
+        let catalog = "name: taobao.a.b\nrequest:\n  - name: x\n    type: String\ntypes:\n  T:\n    fields:\n      - name: y\n        type: Number\n";
+        assert!(!walk_needed(catalog, flow_depth(catalog)));
+        // An alias, a big text, a deep indentation, deep flow collections, a tab: walked.
+        assert!(walk_needed("a: &x [1]\nb: *x\n", 1));
+        assert!(walk_needed(&"a: b\n".repeat(limits::MAX_NODES / 5 + 1), 0));
+        assert!(walk_needed(&format!("{}x: 1\n", " ".repeat(15)), 0));
+        assert!(walk_needed(
+            &format!("a: {}{}\n", "[".repeat(30), "]".repeat(30)),
+            30
+        ));
+        assert!(walk_needed("a:\n\t- b\n", 0));
+        // Compact nesting counts its indicators.
+        assert!(walk_needed(&format!("{}x\n", "- ".repeat(8)), 0));
+        // Whatever the fast path says, what the walk refuses is refused: nesting by indentation
+        // alone beyond MAX_DEPTH.
+        let mut deep = String::new();
+        for i in 0..40 {
+            deep.push_str(&format!("{}k{i}:\n", " ".repeat(i)));
+        }
+        deep.push_str(&format!("{}v: 1\n", " ".repeat(40)));
+        let err = parse_spec(Path::new("d.yaml"), &deep)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("MAX_DEPTH"), "{err}");
+    }
 
     #[test]
     fn only_values_yaml_may_respell_need_the_third_parse() {
