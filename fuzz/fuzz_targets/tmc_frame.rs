@@ -14,7 +14,11 @@ fuzz_target!(|data: &[u8]| {
                 Ok(again) => assert_eq!(again, frame, "re-encoded frame decodes differently"),
                 Err(e) => panic!("re-encoded frame is refused: {e}"),
             }
-            assert_eq!(bytes.len(), data.len(), "the encoding of a frame has its size");
+            assert_eq!(
+                bytes.len(),
+                data.len(),
+                "the encoding of a frame has its size"
+            );
             assert_eq!(decode(&bytes).map(|f| f.encode()), Ok(bytes.clone()));
             // Reading a message and Debug must not panic either.
             if let Ok(message) = Message::read(&frame) {
