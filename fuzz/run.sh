@@ -10,7 +10,7 @@ secs=${1:-60}
 merge=${2:-}
 export RUSTC_BOOTSTRAP=1
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
-for t in decode_json decode_xml spec_loader import; do
+for t in decode_json decode_xml spec_loader import tmc_frame; do
   mkdir -p "target/work/$t" "corpus/$t"
   echo "== $t (${secs}s)"
   # The importer also starts from the repository's doc pages and catalog fixtures.
