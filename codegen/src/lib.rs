@@ -16,18 +16,21 @@
 #![deny(missing_docs)]
 
 pub mod cache;
+mod crate_text;
 mod format;
 mod generate;
+mod groups;
 pub mod layout;
 pub mod markdown;
 pub mod output;
 mod render;
 
 pub use generate::{
-    Generated, INDEX_FILE, Options, crate_files, default_runtime_path, default_testkit_path,
-    generate, generate_crate, generate_groups, generate_module, generate_single_file,
-    generate_to_file, load_apis, load_apis_lenient,
+    Generated, Options, crate_files, default_runtime_path, default_testkit_path, generate,
+    generate_crate, generate_module, generate_single_file, generate_to_file, load_apis,
+    load_apis_lenient,
 };
+pub use groups::{INDEX_FILE, generate_groups};
 pub use topgen_spec::load_spec;
 pub use topgen_spec::{Error, examples, load, model, sanitize, spec};
 
