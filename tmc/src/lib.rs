@@ -19,8 +19,9 @@
 #![deny(missing_docs)]
 
 pub mod frame;
+pub mod message;
 
 pub use frame::{
-    Content, Data, Frame, FrameError, MAX_FRAME_SIZE, MAX_HEADERS, Message, MessageError,
-    MessageKind, MessageType, Value, connect_sign, decode,
+    Frame, FrameError, MAX_FRAME_SIZE, MAX_HEADERS, MessageType, Value, connect_sign, decode,
 };
+pub use message::{Content, Data, Message, MessageError, MessageKind};
