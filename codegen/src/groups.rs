@@ -52,13 +52,14 @@ pub fn generate_groups(
     }
     let out_abs = absolute(out_dir)?;
     let (runtime, testkit) = dependency_paths(options)?;
-    for (package, (home, apis)) in &crates {
+    // By value: each module's text moves into the files, not copied.
+    for (package, (home, apis)) in crates {
         let crate_dir = out_abs.join(&home.dir);
-        let prefix = &layout.crates[package].prefix;
+        let prefix = &layout.crates[&package].prefix;
         let names: Vec<&Names> = apis.iter().map(|(n, _, _)| n).collect();
         let titled: Vec<(&Names, &str)> = apis.iter().map(|(n, t, _)| (n, t.as_str())).collect();
         let toml = cargo_toml(
-            package,
+            &package,
             &group_description(prefix),
             &relative_path(&crate_dir, &runtime),
             &relative_path(&crate_dir, &testkit),
@@ -67,10 +68,10 @@ pub fn generate_groups(
         files.insert(home.path("Cargo.toml"), toml);
         files.insert(
             home.path("src/lib.rs"),
-            group_lib_rs(package, prefix, &titled),
+            group_lib_rs(&package, prefix, &titled),
         );
         for (n, _, text) in apis {
-            files.insert(home.path(&format!("src/{}.rs", n.module)), text.clone());
+            files.insert(home.path(&format!("src/{}.rs", n.module)), text);
         }
     }
     files.insert(LAYOUT_FILE.to_owned(), layout.to_text());
