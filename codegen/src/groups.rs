@@ -18,7 +18,7 @@ use topgen_spec::Error;
 /// `topgen-taobao-trade`), the layout file that keeps each API in its crate
 /// ([`crate::layout::LAYOUT_FILE`], read back from `out_dir`), and `INDEX.md`, the table of
 /// every API with its crate and feature. `options.crate_name` is not used. Regenerates like
-/// [`generate`], rendering only what changed; nothing is written here.
+/// [`generate`](crate::generate()), rendering only what changed; nothing is written here.
 pub fn generate_groups(
     specs_dir: &Path,
     out_dir: &Path,
