@@ -20,8 +20,10 @@
 
 pub mod frame;
 pub mod message;
+pub mod topic;
 
 pub use frame::{
     Frame, FrameError, MAX_FRAME_SIZE, MAX_HEADERS, MessageType, Value, connect_sign, decode,
 };
 pub use message::{Content, Data, Message, MessageError, MessageKind};
+pub use topic::Topic;
