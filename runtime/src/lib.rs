@@ -117,6 +117,11 @@ pub mod __private {
         };
     }
 
+    /// Backoff jitter: a sample uniform in `[0, 1)` (the TMC consumer's reconnect delays).
+    pub mod retry {
+        pub use crate::retry::jitter_sample;
+    }
+
     /// Signing a call.
     pub mod sign {
         pub use crate::sign::{sign, string_to_sign};

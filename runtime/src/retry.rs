@@ -201,7 +201,8 @@ fn retry_kind(error: &Error) -> Option<Kind> {
 }
 
 /// A number uniform in `[0, 1)`: enough for jitter.
-pub(crate) fn jitter_sample() -> f64 {
+#[doc(hidden)]
+pub fn jitter_sample() -> f64 {
     // The top 53 bits, as a fraction of 2^53.
     (random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }

@@ -5,23 +5,39 @@
 //! requests and confirms each message it handled; each message has a topic
 //! (`taobao_trade_TradeCreate`) and JSON content.
 //!
-//! The WebSocket's binary frames are in a small binary protocol (version 2). For now this
-//! crate holds its codec, [`frame`]: the [`Frame`] type, [`decode`] (bounded and strict on
-//! hostile input: it refuses, never panics) and [`Frame::encode`], the typed
-//! [`Message`]s carried by SEND frames, and the CONNECT [`connect_sign`]. The consumer (the
-//! socket, the handshake, pulling and confirming) is not here yet.
+//! - [`Consumer`] ([`consumer`]): the consumer, reliable under faults — reconnects with
+//!   backoff, bounded concurrency with back-pressure, at-least-once handling (Confirm after
+//!   `Ok`, Failed after `Err` or a panic), optional de-duplication, graceful shutdown — and
+//!   [`Publisher`] to publish messages.
+//! - [`Topic`]: typed contents. The generated crates `topgen-tmc-*` have a struct per
+//!   documented topic; [`ConsumerBuilder::on`] decodes it for the handler.
+//! - [`frame`], [`message`]: the WebSocket's binary protocol (version 2): the [`Frame`] type,
+//!   [`decode`] (bounded and strict on hostile input: it refuses, never panics),
+//!   [`Frame::encode`], the typed [`Message`]s carried by SEND frames, and the CONNECT
+//!   [`connect_sign`].
+//! - With the `blocking` feature, `blocking::Consumer` runs plain-function handlers for
+//!   synchronous programs.
 //!
 //! `Debug` of a frame never prints its Token, the `sign` of a CONNECT, or the value of a
 //! custom header whose name is a secret's (`topgen_spec::rules::looks_secret`, such as
-//! `session`).
+//! `session`); the consumer never logs them.
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "blocking")]
+pub mod blocking;
+pub mod consumer;
+mod error;
 pub mod frame;
 pub mod message;
 pub mod topic;
 
+pub use consumer::{
+    Consumer, ConsumerBuilder, DEFAULT_ENDPOINT, DEFAULT_GROUP, HandlerError, HandlerResult,
+    Publisher, Received, Running, SANDBOX_ENDPOINT, ShutdownReport, Stats, Unhandled,
+};
+pub use error::Error;
 pub use frame::{
     Frame, FrameError, MAX_FRAME_SIZE, MAX_HEADERS, MessageType, Value, connect_sign, decode,
 };

@@ -7,7 +7,7 @@
 /// dates as TOP text or epoch milliseconds, money as exact decimals); fields the definition
 /// does not name are ignored.
 ///
-/// Register a handler for it with `ConsumerBuilder::on`.
+/// Register a handler for it with [`ConsumerBuilder::on`](crate::ConsumerBuilder::on).
 pub trait Topic: serde::de::DeserializeOwned + Send + 'static {
     /// The topic's name on the wire: `taobao_trade_TradeCreate`.
     const NAME: &'static str;
