@@ -85,7 +85,7 @@ impl QueuedMessage {
     }
 
     /// The topic.
-    pub fn topic_name(&self) -> &str {
+    pub fn topic(&self) -> &str {
         &self.topic
     }
 
