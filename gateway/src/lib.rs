@@ -1,7 +1,8 @@
 //! A local Taobao Open Platform (TOP) gateway for tests: a real HTTP/1.1 server on `127.0.0.1`
 //! that checks requests the way TOP does, answers from the API's own doc examples in the format
 //! the request asks for, and injects faults on demand — for the tests of TOP clients (topgen's,
-//! and yours).
+//! and yours). Beside it, [`TmcGateway`] is a local endpoint of TMC, TOP's push-message channel
+//! over WebSocket, for the tests of TMC consumers (see [TMC](#tmc)).
 //!
 //! # Pointing your tests at it
 //!
@@ -124,6 +125,113 @@
 //!
 //! Secrets (app secrets, sessions, params named like secrets) are never shown by this crate's
 //! `Debug` output nor in the replies it sends. The gateway only listens on `127.0.0.1`.
+//!
+//! # TMC
+//!
+//! [`TmcGateway`] is a local endpoint of TMC, TOP's message channel (WebSocket, binary frames
+//! of TMC's protocol v2; the wire facts are in the [`topgen_tmc`] crate, whose frame codec the
+//! gateway uses): for the tests of TMC consumers. Queue messages for a consumer group, point the
+//! consumer at [`TmcGateway::endpoint`] (`ws://127.0.0.1:PORT/`), then check what it confirmed,
+//! failed or published, and every frame both ways. It stops when dropped, and runs like
+//! [`Gateway`]: [`TmcGatewayBuilder::start`] from async code, [`TmcGatewayBuilder::spawn`] from
+//! plain `#[test]`s, on a thread with its own runtime.
+//!
+//! ```
+//! use std::time::Duration;
+//! use futures_util::{SinkExt, StreamExt};
+//! use tokio_tungstenite::tungstenite::Message as Ws;
+//! use topgen_gateway::{QueuedMessage, TmcGateway};
+//! use topgen_tmc::{Frame, Message, connect_sign, decode};
+//!
+//! # tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap().block_on(async {
+//! let tmc = TmcGateway::builder()
+//!     .app("12345678", "my-test-secret")
+//!     .start()
+//!     .await
+//!     .expect("binds a port on 127.0.0.1");
+//! let id = tmc.queue(
+//!     "default",
+//!     QueuedMessage::new("taobao_trade_TradeCreate", r#"{"tid":58681907060570486}"#),
+//! );
+//!
+//! // What a consumer does, by hand: sign in, pull, confirm.
+//! let tcp = tokio::net::TcpStream::connect(tmc.addr()).await.unwrap();
+//! let (mut ws, _) = tokio_tungstenite::client_async(tmc.endpoint(), tcp).await.unwrap();
+//! let timestamp = chrono::Utc::now().timestamp_millis().to_string();
+//! let sign = connect_sign("my-test-secret", "12345678", "default", &timestamp);
+//! let connect = Frame::connect("12345678", "default", &timestamp, &sign);
+//! ws.send(Ws::Binary(connect.encode().into())).await.unwrap();
+//! let ack = decode(&ws.next().await.unwrap().unwrap().into_data()).unwrap();
+//! let token = ack.token.expect("signed in");
+//! let pull = Message::PullRequest.to_frame(&token);
+//! ws.send(Ws::Binary(pull.encode().into())).await.unwrap();
+//! let pushed = decode(&ws.next().await.unwrap().unwrap().into_data()).unwrap();
+//! let Ok(Message::Data(data)) = Message::read(&pushed) else { panic!("{pushed:?}") };
+//! assert_eq!(data.id, Some(id)); // 2^53 + 1: lost by any float on the way
+//! let confirm = Message::Confirm { id }.to_frame(&token);
+//! ws.send(Ws::Binary(confirm.encode().into())).await.unwrap();
+//!
+//! assert!(tmc.wait_confirmed(1, Duration::from_secs(5)).await);
+//! assert_eq!(tmc.confirmed(), vec![id]);
+//! assert_eq!(tmc.pending("default"), 0);
+//! # });
+//! ```
+//!
+//! The first frame of a connection must be a CONNECT with the custom headers `app_key`,
+//! `group_name`, `timestamp` (epoch milliseconds, as text) and `sign`: the upper-case hex MD5
+//! of `secret + "app_key" + app_key + "group_name" + group_name + "timestamp" + timestamp +
+//! secret`, recomputed by this crate's own signing ([`sign`]), not the consumer's. The checks,
+//! in order, and the StatusCode of the CONNECTACK that refuses (TOP's REST error codes for the
+//! same faults; the StatusPhrase starts with TOP's message and says what was wrong):
+//!
+//! | check | StatusCode |
+//! |---|---|
+//! | `app_key` present / one of the apps ([`TmcGatewayBuilder::app`]) | 28 / 29 |
+//! | `group_name` present (a CountedString) | 40 (41) |
+//! | `timestamp` present / digits, at most 10 minutes ([`TmcGatewayBuilder::max_skew`]) from now | 30 / 31 |
+//! | `sign` present / right | 24 / 25 |
+//!
+//! A refused connection is closed after its CONNECTACK. An accepted one gets a CONNECTACK with
+//! a fresh Token and no StatusCode (TOP's codec writes a zero status as no header), and the
+//! CONNECT's Flag echoed (the .NET SDK matches the two by it). Every later client frame must be
+//! a SEND carrying that Token, with a readable message (`__kind`); anything else — a SEND
+//! without the Token or with another, a second CONNECT, bytes that are not a frame, a text
+//! message — is recorded and ends the connection (a close frame, code 1008, or 1003 for
+//! text), and [`TmcGateway::connection_log`] says why ([`tmc::ConnectionEnd`]). Frames are at
+//! most [`topgen_tmc::MAX_FRAME_SIZE`] bytes (the WebSocket's message limit too). WebSocket
+//! pings are answered.
+//!
+//! The messages of a SEND:
+//! - PullRequest: the server pushes up to [`TmcGatewayBuilder::batch_size`] (32) ready
+//!   messages of the connection's group, as SENDs of kind Data carrying the Token: `id`
+//!   (Int64), `topic`, `content` (a CountedString, or a ByteArray of gzip-compressed JSON with
+//!   [`QueuedMessage::gzip`]), `time` (Date), `publisher`, `userid` (Int64), `nick`, `dataid`
+//!   (Int64) when set, and `outtime` (Date). Nothing is pushed otherwise: the server pushes
+//!   in answer to pull requests only, so a test decides when. A message is pushed to one
+//!   connection at a time: the connections of a group share its messages.
+//! - Confirm `id`: the message is done (from any connection of its group, once delivered).
+//! - Failed `id`, `msg`: the message is ready again after
+//!   [`TmcGatewayBuilder::failed_redeliver_after`] (1 s).
+//! - Data: a publish, recorded ([`TmcGateway::published`], with the frame's `session`) and
+//!   answered with a SENDACK carrying the Data's Flag (StatusCode 40 if it has no `topic` or
+//!   `content`).
+//!
+//! A message delivered and neither confirmed nor failed is ready again
+//! [`TmcGatewayBuilder::redeliver_after`] (5 minutes, like TOP) after its delivery, whether its
+//! connection is still open or not: delivery is at least once. Message ids start at 2^53 + 1
+//! and go up by 2 ([`tmc::FIRST_MESSAGE_ID`]), so that none survives a float.
+//!
+//! [`TmcFault`]s wait in one queue ([`TmcGateway::push_fault`]), each applied once, at its
+//! point, in order: a refused CONNECT, a connection dropped mid-push, a stalled connection (no
+//! pong either), garbage bytes, a duplicated Data frame, a polite close. The record holds every
+//! frame both ways ([`TmcGateway::frames`], the last 10,000 by default,
+//! [`TmcGatewayBuilder::record_capacity`]; [`TmcGateway::frame_count`] counts all), the
+//! confirms, failures, publishes, connections and applied faults. [`TmcGateway::wait_for`]
+//! (and [`TmcGateway::wait_confirmed`], [`TmcGateway::wait_deliveries`],
+//! [`TmcGateway::wait_closed`]; [`TmcGateway::wait_for_blocking`] in synchronous tests) waits
+//! for a condition on the endpoint's state without sleeping.
+//!
+//! `Debug` output never shows an app secret, a Token, a CONNECT's sign or a session.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -136,6 +244,7 @@ mod record;
 mod reply;
 mod server;
 pub mod sign;
+pub mod tmc;
 mod wire;
 
 pub use api::{Api, Reply};
@@ -144,4 +253,5 @@ pub use fault::{Fault, TopErrorReply};
 pub use record::{Recorded, RecordedFile, Rejection, Verdict};
 pub use reply::{json_to_xml, response_key, simplify_json};
 pub use server::{DEFAULT_RECORD_CAPACITY, Gateway, GatewayBuilder};
+pub use tmc::{QueuedMessage, TmcFault, TmcGateway, TmcGatewayBuilder};
 pub use topgen_runtime::Format;

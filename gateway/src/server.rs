@@ -596,7 +596,7 @@ pub(crate) fn accepts_gzip(header: Option<&str>) -> bool {
 }
 
 /// gzip-compresses `bytes`; `None` if the encoder fails (it does not, writing to memory).
-fn gzip_bytes(bytes: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn gzip_bytes(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(bytes).ok()?;
     encoder.finish().ok()
