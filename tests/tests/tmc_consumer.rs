@@ -9,7 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use topgen_gateway::{QueuedMessage, TmcFault, TmcGateway};
-use topgen_tmc::{Consumer, ConsumerBuilder, Error, HandlerError, MessageKind, Received, Unhandled};
+use topgen_tmc::{
+    Consumer, ConsumerBuilder, Error, HandlerError, MessageKind, Received, Unhandled,
+};
 
 const APP_KEY: &str = "12345678";
 const SECRET: &str = "tmc-consumer-secret-7c1d";
@@ -37,7 +39,10 @@ fn consumer(gateway: &TmcGateway) -> ConsumerBuilder {
 /// What the handlers saw: (handler tag, message).
 type Seen = Arc<Mutex<Vec<(&'static str, Received)>>>;
 
-fn recorder(seen: &Seen, tag: &'static str) -> impl Fn(Received) -> std::future::Ready<topgen_tmc::HandlerResult> + Send + Sync + 'static {
+fn recorder(
+    seen: &Seen,
+    tag: &'static str,
+) -> impl Fn(Received) -> std::future::Ready<topgen_tmc::HandlerResult> + Send + Sync + 'static {
     let seen = seen.clone();
     move |message| {
         seen.lock().unwrap().push((tag, message));
@@ -122,8 +127,15 @@ async fn a_bad_sign_is_a_typed_refusal_and_is_not_retried() {
 async fn a_refusal_fault_carries_its_status_and_phrase() {
     let gateway = gateway().await;
     gateway.push_fault(TmcFault::refuse_connect(29, "Invalid app Key"));
-    let running = consumer(&gateway).on_any(|_| async { Ok(()) }).build().unwrap().spawn();
-    let error = tokio::time::timeout(WAIT, running.wait()).await.unwrap().unwrap_err();
+    let running = consumer(&gateway)
+        .on_any(|_| async { Ok(()) })
+        .build()
+        .unwrap()
+        .spawn();
+    let error = tokio::time::timeout(WAIT, running.wait())
+        .await
+        .unwrap()
+        .unwrap_err();
     assert_eq!(
         error,
         Error::Refused {
@@ -131,7 +143,10 @@ async fn a_refusal_fault_carries_its_status_and_phrase() {
             phrase: "Invalid app Key".into()
         }
     );
-    assert_eq!(error.to_string(), "TMC refused the connection: status 29: Invalid app Key");
+    assert_eq!(
+        error.to_string(),
+        "TMC refused the connection: status 29: Invalid app Key"
+    );
 }
 
 #[tokio::test]
@@ -196,7 +211,11 @@ async fn an_error_sends_failed_with_128_characters_and_the_message_comes_again()
     let failed = gateway.failed();
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0].0, id);
-    assert_eq!(failed[0].1, "库存不足".repeat(32), "TOP keeps 128 characters");
+    assert_eq!(
+        failed[0].1,
+        "库存不足".repeat(32),
+        "TOP keeps 128 characters"
+    );
     assert_eq!(gateway.confirmed(), vec![id]);
     assert_eq!(attempts.load(Ordering::SeqCst), 2);
     let stats = running.stats();
@@ -218,7 +237,10 @@ async fn a_panicking_handler_is_a_failed_message_and_the_consumer_goes_on() {
     assert!(gateway.wait_confirmed(1, WAIT).await);
     assert!(gateway.wait_for(|g| !g.failed().is_empty(), WAIT).await);
     assert_eq!(gateway.confirmed(), vec![fine]);
-    assert_eq!(gateway.failed()[0], (boom, "the handler panicked".to_owned()));
+    assert_eq!(
+        gateway.failed()[0],
+        (boom, "the handler panicked".to_owned())
+    );
     assert!(running.stats().panicked >= 1);
     assert!(!running.is_finished());
     running.shutdown(Duration::from_secs(5)).await.unwrap();
@@ -258,9 +280,16 @@ async fn a_topic_without_a_handler_is_failed_or_confirmed_as_configured() {
 async fn gzip_contents_are_inflated_for_the_handler() {
     let gateway = gateway().await;
     let content = format!(r#"{{"tid":1,"memo":"{}"}}"#, "x".repeat(5_000));
-    gateway.queue(GROUP, QueuedMessage::new("taobao_trade_TradeMemoModified", &content).gzip(true));
+    gateway.queue(
+        GROUP,
+        QueuedMessage::new("taobao_trade_TradeMemoModified", &content).gzip(true),
+    );
     let seen = Seen::default();
-    let running = consumer(&gateway).on_any(recorder(&seen, "any")).build().unwrap().spawn();
+    let running = consumer(&gateway)
+        .on_any(recorder(&seen, "any"))
+        .build()
+        .unwrap()
+        .spawn();
     assert!(gateway.wait_confirmed(1, WAIT).await);
     assert_eq!(seen.lock().unwrap()[0].1.content, content);
     // The frame really carried a ByteArray.
@@ -344,15 +373,25 @@ async fn the_dedup_window_runs_a_redelivered_id_once() {
         .build()
         .unwrap()
         .spawn();
-    assert!(gateway.wait_confirmed(2, WAIT).await);
+    assert!(gateway.wait_confirmed(1, WAIT).await);
+    let deadline = Instant::now() + WAIT;
+    while calls.load(Ordering::SeqCst) < 2 && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    let report = running.shutdown(Duration::from_secs(5)).await.unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 2);
-    running.shutdown(Duration::from_secs(5)).await.unwrap();
+    assert_eq!((report.stats.received, report.stats.confirmed), (2, 2));
+    assert_eq!(report.stats.duplicates, 0);
 }
 
 #[tokio::test]
 async fn published_messages_reach_the_gateway_and_sessions_stay_hidden() {
     let gateway = gateway().await;
-    let running = consumer(&gateway).on_any(|_| async { Ok(()) }).build().unwrap().spawn();
+    let running = consumer(&gateway)
+        .on_any(|_| async { Ok(()) })
+        .build()
+        .unwrap()
+        .spawn();
     let publisher = running.publisher();
     publisher
         .publish("taobao_trade_TradeCreate", r#"{"tid":1}"#)
@@ -365,13 +404,19 @@ async fn published_messages_reach_the_gateway_and_sessions_stay_hidden() {
         .unwrap();
     assert!(gateway.wait_for(|g| g.published_count() == 2, WAIT).await);
     let published = gateway.published();
-    assert_eq!(published[0].data.topic.as_deref(), Some("taobao_trade_TradeCreate"));
+    assert_eq!(
+        published[0].data.topic.as_deref(),
+        Some("taobao_trade_TradeCreate")
+    );
     assert_eq!(
         published[0].data.content,
         Some(topgen_tmc::Content::Text(r#"{"tid":1}"#.into()))
     );
     assert_eq!(published[0].session, None);
-    assert_eq!(published[1].session.as_deref(), Some(session.expose_secret()));
+    assert_eq!(
+        published[1].session.as_deref(),
+        Some(session.expose_secret())
+    );
     for shown in [
         format!("{running:?}"),
         format!("{publisher:?}"),
@@ -402,7 +447,10 @@ async fn a_stalled_connection_is_found_dead_and_opened_again() {
         .build()
         .unwrap()
         .spawn();
-    assert!(gateway.wait_confirmed(1, WAIT).await, "handled on a second connection");
+    assert!(
+        gateway.wait_confirmed(1, WAIT).await,
+        "handled on a second connection"
+    );
     assert_eq!(gateway.confirmed(), vec![id]);
     let stats = running.stats();
     assert!(stats.disconnects >= 1, "{stats:?}");
@@ -414,10 +462,18 @@ async fn a_stalled_connection_is_found_dead_and_opened_again() {
 async fn a_dropped_connection_loses_nothing_and_garbage_is_skipped() {
     let gateway = gateway().await;
     let ids: Vec<i64> = (0..10)
-        .map(|i| queue(&gateway, "taobao_trade_TradeCreate", &format!(r#"{{"n":{i}}}"#)))
+        .map(|i| {
+            queue(
+                &gateway,
+                "taobao_trade_TradeCreate",
+                &format!(r#"{{"n":{i}}}"#),
+            )
+        })
         .collect();
-    gateway.push_fault(TmcFault::garbage(vec![2, 9, 9, 9]));
+    // One fault per push, in this order: the first push drops the connection after 3
+    // messages, the next one (on the new connection) starts with a garbage frame.
     gateway.push_fault(TmcFault::drop_after(3));
+    gateway.push_fault(TmcFault::garbage(vec![2, 9, 9, 9]));
     let running = consumer(&gateway)
         .max_concurrency(1)
         .on_any(|_| async { Ok(()) })
@@ -434,7 +490,10 @@ async fn a_dropped_connection_loses_nothing_and_garbage_is_skipped() {
     assert_eq!(confirmed, ids);
     let stats = running.stats();
     assert_eq!(stats.garbage_frames, 1, "{stats:?}");
-    assert!(stats.disconnects >= 1 && stats.connections >= 2, "{stats:?}");
+    assert!(
+        stats.disconnects >= 1 && stats.connections >= 2,
+        "{stats:?}"
+    );
     running.shutdown(Duration::from_secs(5)).await.unwrap();
 }
 
@@ -455,11 +514,18 @@ async fn shutdown_waits_for_running_handlers_and_confirms_what_they_finish() {
         .build()
         .unwrap()
         .spawn();
-    tokio::time::timeout(WAIT, started.notified()).await.unwrap();
+    tokio::time::timeout(WAIT, started.notified())
+        .await
+        .unwrap();
     let report = running.shutdown(Duration::from_secs(5)).await.unwrap();
     assert_eq!((report.finished, report.aborted, report.unsent), (1, 0, 0));
+    assert!(gateway.wait_confirmed(1, WAIT).await);
     assert_eq!(gateway.confirmed(), vec![id]);
-    assert!(gateway.wait_for(|g| g.active_connections() == 0, WAIT).await);
+    assert!(
+        gateway
+            .wait_for(|g| g.active_connections() == 0, WAIT)
+            .await
+    );
 }
 
 #[tokio::test]
@@ -481,7 +547,9 @@ async fn shutdown_keeps_its_deadline_and_leaves_unfinished_messages_to_top() {
         .build()
         .unwrap()
         .spawn();
-    tokio::time::timeout(WAIT, started.notified()).await.unwrap();
+    tokio::time::timeout(WAIT, started.notified())
+        .await
+        .unwrap();
     assert!(gateway.wait_deliveries(2, WAIT).await);
     let begun = Instant::now();
     let report = running.shutdown(Duration::from_millis(300)).await.unwrap();
@@ -503,7 +571,10 @@ async fn settings_that_cannot_work_are_refused_when_built() {
     let cases: Vec<(ConsumerBuilder, &str)> = vec![
         (Consumer::builder("", SECRET), "app key is empty"),
         (Consumer::builder(APP_KEY, ""), "app secret is empty"),
-        (Consumer::builder(APP_KEY, SECRET).group(" "), "group name is empty"),
+        (
+            Consumer::builder(APP_KEY, SECRET).group(" "),
+            "group name is empty",
+        ),
         (
             Consumer::builder(APP_KEY, SECRET).endpoint("http://mc.api.taobao.com/"),
             "expected `ws` or `wss`",

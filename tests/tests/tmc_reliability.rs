@@ -37,7 +37,10 @@ async fn ten_thousand_messages_across_disconnects_and_garbage_none_lost() {
         .expect("the TMC gateway starts");
     let mut queued = Vec::with_capacity(MESSAGES);
     for i in 0..MESSAGES {
-        let content = format!(r#"{{"tid":{},"seq":{i}}}"#, 58_681_907_060_570_486_i64 + i as i64);
+        let content = format!(
+            r#"{{"tid":{},"seq":{i}}}"#,
+            58_681_907_060_570_486_i64 + i as i64
+        );
         let message = QueuedMessage::new("taobao_trade_TradeCreate", content).gzip(i % 7 == 0);
         queued.push(gateway.queue(GROUP, message));
     }
@@ -76,6 +79,12 @@ async fn ten_thousand_messages_across_disconnects_and_garbage_none_lost() {
         gateway.push_fault(TmcFault::garbage(vec![0xde, 0xad, 0xbe, 0xef]));
         gateway.push_fault(TmcFault::duplicate());
         gateway.push_fault(TmcFault::drop_after(10));
+        assert!(
+            gateway
+                .wait_for(|g| g.pending_faults() == 0, Duration::from_secs(60))
+                .await,
+            "round {round}: the faults were applied"
+        );
     }
     assert!(
         gateway
@@ -88,8 +97,17 @@ async fn ten_thousand_messages_across_disconnects_and_garbage_none_lost() {
     let report = running.shutdown(Duration::from_secs(5)).await.unwrap();
 
     let handled = handled.lock().unwrap();
-    let missing: Vec<i64> = queued.iter().copied().filter(|id| !handled.contains_key(id)).collect();
-    assert!(missing.is_empty(), "{} messages never handled: {:?}…", missing.len(), &missing[..missing.len().min(5)]);
+    let missing: Vec<i64> = queued
+        .iter()
+        .copied()
+        .filter(|id| !handled.contains_key(id))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "{} messages never handled: {:?}…",
+        missing.len(),
+        &missing[..missing.len().min(5)]
+    );
     assert_eq!(handled.len(), MESSAGES, "only the queued ids were handled");
     let duplicates: u32 = handled.values().map(|n| n - 1).sum();
     let applied = gateway.applied_faults().len();
@@ -104,8 +122,13 @@ async fn ten_thousand_messages_across_disconnects_and_garbage_none_lost() {
         stats.garbage_frames,
     );
     assert!(stats.disconnects >= DISCONNECTS as u64, "{stats:?}");
-    assert!(stats.garbage_frames >= DISCONNECTS as u64, "{stats:?}");
-    assert!(duplicates >= 1, "duplicate deliveries reach the handler (at least once)");
+    // A garbage frame still unread when a later push resets the connection is discarded by
+    // TCP with the rest of the unread bytes: most, not all, reach the consumer.
+    assert!(stats.garbage_frames >= 1, "{stats:?}");
+    assert!(
+        duplicates >= 1,
+        "duplicate deliveries reach the handler (at least once)"
+    );
     assert_eq!(report.unsent, 0);
     // Every message was confirmed: nothing is pending at the gateway, and each id was confirmed.
     assert_eq!(gateway.pending(GROUP), 0);

@@ -5,7 +5,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::{JoinError, JoinSet};
 use tokio::time::{Instant, MissedTickBehavior};
@@ -191,8 +191,12 @@ impl Runner {
                 let _ = socket.close(None).await;
                 return End::Done;
             }
-            let can_take = self.queue.is_empty() && self.tasks.len() < config.max_concurrency;
-            if self.draining.is_none() && can_take && (pull_due || answered) {
+            // Pull on the timer when a handler is free, and as soon as the last pull's
+            // messages are handed out and at least half of the handlers are free (a batch
+            // handled; with one handler: when it is idle).
+            let free = config.max_concurrency - self.tasks.len().min(config.max_concurrency);
+            let due = (pull_due && free > 0) || (answered && free * 2 >= config.max_concurrency);
+            if self.draining.is_none() && self.queue.is_empty() && due {
                 let frame = Message::PullRequest.to_frame(token).encode();
                 if let Err(e) = socket.send(WsMessage::binary(frame)).await {
                     return End::Lost(format!("sending PullRequest: {e}"));
@@ -216,22 +220,19 @@ impl Runner {
                 }
                 message = socket.next(), if reading => {
                     last_frame = Instant::now();
-                    match message {
-                        None => return End::Lost("the server closed the connection".into()),
-                        Some(Err(e)) => return End::Lost(format!("reading: {e}")),
-                        Some(Ok(WsMessage::Binary(bytes))) => {
-                            if self.on_frame(&bytes) {
-                                answered = true;
-                            }
+                    let mut message = Some(message);
+                    // Then the frames that arrived with it (the rest of a pushed batch), so
+                    // that the next pull waits for the batch.
+                    while let Some(next) = message {
+                        match self.on_socket(next) {
+                            Err(lost) => return End::Lost(lost),
+                            Ok(data) => answered |= data,
                         }
-                        Some(Ok(WsMessage::Close(_))) => {
-                            return End::Lost("the server closed the connection".into());
-                        }
-                        Some(Ok(WsMessage::Text(_))) => {
-                            Counters::add(&self.stats.garbage_frames);
-                            tracing::warn!("tmc: a text message, skipped");
-                        }
-                        Some(Ok(_)) => {} // pings (answered by tungstenite), pongs
+                        message = if self.queue.len() < config.prefetch {
+                            socket.next().now_or_never()
+                        } else {
+                            None
+                        };
                     }
                 }
                 _ = pull.tick() => pull_due = true,
@@ -250,6 +251,25 @@ impl Runner {
                     }
                 }
             }
+        }
+    }
+
+    /// What the socket gave: whether it was a Data message, or why the connection is lost.
+    fn on_socket(
+        &mut self,
+        message: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>,
+    ) -> Result<bool, String> {
+        match message {
+            None => Err("the server closed the connection".into()),
+            Some(Err(e)) => Err(format!("reading: {e}")),
+            Some(Ok(WsMessage::Binary(bytes))) => Ok(self.on_frame(&bytes)),
+            Some(Ok(WsMessage::Close(_))) => Err("the server closed the connection".into()),
+            Some(Ok(WsMessage::Text(_))) => {
+                Counters::add(&self.stats.garbage_frames);
+                tracing::warn!("tmc: a text message, skipped");
+                Ok(false)
+            }
+            Some(Ok(_)) => Ok(false), // pings (answered by tungstenite), pongs
         }
     }
 
