@@ -352,9 +352,15 @@ impl Runner {
             };
             let id = message.id;
             let span = tracing::info_span!("tmc.message", id, topic = %message.topic);
-            let task = self
-                .tasks
-                .spawn(async move { (id, handler(message).await) }.instrument(span));
+            let handled = async move {
+                let result = handler(message).await;
+                match &result {
+                    Ok(()) => tracing::debug!("tmc: handled"),
+                    Err(e) => tracing::warn!(error = %e, "tmc: the handler failed"),
+                }
+                (id, result)
+            };
+            let task = self.tasks.spawn(handled.instrument(span));
             self.running.insert(task.id(), id);
         }
     }
@@ -373,7 +379,6 @@ impl Runner {
                         self.confirm(id);
                     }
                     Err(e) => {
-                        tracing::warn!(id, error = %e, "tmc: the handler failed");
                         self.finish_dedup(id, false);
                         self.fail(id, e.to_string());
                     }
