@@ -7,8 +7,12 @@
 //! TOP_APP_KEY=… TOP_APP_SECRET=… cargo run --example gettoken -- \
 //!     --merchant-code HM --scenes-code 1 --ou-code 8007 --robot-sn xxxxx
 //! ```
+//!
+//! [`tmc`] is the logic of the `tmc` example program (TOP's push messages).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+pub mod tmc;
 
 use std::ffi::OsString;
 use std::fmt::Write as _;
