@@ -22,7 +22,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     args_conflicts_with_subcommands = true,
     // One usage line: clap would print one for the default command's options and another for
     // the subcommands, the same program twice.
-    override_usage = "codegen [generate] [OPTIONS] | codegen import [OPTIONS] <INPUTS>..."
+    override_usage = "codegen [generate] [OPTIONS] | codegen import [OPTIONS] <INPUTS>... | codegen import-topics [OPTIONS] <INPUTS>..."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,6 +39,74 @@ enum Command {
     /// specs, one `<name>.yaml` per API, each with the importer's warnings in its header;
     /// with --prune remove the specs no input produces, with --check only compare.
     Import(ImportArgs),
+    /// Import TMC topic definitions (JSON, one file per topic, as in `../shared/tmc/topics`) or
+    /// folders of them into topic specs, one `<topic>.yaml` per topic, each guess (money as
+    /// `Price`) a comment above its field; --force, --prune and --check as for `import`.
+    ImportTopics(ImportTopicsArgs),
+}
+
+#[derive(Args)]
+struct ImportTopicsArgs {
+    /// TMC topic definitions (`*.json`), or folders whose `*.json` files are imported.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Folder the topic specs are written to [default: `specs/tmc/` of the workspace].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Overwrite topic specs that were edited since the importer wrote them (or never written
+    /// by it); without it such a spec is kept and its input reported as failed (with --prune:
+    /// reported as kept).
+    #[arg(long)]
+    force: bool,
+    /// Make the out folder what the inputs produce: then remove every topic spec in it that the
+    /// importer wrote, unedited, and no input produced (never one written or edited by hand,
+    /// nor any while an input fails).
+    #[arg(long)]
+    prune: bool,
+    /// Write and remove nothing; exit with status 1 listing every topic spec that would be
+    /// created (`missing`), written with other bytes (`changed`) or, with --prune, removed
+    /// (`extra`), and every input that fails.
+    #[arg(long)]
+    check: bool,
+}
+
+/// What `import` and `import-topics` do, whichever: their options, resolved.
+struct ImportRun {
+    /// API specs (`import`) or topic specs (`import-topics`).
+    topics: bool,
+    inputs: Vec<PathBuf>,
+    out: PathBuf,
+    force: bool,
+    prune: bool,
+    check: bool,
+}
+
+impl From<ImportArgs> for ImportRun {
+    fn from(args: ImportArgs) -> ImportRun {
+        ImportRun {
+            topics: false,
+            inputs: args.inputs,
+            out: args.out.unwrap_or_else(|| workspace_root().join("specs")),
+            force: args.force,
+            prune: args.prune,
+            check: args.check,
+        }
+    }
+}
+
+impl From<ImportTopicsArgs> for ImportRun {
+    fn from(args: ImportTopicsArgs) -> ImportRun {
+        ImportRun {
+            topics: true,
+            inputs: args.inputs,
+            out: args
+                .out
+                .unwrap_or_else(|| workspace_root().join("specs").join("tmc")),
+            force: args.force,
+            prune: args.prune,
+            check: args.check,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -199,16 +267,21 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(args: ImportArgs) -> ExitCode {
-    use topgen_import::{Change, Merged};
-    let out = args.out.unwrap_or_else(|| workspace_root().join("specs"));
-    let inputs = topgen_import::input_files(&args.inputs);
+fn import(args: ImportRun) -> ExitCode {
+    use topgen_import::{Change, Merged, tmc};
+    let out = args.out;
     let options = topgen_import::ImportOptions {
         force: args.force,
         keep_edited: args.prune,
         check: args.check,
     };
-    let outcomes = topgen_import::import_into_with(&inputs, &out, &options);
+    let outcomes = if args.topics {
+        let inputs = tmc::topic_input_files(&args.inputs);
+        tmc::import_topics_into(&inputs, &out, &options)
+    } else {
+        let inputs = topgen_import::input_files(&args.inputs);
+        topgen_import::import_into_with(&inputs, &out, &options)
+    };
     let pruned = if args.prune {
         topgen_import::prune(&out, &outcomes, &options)
     } else {
@@ -335,7 +408,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Generate(args)) => args,
-        Some(Command::Import(args)) => return import(args),
+        Some(Command::Import(args)) => return import(args.into()),
+        Some(Command::ImportTopics(args)) => return import(args.into()),
         None => cli.default,
     };
     match run(args) {
