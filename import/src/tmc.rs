@@ -146,7 +146,7 @@ pub fn import_topic(path: &Path, bytes: &[u8]) -> Result<ImportedTopic, Error> {
             warnings.push(Warning {
                 place: Place::TopicField(f.name.clone()),
                 message: format!(
-                    "Price (money: an exact decimal), not the definition's String: {why}; TOP sends it as text such as \"0.10\""
+                    "fields[{i}]: Price (money: an exact decimal), not the definition's String: {why}; TOP sends it as text such as \"0.10\""
                 ),
             });
         }
@@ -461,7 +461,7 @@ mod tests {
         );
         let yaml = to_topic_yaml(spec, "t.json", &imported.warnings);
         assert!(
-            yaml.contains("  # guess: Price (money: an exact decimal), not the definition's String: the name `payment` says money; TOP sends it as text such as \"0.10\"\n  - name: payment\n    type: Price\n"),
+            yaml.contains("  # guess: fields[1]: Price (money: an exact decimal), not the definition's String: the name `payment` says money; TOP sends it as text such as \"0.10\"\n  - name: payment\n    type: Price\n"),
             "{yaml}"
         );
         assert!(
