@@ -6,7 +6,7 @@ use crate::crate_text::{cargo_toml, lib_text};
 use crate::generate::{
     Generated, Home, Names, Options, dependency_paths, finish_all, header, probe_all,
 };
-use crate::layout::{self, LAYOUT_FILE, Layout};
+use crate::layout::{self, LAYOUT_FILE, Layout, Scheme};
 use crate::output::{Files, absolute, relative_path};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -26,7 +26,7 @@ pub fn generate_groups(
 ) -> Result<Generated, Error> {
     let (probes, manifest) = probe_all(specs_dir, out_dir, options)?;
     let methods: Vec<&str> = probes.iter().map(|p| p.names.method.as_str()).collect();
-    let layout = Layout::read(out_dir)?.place(&methods);
+    let layout = Layout::read(Scheme::Apis, out_dir)?.place(&methods);
     let by_api = layout.by_api();
     let probes = probes
         .into_iter()
