@@ -559,7 +559,14 @@ fn prepare(
         }
         Ok(())
     };
-    pending(file, yaml, imported.warnings, options, read_back)
+    pending(
+        file,
+        yaml,
+        imported.warnings,
+        options,
+        "codegen import",
+        read_back,
+    )
 }
 
 /// What writing `yaml` to `file` would do (the [`Change`]), by the rule for specs edited by
@@ -567,13 +574,14 @@ fn prepare(
 /// edited since is replaced, as is any with [`ImportOptions::force`]; one edited or written by
 /// hand is kept with [`ImportOptions::keep_edited`], else the input fails naming it and
 /// `--force`. `read_back` checks that the YAML reads back as what it was made from (skipped
-/// when the file already holds it: that was checked when it was written). Shared by both
-/// importers.
+/// when the file already holds it: that was checked when it was written); `command` names the
+/// importer in the errors. Shared by both importers.
 pub(crate) fn pending(
     file: PathBuf,
     yaml: String,
     warnings: Vec<Warning>,
     options: &ImportOptions,
+    command: &str,
     read_back: impl FnOnce(&str) -> Result<(), String>,
 ) -> Result<Pending, String> {
     let on_disk = std::fs::read(&file).ok();
@@ -587,12 +595,13 @@ pub(crate) fn pending(
         Some(_) if options.force => Change::Replaced,
         Some(old) => match edited(&String::from_utf8_lossy(&old)) {
             None => Change::Replaced,
-            Some((kept, _)) if options.keep_edited => Change::Kept(kept),
-            Some((_, why)) => {
+            Some(edit) if options.keep_edited => Change::Kept(edit.short()),
+            Some(edit) => {
                 return Err(format!(
-                    "{} {why}; not overwritten, so a hand correction is not lost: compare it \
+                    "{} {}; not overwritten, so a hand correction is not lost: compare it \
                      with the import, or pass --force to replace it",
-                    file.display()
+                    file.display(),
+                    edit.why(command)
                 ));
             }
         },
@@ -607,17 +616,42 @@ pub(crate) fn pending(
 
 /// Whether a spec file's text was edited by hand ([`body_hash_check`]): `None` when it is as
 /// the importer wrote it, else the short and the long way of saying what it is.
-fn edited(text: &str) -> Option<(&'static str, &'static str)> {
+fn edited(text: &str) -> Option<Edited> {
     match body_hash_check(text) {
         Some(true) => None,
-        Some(false) => Some((
-            "edited by hand",
-            "was edited since `codegen import` wrote it (its body no longer matches the hash in its header)",
-        )),
-        None => Some((
-            "written by hand",
-            "was not written by `codegen import` (its header has no body hash)",
-        )),
+        Some(false) => Some(Edited::Edited),
+        None => Some(Edited::Written),
+    }
+}
+
+/// How a spec file is not the importer's ([`edited`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edited {
+    /// Edited since the importer wrote it.
+    Edited,
+    /// Never written by the importer.
+    Written,
+}
+
+impl Edited {
+    /// The short way of saying it (`edited by hand`).
+    fn short(self) -> &'static str {
+        match self {
+            Edited::Edited => "edited by hand",
+            Edited::Written => "written by hand",
+        }
+    }
+
+    /// The long way, naming the importer's `command`.
+    fn why(self, command: &str) -> String {
+        match self {
+            Edited::Edited => format!(
+                "was edited since `{command}` wrote it (its body no longer matches the hash in its header)"
+            ),
+            Edited::Written => {
+                format!("was not written by `{command}` (its header has no body hash)")
+            }
+        }
     }
 }
 

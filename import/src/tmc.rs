@@ -374,7 +374,7 @@ fn prepare(
         )),
     }
     };
-    pending(file, yaml, imported.warnings, options, read_back)
+    pending(file, yaml, imported.warnings, options, COMMAND, read_back)
 }
 
 #[cfg(test)]
