@@ -39,7 +39,11 @@ pub(crate) fn topic_items(docs: &mut DocBlocks, topic: &Topic, rust_name: &str) 
     let struct_docs = described(
         docs,
         lines,
-        "Every field is an `Option`: a message without it still decodes, even one the topic's definition marks required.",
+        if topic.fields.is_empty() {
+            "The topic's definition lists no field: whatever the content holds is ignored."
+        } else {
+            "Every field is an `Option`: a message without it still decodes, even one the topic's definition marks required."
+        },
     );
     let derives = derives();
     let struct_name = ident(rust_name);

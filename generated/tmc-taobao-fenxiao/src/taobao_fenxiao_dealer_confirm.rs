@@ -5,7 +5,7 @@
 ///
 /// The content of TMC topic `taobao_fenxiao_DealerConfirm` (group 淘宝分销; [its doc page](https://open.taobao.com/tmc.htm?docId=637&docType=9)).
 ///
-/// Every field is an `Option`: a message without it still decodes, even one the topic's definition marks required.
+/// The topic's definition lists no field: whatever the content holds is ignored.
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FenxiaoDealerConfirm {}
