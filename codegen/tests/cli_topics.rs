@@ -455,3 +455,47 @@ fn a_bad_topic_spec_writes_nothing_and_names_the_file() {
     );
     assert!(out.join("INDEX.md").is_file());
 }
+
+#[test]
+fn the_api_import_and_its_prune_leave_the_topic_specs_folder_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let specs = dir.path().join("specs");
+    let defs = dir.path().join("topics");
+    std::fs::create_dir_all(&defs).unwrap();
+    std::fs::write(defs.join("tmall_car_Changed.json"), CAR_CHANGED).unwrap();
+    let topics = codegen(&["import-topics", s(&defs), "--out", s(&specs.join("tmc"))]);
+    assert!(topics.status.success(), "{topics:?}");
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/catalog");
+    for extra in [&[][..], &["--check"][..]] {
+        let mut args = vec!["import", s(&catalog), "--out", s(&specs), "--prune"];
+        args.extend_from_slice(extra);
+        let apis = codegen(&args);
+        assert!(apis.status.success(), "{apis:?}");
+        assert!(!text(&apis.stdout).contains("tmc"), "{apis:?}");
+    }
+    assert!(specs.join("tmc/tmall_car_Changed.yaml").is_file());
+    // And the topic import's prune leaves the API specs alone.
+    let api_specs = std::fs::read_dir(&specs)
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().is_file())
+        .count();
+    assert!(api_specs > 0);
+    std::fs::remove_file(defs.join("tmall_car_Changed.json")).unwrap();
+    std::fs::write(defs.join("taobao_trade_TradeSuccess.json"), TRADE_SUCCESS).unwrap();
+    let pruned = codegen(&[
+        "import-topics",
+        s(&defs),
+        "--out",
+        s(&specs.join("tmc")),
+        "--prune",
+    ]);
+    assert!(pruned.status.success(), "{pruned:?}");
+    assert!(!specs.join("tmc/tmall_car_Changed.yaml").exists());
+    assert_eq!(
+        std::fs::read_dir(&specs)
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().path().is_file())
+            .count(),
+        api_specs
+    );
+}
