@@ -1,5 +1,6 @@
 //! The text of a generated crate's `lib.rs` and `Cargo.toml`, for one crate of every spec
-//! ([`crate::generate`]) and for the group crates ([`crate::groups`]).
+//! ([`crate::generate`]), for the group crates ([`crate::groups`]) and for the topic crates
+//! ([`crate::topics`]).
 
 use crate::HEADER_MARK;
 use crate::generate::{Names, header};
@@ -11,20 +12,55 @@ use std::fmt::Write as _;
 /// per API, thousands of them in all, rendered on every run); the module lines carry
 /// `#[rustfmt::skip]`, so that `cargo fmt` leaves them as written.
 pub(crate) fn lib_text(header: &str, docs: &str, apis: &[&Names]) -> String {
-    let mut out = String::with_capacity(docs.len() + 400 + apis.len() * 320);
+    let modules: Vec<ModuleLine> = apis
+        .iter()
+        .map(|api| ModuleLine {
+            feature: &api.method,
+            module: &api.module,
+            items: vec![&api.request, &api.response],
+        })
+        .collect();
+    lib_text_of(header, docs, "API", &["topgen_runtime"], &modules)
+}
+
+/// One module of a generated crate's `lib.rs`: the feature it is behind, its name and the items
+/// `lib.rs` re-exports from it.
+pub(crate) struct ModuleLine<'a> {
+    pub(crate) feature: &'a str,
+    pub(crate) module: &'a str,
+    pub(crate) items: Vec<&'a str>,
+}
+
+/// [`lib_text`] of any generated crate: API crates and topic crates (`what`: `API`, `topic`),
+/// re-exporting the crates `reexports` and the modules' items.
+pub(crate) fn lib_text_of(
+    header: &str,
+    docs: &str,
+    what: &str,
+    reexports: &[&str],
+    modules: &[ModuleLine],
+) -> String {
+    let mut out = String::with_capacity(docs.len() + 400 + modules.len() * 320);
     out.push_str(header);
     out.push('\n');
     out.push_str(docs.trim_end());
-    out.push_str(
+    let _ = write!(
+        out,
         "\n#![forbid(unsafe_code)]\n\
          #![warn(missing_docs)]\n\
-         // docs.rs (`--cfg docsrs`, nightly) notes the feature of each API's module.\n\
+         // docs.rs (`--cfg docsrs`, nightly) notes the feature of each {what}'s module.\n\
          #![cfg_attr(docsrs, feature(doc_cfg))]\n\
-         \n\
-         pub use topgen_runtime;\n\
-         \n",
+         \n"
     );
-    for api in apis {
+    for krate in reexports {
+        let _ = writeln!(out, "pub use {krate};");
+    }
+    out.push('\n');
+    for m in modules {
+        let items = match m.items.as_slice() {
+            [one] => (*one).to_owned(),
+            items => format!("{{{}}}", items.join(", ")),
+        };
         let _ = write!(
             out,
             "#[cfg(feature = \"{f}\")]\n\
@@ -33,11 +69,9 @@ pub(crate) fn lib_text(header: &str, docs: &str, apis: &[&Names]) -> String {
              pub mod {m};\n\
              #[cfg(feature = \"{f}\")]\n\
              #[rustfmt::skip]\n\
-             pub use {m}::{{{req}, {resp}}};\n",
-            f = api.method,
-            m = api.module,
-            req = api.request,
-            resp = api.response,
+             pub use {m}::{items};\n",
+            f = m.feature,
+            m = m.module,
         );
     }
     out
@@ -71,6 +105,37 @@ pub(crate) fn cargo_toml(
     testkit: &str,
     apis: &[&Names],
 ) -> String {
+    let features: Vec<&str> = apis.iter().map(|api| api.method.as_str()).collect();
+    cargo_toml_of(&Manifest {
+        crate_name,
+        description,
+        dependencies: &[("topgen-runtime", runtime)],
+        testkit: Some(testkit),
+        what: "API",
+        named_after: "its method",
+        features: &features,
+    })
+}
+
+/// What a generated crate's `Cargo.toml` says.
+pub(crate) struct Manifest<'a> {
+    pub(crate) crate_name: &'a str,
+    /// A TOML string's text (no `"` or `\\`).
+    pub(crate) description: &'a str,
+    /// Our crates it depends on, by package name and path (each at [`RUNTIME_VERSION`]).
+    pub(crate) dependencies: &'a [(&'a str, &'a str)],
+    /// The path of `topgen-testkit`, for crates with reply-example tests.
+    pub(crate) testkit: Option<&'a str>,
+    /// What each feature enables: `API`, `topic`.
+    pub(crate) what: &'a str,
+    /// What a feature is named after: `its method`, `it`.
+    pub(crate) named_after: &'a str,
+    /// One feature each, in order; `full` enables them all.
+    pub(crate) features: &'a [&'a str],
+}
+
+/// The `Cargo.toml` of any generated crate: API crates and topic crates.
+pub(crate) fn cargo_toml_of(m: &Manifest) -> String {
     let mut toml = format!(
         "{HEADER} by topgen codegen. Do not edit.\n\
          [package]\n\
@@ -81,31 +146,54 @@ pub(crate) fn cargo_toml(
          publish = false\n\
          description = \"{description}\"\n\
          \n\
-         [dependencies]\n\
-         topgen-runtime = {{ version = \"{RUNTIME_VERSION}\", path = \"{runtime}\" }}\n\
-         \n\
-         # docs.rs documents every API, each noted with its feature.\n\
+         [dependencies]\n",
+        HEADER = HEADER_MARK.replacen("//", "#", 1),
+        crate_name = m.crate_name,
+        description = m.description,
+    );
+    for (package, path) in m.dependencies {
+        let _ = writeln!(
+            toml,
+            "{package} = {{ version = \"{RUNTIME_VERSION}\", path = \"{path}\" }}"
+        );
+    }
+    let _ = write!(
+        toml,
+        "\n\
+         # docs.rs documents every {what}, each noted with its feature.\n\
          [package.metadata.docs.rs]\n\
          all-features = true\n\
          rustdoc-args = [\"--cfg\", \"docsrs\"]\n\
-         \n\
-         # The reply-example tests of every API.\n\
-         [dev-dependencies]\n\
-         topgen-testkit = {{ path = \"{testkit}\" }}\n\
-         \n\
-         # One feature per API, named after its method; `full` enables them all.\n\
+         \n",
+        what = m.what
+    );
+    if let Some(testkit) = m.testkit {
+        let _ = write!(
+            toml,
+            "# The reply-example tests of every {what}.\n\
+             [dev-dependencies]\n\
+             topgen-testkit = {{ path = \"{testkit}\" }}\n\
+             \n",
+            what = m.what
+        );
+    }
+    let _ = write!(
+        toml,
+        "# One feature per {what}, named after {named_after}; `full` enables them all.\n\
          [features]\n\
          default = [\"full\"]\n",
-        HEADER = HEADER_MARK.replacen("//", "#", 1),
+        what = m.what,
+        named_after = m.named_after
     );
-    // Method names are dot-separated ASCII words (model::check_method), valid feature names.
+    // Method and topic names are ASCII words joined by `.` or `_` (rules::check_method,
+    // rules::check_topic): valid feature names.
     toml.push_str("full = [\n");
-    for api in apis {
-        let _ = writeln!(toml, "    \"{}\",", api.method);
+    for feature in m.features {
+        let _ = writeln!(toml, "    \"{feature}\",");
     }
     toml.push_str("]\n");
-    for api in apis {
-        let _ = writeln!(toml, "\"{}\" = []", api.method);
+    for feature in m.features {
+        let _ = writeln!(toml, "\"{feature}\" = []");
     }
     toml
 }

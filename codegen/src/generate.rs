@@ -4,7 +4,9 @@ use crate::HEADER_MARK;
 use crate::cache::{self, CACHE_FILE, Entry, Manifest};
 use crate::crate_text::{cargo_toml, lib_rs};
 use crate::format::rust_file_with_docs;
-use crate::output::{Files, Stale, WriteReport, absolute, relative_path, write_if_changed};
+use crate::output::{
+    Files, Foreign, Stale, WriteReport, absolute, nothing_foreign, relative_path, write_if_changed,
+};
 use crate::render::{self, DocBlocks};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -47,12 +49,30 @@ impl Default for Options {
 
 /// The spec files of `specs_dir`, refusing an empty folder unless `options.allow_empty`.
 fn spec_files_of(specs_dir: &Path, options: &Options) -> Result<Vec<PathBuf>, Error> {
+    spec_files_of_kind(
+        specs_dir,
+        options,
+        "every API of the output crate",
+        "a crate without APIs",
+    )
+}
+
+/// [`spec_files_of`] saying what an empty folder would remove and give (`every topic crate`,
+/// `no topic crate`).
+pub(crate) fn spec_files_of_kind(
+    specs_dir: &Path,
+    options: &Options,
+    removes: &str,
+    gives: &str,
+) -> Result<Vec<PathBuf>, Error> {
     let files = spec_files(specs_dir)?;
     if files.is_empty() && !options.allow_empty {
         return Err(Error::Invalid {
             path: specs_dir.to_owned(),
             field: String::new(),
-            message: "the folder has no spec (`*.yaml`, `*.yml`); generating from it would remove every API of the output crate. Expected a folder of specs, or `--allow-empty` (`Options::allow_empty`) for a crate without APIs".to_owned(),
+            message: format!(
+                "the folder has no spec (`*.yaml`, `*.yml`); generating from it would remove {removes}. Expected a folder of specs, or `--allow-empty` (`Options::allow_empty`) for {gives}"
+            ),
         });
     }
     Ok(files)
@@ -287,13 +307,16 @@ pub struct Generated {
     /// The files (modules) this run took from `out` unchanged, having checked their hash:
     /// not read again to be compared.
     on_disk: BTreeSet<String>,
+    /// The paths of `out` that another generation writes (topic crates beside API crates):
+    /// never removed nor reported as extra.
+    foreign: Foreign,
 }
 
 impl Generated {
     /// Writes the crate ([`Files::write`]) and then its cache manifest, each file only when its
     /// bytes changed: a run with nothing changed writes no file at all.
     pub fn write(&self, out: &Path) -> Result<WriteReport, Error> {
-        let report = self.files.write_except(out, &self.on_disk)?;
+        let report = self.files.write_except(out, &self.on_disk, self.foreign)?;
         if let Some(manifest) = &self.manifest {
             write_if_changed(&out.join(CACHE_FILE), &manifest.to_text())?;
         }
@@ -302,7 +325,7 @@ impl Generated {
 
     /// Compares with `out` without writing anything ([`Files::check`]).
     pub fn check(&self, out: &Path) -> Result<Vec<Stale>, Error> {
-        self.files.check_except(out, &self.on_disk)
+        self.files.check_except(out, &self.on_disk, self.foreign)
     }
 }
 
@@ -487,7 +510,7 @@ fn finish(probe: Probe, home: Home, out_dir: &Path) -> Unit {
 }
 
 /// Fails with the errors, if any (one, or [`Error::Many`]).
-fn fail_on(mut errors: Vec<Error>) -> Result<(), Error> {
+pub(crate) fn fail_on(mut errors: Vec<Error>) -> Result<(), Error> {
     match errors.len() {
         0 => Ok(()),
         1 => Err(errors.remove(0)),
@@ -596,7 +619,23 @@ pub(crate) struct Report {
 }
 
 impl Report {
+    /// The report of a run that rendered `n` specs and reports nothing else (no cache, no
+    /// reply examples: the topic crates').
+    pub(crate) fn rendered(n: usize) -> Report {
+        Report {
+            rendered: n,
+            ..Report::default()
+        }
+    }
+
+    /// What a run reports, with its files, owning the whole output folder.
     pub(crate) fn into_generated(self, files: Files) -> Generated {
+        self.into_generated_beside(files, nothing_foreign)
+    }
+
+    /// [`Report::into_generated`] of a generation that shares the output folder with another,
+    /// whose paths are `foreign`.
+    pub(crate) fn into_generated_beside(self, files: Files, foreign: Foreign) -> Generated {
         Generated {
             files,
             misfits: self.misfits,
@@ -606,6 +645,7 @@ impl Report {
             reused: self.reused,
             manifest: self.manifest,
             on_disk: self.on_disk,
+            foreign,
         }
     }
 }

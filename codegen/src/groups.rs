@@ -6,8 +6,9 @@ use crate::crate_text::{cargo_toml, lib_text};
 use crate::generate::{
     Generated, Home, Names, Options, dependency_paths, finish_all, header, probe_all,
 };
-use crate::layout::{self, LAYOUT_FILE, Layout};
+use crate::layout::{self, LAYOUT_FILE, Layout, Scheme};
 use crate::output::{Files, absolute, relative_path};
+use crate::topics::is_topic_path;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -18,7 +19,8 @@ use topgen_spec::Error;
 /// `topgen-taobao-trade`), the layout file that keeps each API in its crate
 /// ([`crate::layout::LAYOUT_FILE`], read back from `out_dir`), and `INDEX.md`, the table of
 /// every API with its crate and feature. `options.crate_name` is not used. Regenerates like
-/// [`generate`](crate::generate()), rendering only what changed; nothing is written here.
+/// [`generate`](crate::generate()), rendering only what changed; nothing is written here. The
+/// topic crates' paths of `out_dir` ([`crate::topics::is_topic_path`]) are left alone.
 pub fn generate_groups(
     specs_dir: &Path,
     out_dir: &Path,
@@ -26,7 +28,24 @@ pub fn generate_groups(
 ) -> Result<Generated, Error> {
     let (probes, manifest) = probe_all(specs_dir, out_dir, options)?;
     let methods: Vec<&str> = probes.iter().map(|p| p.names.method.as_str()).collect();
-    let layout = Layout::read(out_dir)?.place(&methods);
+    let layout = Layout::read(Scheme::Apis, out_dir)?.place(&methods);
+    // The topic crates' folders are theirs (`crate::topics`): an API crate there would be
+    // written over, or removed, by the other generation.
+    if let Some((package, c)) = layout
+        .crates
+        .iter()
+        .find(|(package, _)| is_topic_path(&format!("{}/", layout::crate_dir(package))))
+    {
+        return Err(Error::Invalid {
+            path: out_dir.join(LAYOUT_FILE),
+            field: String::new(),
+            message: format!(
+                "API crate `{package}` (prefix `{}`) would be in folder `{}/`, the place of the TMC topic crates; expected API crates elsewhere (rename it in the layout file)",
+                c.prefix,
+                layout::crate_dir(package)
+            ),
+        });
+    }
     let by_api = layout.by_api();
     let probes = probes
         .into_iter()
@@ -76,7 +95,7 @@ pub fn generate_groups(
     }
     files.insert(LAYOUT_FILE.to_owned(), layout.to_text());
     files.insert(INDEX_FILE.to_owned(), index_md(&index));
-    Ok(report.into_generated(Files { files }))
+    Ok(report.into_generated_beside(Files { files }, is_topic_path))
 }
 
 /// The `description` of the crate of `prefix`'s APIs (a TOML string: the prefix is words of
@@ -91,7 +110,7 @@ fn group_description(prefix: &str) -> String {
 pub const INDEX_FILE: &str = "INDEX.md";
 
 /// A title as Markdown inside a table cell: one line, `|` escaped; `-` when there is none.
-fn table_cell(title: &str) -> String {
+pub(crate) fn table_cell(title: &str) -> String {
     let line = crate::markdown::description_to_markdown_line(title).replace('|', "\\|");
     if line.is_empty() {
         "-".to_owned()

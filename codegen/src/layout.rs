@@ -20,6 +20,11 @@
 //! the longest prefix of its name; when that crate has no room left (or no crate has a prefix
 //! of its name), the new APIs it would get are placed by the rule above, below that crate's
 //! prefix. Deleting the file lays everything out afresh.
+//!
+//! TMC topics are laid out by the same rule ([`Scheme::Topics`]): their names are `_`-separated
+//! (`taobao_trade_TradeCreate` is the `trade` product of the `taobao` vendor), their crates are
+//! `topgen-tmc-<prefix>` (`topgen-tmc-taobao-trade`, folder `tmc-taobao-trade/`) and their
+//! layout file is [`Scheme::Topics`]'s [`Scheme::file`], `topics.txt`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
@@ -40,6 +45,81 @@ pub const LAYOUT_FILE: &str = "crates.txt";
 /// The crate names start with this.
 pub const CRATE_PREFIX: &str = "topgen-";
 
+/// What is laid out: TOP's APIs (`taobao.trade.fullinfo.get`, in the client crates) or its TMC
+/// topics (`taobao_trade_TradeCreate`, in the topic crates). The rule is the same; the names'
+/// separator, the crates' names and the layout file differ.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Scheme {
+    /// API methods: `.`-separated, crates `topgen-<prefix>`, [`LAYOUT_FILE`].
+    #[default]
+    Apis,
+    /// TMC topics: `_`-separated, crates `topgen-tmc-<prefix>`, `topics.txt`.
+    Topics,
+}
+
+impl Scheme {
+    /// The separator of the names' segments.
+    pub fn separator(self) -> char {
+        match self {
+            Scheme::Apis => '.',
+            Scheme::Topics => '_',
+        }
+    }
+
+    /// How the crates' names start: [`CRATE_PREFIX`], and `tmc-` for topics.
+    pub fn crate_prefix(self) -> &'static str {
+        match self {
+            Scheme::Apis => CRATE_PREFIX,
+            Scheme::Topics => "topgen-tmc-",
+        }
+    }
+
+    /// The layout file in the output folder.
+    pub fn file(self) -> &'static str {
+        match self {
+            Scheme::Apis => LAYOUT_FILE,
+            Scheme::Topics => "topics.txt",
+        }
+    }
+
+    /// What a name is, in messages.
+    fn what(self) -> &'static str {
+        match self {
+            Scheme::Apis => "API",
+            Scheme::Topics => "topic",
+        }
+    }
+
+    /// Whether `name` is a name of this scheme (TOP's method or topic rules).
+    fn check_name(self, name: &str) -> Result<(), String> {
+        match self {
+            Scheme::Apis => topgen_spec::rules::check_method(name),
+            Scheme::Topics => topgen_spec::rules::check_topic(name),
+        }
+    }
+
+    /// Whether `prefix` starts names of this scheme: with more words, it is one.
+    fn check_prefix(self, prefix: &str) -> Result<(), String> {
+        match self {
+            Scheme::Apis => self.check_name(&format!("{prefix}.x")),
+            Scheme::Topics => self.check_name(&format!("{prefix}_x_X")),
+        }
+    }
+
+    /// The crate name for a prefix: [`Scheme::crate_prefix`] and the prefix in lowercase, `.`
+    /// and `_` as `-`.
+    pub fn crate_name(self, prefix: &str) -> String {
+        let mut name = self.crate_prefix().to_owned();
+        for c in prefix.chars() {
+            name.push(match c {
+                '.' | '_' => '-',
+                c => c.to_ascii_lowercase(),
+            });
+        }
+        name
+    }
+}
+
 /// One crate of a layout.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Crate {
@@ -49,14 +129,25 @@ pub struct Crate {
     pub apis: BTreeSet<String>,
 }
 
-/// Which crate each API is in: crate name (`topgen-taobao-trade`) → its prefix and APIs.
+/// Which crate each API (or topic) is in: crate name (`topgen-taobao-trade`) → its prefix and
+/// APIs.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layout {
+    /// What is laid out.
+    pub scheme: Scheme,
     /// Crate name → crate.
     pub crates: BTreeMap<String, Crate>,
 }
 
 impl Layout {
+    /// An empty layout of `scheme`.
+    pub fn new(scheme: Scheme) -> Layout {
+        Layout {
+            scheme,
+            crates: BTreeMap::new(),
+        }
+    }
+
     /// The crate of `method`, if it is placed.
     pub fn crate_of(&self, method: &str) -> Option<&str> {
         self.crates
@@ -81,7 +172,8 @@ impl Layout {
     /// the others are placed by the rule of the [module docs](self).
     pub fn place(&self, methods: &[&str]) -> Layout {
         let wanted: BTreeSet<&str> = methods.iter().copied().collect();
-        let mut layout = Layout::default();
+        let mut layout = Layout::new(self.scheme);
+        let sep = self.scheme.separator();
         for (name, c) in &self.crates {
             let apis: BTreeSet<String> = c
                 .apis
@@ -110,8 +202,10 @@ impl Layout {
             let home = layout
                 .crates
                 .iter()
-                .filter(|(_, c)| under(m, &c.prefix))
-                .max_by_key(|(name, c)| (segments(&c.prefix), std::cmp::Reverse(name.as_str())))
+                .filter(|(_, c)| under(m, &c.prefix, sep))
+                .max_by_key(|(name, c)| {
+                    (segments(&c.prefix, sep), std::cmp::Reverse(name.as_str()))
+                })
                 .map(|(name, _)| name.clone());
             by_home.entry(home).or_default().push(m);
         }
@@ -124,7 +218,10 @@ impl Layout {
                 None => {
                     let mut vendors: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
                     for m in apis {
-                        vendors.entry(first_segments(m, 1)).or_default().push(m);
+                        vendors
+                            .entry(first_segments(m, 1, sep))
+                            .or_default()
+                            .push(m);
                     }
                     for (vendor, apis) in vendors {
                         layout.fill(vendor, None, &apis);
@@ -143,16 +240,19 @@ impl Layout {
             Some(name) => MAX_APIS_PER_CRATE.saturating_sub(self.crates[name].apis.len()),
             None => MAX_APIS_PER_CRATE,
         };
+        let sep = self.scheme.separator();
         let mut packed: Vec<&str> = Vec::new();
         if apis.len() <= room {
             packed.extend_from_slice(apis);
         } else {
-            let depth = segments(prefix) + 1;
+            let depth = segments(prefix, sep) + 1;
             // The products one segment down; an API named `prefix` itself has none.
             let mut kids: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
             for &m in apis {
-                if segments(m) > depth {
-                    kids.entry(first_segments(m, depth)).or_default().push(m);
+                if segments(m, sep) > depth {
+                    kids.entry(first_segments(m, depth, sep))
+                        .or_default()
+                        .push(m);
                 } else {
                     packed.push(m);
                 }
@@ -206,11 +306,11 @@ impl Layout {
             .extend(packed.iter().map(|m| m.to_string()));
     }
 
-    /// A new, empty crate for `prefix`: `topgen-` and the prefix's segments in lowercase joined
-    /// by `-` (`_` too, which crates.io does not tell from `-`), with `-2`, `-3`… when that
-    /// name is taken.
+    /// A new, empty crate for `prefix`: [`Scheme::crate_name`] (the prefix's segments in
+    /// lowercase joined by `-`, `_` too, which crates.io does not tell from `-`), with `-2`,
+    /// `-3`… when that name is taken.
     fn new_crate(&mut self, prefix: &str) -> String {
-        let base = crate_name_for(prefix);
+        let base = self.scheme.crate_name(prefix);
         let mut name = base.clone();
         let mut n = 2;
         while self.crates.contains_key(&name) {
@@ -227,9 +327,21 @@ impl Layout {
         name
     }
 
-    /// Reads a layout file (see [`Layout::to_text`]); `path` names it in errors.
-    pub fn parse(path: &Path, text: &str) -> Result<Layout, Error> {
-        let mut layout = Layout::default();
+    /// Reads a layout file of `scheme` (see [`Layout::to_text`]); `path` names it in errors.
+    pub fn parse(scheme: Scheme, path: &Path, text: &str) -> Result<Layout, Error> {
+        let mut layout = Layout::new(scheme);
+        let (what, sep) = (scheme.what(), scheme.separator());
+        // The header line's placeholder, and what a prefix is.
+        let (example, prefix_is) = match scheme {
+            Scheme::Apis => (
+                "api.prefix",
+                "an API name prefix; expected dot-separated words such as `taobao.trade`",
+            ),
+            Scheme::Topics => (
+                "topic_prefix",
+                "a topic name prefix; expected `_`-separated words such as `taobao_trade`",
+            ),
+        };
         let mut current: Option<String> = None;
         let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         let invalid = |line: usize, message: String| Error::Invalid {
@@ -248,23 +360,21 @@ impl Layout {
                     .split_once(']')
                     .map(|(a, b)| (a.trim(), b.trim()))
                     .ok_or_else(|| {
-                        invalid(n, format!("`{line}`: expected `[crate-name] api.prefix`"))
+                        invalid(n, format!("`{line}`: expected `[crate-name] {example}`"))
                     })?;
-                if !is_crate_name(name) {
+                if !is_crate_name(scheme, name) {
                     return Err(invalid(
                         n,
                         format!(
-                            "`{name}` is not a crate name of this layout; expected `{CRATE_PREFIX}` and lowercase letters, digits and `-`"
+                            "`{name}` is not a crate name of this layout; expected `{}` and lowercase letters, digits and `-`",
+                            scheme.crate_prefix()
                         ),
                     ));
                 }
-                // A prefix is the start of an API name: with one more word it is one.
-                if topgen_spec::rules::check_method(&format!("{prefix}.x")).is_err() {
+                if scheme.check_prefix(prefix).is_err() {
                     return Err(invalid(
                         n,
-                        format!(
-                            "crate `{name}`: `{prefix}` is not an API name prefix; expected dot-separated words such as `taobao.trade`"
-                        ),
+                        format!("crate `{name}`: `{prefix}` is not {prefix_is}"),
                     ));
                 }
                 if layout.crates.contains_key(name) {
@@ -283,24 +393,24 @@ impl Layout {
             let Some(name) = &current else {
                 return Err(invalid(
                     n,
-                    format!("`{line}` comes before any `[crate-name] api.prefix` line"),
+                    format!("`{line}` comes before any `[crate-name] {example}` line"),
                 ));
             };
-            topgen_spec::rules::check_method(line).map_err(|m| invalid(n, m))?;
+            scheme.check_name(line).map_err(|m| invalid(n, m))?;
             if let Some(first) = seen.insert(line.to_owned(), n) {
                 return Err(invalid(
                     n,
                     format!(
-                        "API `{line}` is already placed (line {first}); expected each API once"
+                        "{what} `{line}` is already placed (line {first}); expected each {what} once"
                     ),
                 ));
             }
             let c = layout.crates.get_mut(name).expect("inserted above");
-            if !under(line, &c.prefix) {
+            if !under(line, &c.prefix, sep) {
                 return Err(invalid(
                     n,
                     format!(
-                        "API `{line}` is not under `{}`, the prefix of crate `{name}`",
+                        "{what} `{line}` is not under `{}`, the prefix of crate `{name}`",
                         c.prefix
                     ),
                 ));
@@ -310,21 +420,27 @@ impl Layout {
         Ok(layout)
     }
 
-    /// Reads the layout file of the output folder `out`; an empty layout when there is none.
-    pub fn read(out: &Path) -> Result<Layout, Error> {
-        let path = out.join(LAYOUT_FILE);
+    /// Reads the layout file of `scheme` in the output folder `out`; an empty layout when there
+    /// is none.
+    pub fn read(scheme: Scheme, out: &Path) -> Result<Layout, Error> {
+        let path = out.join(scheme.file());
         match std::fs::read_to_string(&path) {
-            Ok(text) => Layout::parse(&path, &text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Layout::default()),
+            Ok(text) => Layout::parse(scheme, &path, &text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Layout::new(scheme)),
             Err(e) => Err(Error::io(&path, e)),
         }
     }
 
-    /// The layout file: a header, then per crate a `[name] prefix` line and its APIs.
+    /// The layout file: a header, then per crate a `[name] prefix` line and its APIs (or
+    /// topics).
     pub fn to_text(&self) -> String {
+        let (what, one) = match self.scheme {
+            Scheme::Apis => ("API", "An API"),
+            Scheme::Topics => ("topic", "A topic"),
+        };
         let mut out = format!(
-            "# {} by topgen codegen: the crate of each API.\n\
-             # An API keeps its crate once placed; new APIs are placed by the rule in\n\
+            "# {} by topgen codegen: the crate of each {what}.\n\
+             # {one} keeps its crate once placed; new {what}s are placed by the rule in\n\
              # codegen/src/layout.rs. Delete this file to lay the crates out afresh.\n",
             crate::HEADER_MARK.trim_start_matches("// ")
         );
@@ -339,49 +455,38 @@ impl Layout {
     }
 }
 
-/// The crate name for a prefix: [`CRATE_PREFIX`] and the prefix in lowercase, `.` and `_` as
-/// `-`.
-pub fn crate_name_for(prefix: &str) -> String {
-    let mut name = CRATE_PREFIX.to_owned();
-    for c in prefix.chars() {
-        name.push(match c {
-            '.' | '_' => '-',
-            c => c.to_ascii_lowercase(),
-        });
-    }
-    name
-}
-
 /// The folder of crate `name` in the output folder: the name without [`CRATE_PREFIX`].
 pub fn crate_dir(name: &str) -> &str {
     name.strip_prefix(CRATE_PREFIX).unwrap_or(name)
 }
 
-fn is_crate_name(name: &str) -> bool {
-    name.strip_prefix(CRATE_PREFIX).is_some_and(|rest| {
-        !rest.is_empty()
-            && !rest.starts_with('-')
-            && !rest.ends_with('-')
-            && rest
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-    })
+fn is_crate_name(scheme: Scheme, name: &str) -> bool {
+    name.strip_prefix(scheme.crate_prefix())
+        .is_some_and(|rest| {
+            !rest.is_empty()
+                && !rest.starts_with('-')
+                && !rest.ends_with('-')
+                && rest
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        })
 }
 
-/// Whether `method` is `prefix` or under it (`prefix.` …), segment-wise.
-fn under(method: &str, prefix: &str) -> bool {
+/// Whether `method` is `prefix` or under it (`prefix.` …), segment-wise (segments separated by
+/// `sep`).
+fn under(method: &str, prefix: &str, sep: char) -> bool {
     method
         .strip_prefix(prefix)
-        .is_some_and(|rest| rest.is_empty() || rest.starts_with('.'))
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(sep))
 }
 
-fn segments(name: &str) -> usize {
-    name.split('.').count()
+fn segments(name: &str, sep: char) -> usize {
+    name.split(sep).count()
 }
 
-/// The first `n` dot-separated segments of `name`.
-fn first_segments(name: &str, n: usize) -> &str {
-    match name.match_indices('.').nth(n.saturating_sub(1)) {
+/// The first `n` segments of `name`, separated by `sep`.
+fn first_segments(name: &str, n: usize, sep: char) -> &str {
+    match name.match_indices(sep).nth(n.saturating_sub(1)) {
         Some((i, _)) => &name[..i],
         None => name,
     }
@@ -520,8 +625,16 @@ mod tests {
 
     #[test]
     fn crate_names_are_lowercase_dashed_and_distinct() {
-        assert_eq!(crate_name_for("m-kvstore"), "topgen-m-kvstore");
-        assert_eq!(crate_name_for("taobao.ovs_x"), "topgen-taobao-ovs-x");
+        assert_eq!(Scheme::Apis.crate_name("m-kvstore"), "topgen-m-kvstore");
+        assert_eq!(
+            Scheme::Apis.crate_name("taobao.ovs_x"),
+            "topgen-taobao-ovs-x"
+        );
+        assert_eq!(
+            Scheme::Topics.crate_name("taobao_trade"),
+            "topgen-tmc-taobao-trade"
+        );
+        assert_eq!(crate_dir("topgen-tmc-taobao-trade"), "tmc-taobao-trade");
         assert_eq!(crate_dir("topgen-taobao-trade"), "taobao-trade");
         let mut layout = Layout::default();
         let a = layout.new_crate("a.b_c");
@@ -537,7 +650,10 @@ mod tests {
         let layout = place(&Layout::default(), &apis);
         let text = layout.to_text();
         assert!(text.starts_with("# @generated by topgen codegen"), "{text}");
-        assert_eq!(Layout::parse(Path::new("c.txt"), &text).unwrap(), layout);
+        assert_eq!(
+            Layout::parse(Scheme::Apis, Path::new("c.txt"), &text).unwrap(),
+            layout
+        );
         for (bad, expected) in [
             ("taobao.a.b\n", "line 1: `taobao.a.b` comes before any"),
             (
@@ -556,11 +672,97 @@ mod tests {
             ),
             ("[topgen-x] x\nnot a name\n", "line 2:"),
         ] {
-            let err = Layout::parse(Path::new("c.txt"), bad)
+            let err = Layout::parse(Scheme::Apis, Path::new("c.txt"), bad)
                 .unwrap_err()
                 .to_string();
             assert!(
                 err.contains("c.txt") && err.contains(expected),
+                "{bad:?}: {err}"
+            );
+        }
+    }
+
+    #[test]
+    fn topics_are_laid_out_by_the_same_rule_on_underscores() {
+        let mut topics: Vec<String> = (0..200)
+            .map(|i| format!("taobao_trade_Event{i:03}"))
+            .collect();
+        topics.extend((0..150).map(|i| format!("taobao_item_Event{i:03}")));
+        topics.extend((0..5).map(|i| format!("taobao_time_Event{i}")));
+        topics.push("tmall_car_Changed".into());
+        let layout = place(&Layout::new(Scheme::Topics), &topics);
+        assert_eq!(
+            sizes(&layout),
+            BTreeMap::from([
+                ("topgen-tmc-taobao", 5),
+                ("topgen-tmc-taobao-item", 150),
+                ("topgen-tmc-taobao-trade", 200),
+                ("topgen-tmc-tmall", 1),
+            ])
+        );
+        assert_eq!(
+            layout.crates["topgen-tmc-taobao-trade"].prefix,
+            "taobao_trade"
+        );
+        assert_eq!(
+            layout.crate_of("taobao_trade_Event007"),
+            Some("topgen-tmc-taobao-trade")
+        );
+        // A new topic of a product goes to its crate; `taobao_tr…` is not under `taobao_trade`.
+        let mut more = topics.clone();
+        more.push("taobao_trade_New".into());
+        more.push("taobao_tradex_New".into());
+        let second = place(&layout, &more);
+        assert_eq!(
+            second.crate_of("taobao_trade_New"),
+            Some("topgen-tmc-taobao-trade")
+        );
+        assert_eq!(
+            second.crate_of("taobao_tradex_New"),
+            Some("topgen-tmc-taobao")
+        );
+        let text = layout.to_text();
+        assert!(
+            text.starts_with(
+                "# @generated by topgen codegen: the crate of each topic.\n# A topic keeps its crate once placed; new topics are placed"
+            ),
+            "{text}"
+        );
+        assert_eq!(
+            Layout::parse(Scheme::Topics, Path::new("t.txt"), &text).unwrap(),
+            layout
+        );
+        for (bad, expected) in [
+            (
+                "[topgen-x] taobao\n",
+                "line 1: `topgen-x` is not a crate name of this layout; expected `topgen-tmc-`",
+            ),
+            (
+                "[topgen-tmc-x] taobao.trade\n",
+                "line 1: crate `topgen-tmc-x`: `taobao.trade` is not a topic name prefix",
+            ),
+            (
+                "[topgen-tmc-x] x\nx_a\n",
+                "line 2: invalid topic name \"x_a\"",
+            ),
+            (
+                "[topgen-tmc-x] x\ny_a_B\n",
+                "line 2: topic `y_a_B` is not under `x`",
+            ),
+            (
+                "[topgen-tmc-x] x\nx_a_B\nx_a_B\n",
+                "line 3: topic `x_a_B` is already placed (line 2); expected each topic once",
+            ),
+            (
+                "x_a_B\n",
+                "line 1: `x_a_B` comes before any `[crate-name] topic_prefix` line",
+            ),
+        ] {
+            let err = Layout::parse(Scheme::Topics, Path::new("t.txt"), bad)
+                .unwrap_err()
+                .to_string();
+            assert!(
+                err.contains("t.txt") && err.contains(expected),
                 "{bad:?}: {err}"
             );
         }

@@ -8,7 +8,9 @@
 //! write.
 //!
 //! Use [`generate_crate`] + [`output::Files::write`] for a crate folder, or
-//! [`generate_to_file`] from a `build.rs`. The spec format and its checks are the
+//! [`generate_to_file`] from a `build.rs`; [`generate_groups`] splits the APIs into crates by
+//! TOP's product groups, and [`generate_topics`] makes the TMC topic crates of the topic specs
+//! ([`topics`]) beside them. The spec format and its checks are the
 //! `topgen-spec` crate ([`spec`], [`model`], [`load`], re-exported here); the importers are
 //! `topgen-import`, which only the `codegen` binary needs (default feature `cli`: a `build.rs`
 //! takes this library with `default-features = false`).
@@ -24,6 +26,7 @@ pub mod layout;
 pub mod markdown;
 pub mod output;
 mod render;
+pub mod topics;
 
 pub use generate::{
     Generated, Options, crate_files, default_runtime_path, default_testkit_path, generate,
@@ -33,6 +36,7 @@ pub use generate::{
 pub use groups::{INDEX_FILE, generate_groups};
 pub use topgen_spec::load_spec;
 pub use topgen_spec::{Error, examples, load, model, sanitize, spec};
+pub use topics::{TOPICS_INDEX_FILE, generate_topics};
 
 /// How every generated file starts; files under `src/` that start with it belong to the
 /// generator and are removed when no spec produces them any more.

@@ -2,7 +2,8 @@
 //!
 //! `cargo run -p codegen` is short for
 //! `cargo run -p codegen -- generate --specs specs --out generated` (paths relative to the
-//! workspace root); `--check` writes nothing and fails when the output is stale.
+//! workspace root), which also makes the TMC topic crates of `specs/tmc/`; `--check` writes
+//! nothing and fails when the output is stale.
 #![forbid(unsafe_code)]
 
 use clap::{Args, Parser, Subcommand};
@@ -22,7 +23,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     args_conflicts_with_subcommands = true,
     // One usage line: clap would print one for the default command's options and another for
     // the subcommands, the same program twice.
-    override_usage = "codegen [generate] [OPTIONS] | codegen import [OPTIONS] <INPUTS>..."
+    override_usage = "codegen [generate] [OPTIONS] | codegen import [OPTIONS] <INPUTS>... | codegen import-topics [OPTIONS] <INPUTS>..."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -39,6 +40,74 @@ enum Command {
     /// specs, one `<name>.yaml` per API, each with the importer's warnings in its header;
     /// with --prune remove the specs no input produces, with --check only compare.
     Import(ImportArgs),
+    /// Import TMC topic definitions (JSON, one file per topic, as in `../shared/tmc/topics`) or
+    /// folders of them into topic specs, one `<topic>.yaml` per topic, each guess (money as
+    /// `Price`) a comment above its field; --force, --prune and --check as for `import`.
+    ImportTopics(ImportTopicsArgs),
+}
+
+#[derive(Args)]
+struct ImportTopicsArgs {
+    /// TMC topic definitions (`*.json`), or folders whose `*.json` files are imported.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Folder the topic specs are written to [default: `specs/tmc/` of the workspace].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Overwrite topic specs that were edited since the importer wrote them (or never written
+    /// by it); without it such a spec is kept and its input reported as failed (with --prune:
+    /// reported as kept).
+    #[arg(long)]
+    force: bool,
+    /// Make the out folder what the inputs produce: then remove every topic spec in it that the
+    /// importer wrote, unedited, and no input produced (never one written or edited by hand,
+    /// nor any while an input fails).
+    #[arg(long)]
+    prune: bool,
+    /// Write and remove nothing; exit with status 1 listing every topic spec that would be
+    /// created (`missing`), written with other bytes (`changed`) or, with --prune, removed
+    /// (`extra`), and every input that fails.
+    #[arg(long)]
+    check: bool,
+}
+
+/// What `import` and `import-topics` do, whichever: their options, resolved.
+struct ImportRun {
+    /// API specs (`import`) or topic specs (`import-topics`).
+    topics: bool,
+    inputs: Vec<PathBuf>,
+    out: PathBuf,
+    force: bool,
+    prune: bool,
+    check: bool,
+}
+
+impl From<ImportArgs> for ImportRun {
+    fn from(args: ImportArgs) -> ImportRun {
+        ImportRun {
+            topics: false,
+            inputs: args.inputs,
+            out: args.out.unwrap_or_else(|| workspace_root().join("specs")),
+            force: args.force,
+            prune: args.prune,
+            check: args.check,
+        }
+    }
+}
+
+impl From<ImportTopicsArgs> for ImportRun {
+    fn from(args: ImportTopicsArgs) -> ImportRun {
+        ImportRun {
+            topics: true,
+            inputs: args.inputs,
+            out: args
+                .out
+                .unwrap_or_else(|| workspace_root().join("specs").join("tmc")),
+            force: args.force,
+            prune: args.prune,
+            check: args.check,
+        }
+    }
 }
 
 #[derive(Args)]
@@ -100,6 +169,15 @@ struct GenerateArgs {
     /// output folder had is removed. Without it an empty folder is an error.
     #[arg(long)]
     allow_empty: bool,
+    /// Folder of TMC topic specs (`*.yaml`), generated as the topic crates (`topgen-tmc-…`)
+    /// beside the API crates [default: `tmc/` in the specs folder, when it is there]. Not with
+    /// --crate-name.
+    #[arg(long)]
+    topics: Option<PathBuf>,
+    /// Path of `topgen-tmc` (the `Topic` trait), which the topic crates depend on [default:
+    /// `tmc/` of the workspace]; written like the runtime's.
+    #[arg(long)]
+    tmc_path: Option<PathBuf>,
 }
 
 /// Specs without a reply example listed one by one when there are at most this many.
@@ -116,56 +194,48 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
         .out
         .unwrap_or_else(|| workspace_root().join("generated"));
     let single = args.crate_name.is_some();
+    if single && args.topics.is_some() {
+        return Err(codegen::Error::Invalid {
+            path: out,
+            field: "--topics".into(),
+            message: "topic crates are made beside the crates split by product group; expected --topics without --crate-name".into(),
+        });
+    }
+    let topics = args.topics.or_else(|| {
+        let default = specs.join("tmc");
+        (!single && default.is_dir()).then_some(default)
+    });
     let options = codegen::Options {
         crate_name: args.crate_name.unwrap_or_default(),
         runtime_path: args.runtime_path,
         testkit_path: args.testkit_path,
         allow_empty: args.allow_empty,
     };
+    // Both generations complete before anything is written: an error in either writes nothing.
     let generated = if single {
         codegen::generate(&specs, &out, &options)?
     } else {
         codegen::generate_groups(&specs, &out, &options)?
     };
-    // Generation does not fail on them: their round-trip tests are generated `#[ignore]`d.
-    for (path, misfit) in &generated.misfits {
-        eprintln!(
-            "warning: {}: {misfit} (its generated test is ignored)",
-            path.display()
-        );
-    }
-    for (path, warning) in &generated.warnings {
-        eprintln!("warning: {}: {warning}", path.display());
-    }
-    // TOP's metadata has no examples: most catalog specs have none, so beyond a few they are
-    // counted, not listed (`--verbose` lists them).
-    let untested = &generated.untested;
-    let listed = if args.verbose || untested.len() <= UNTESTED_LISTED {
-        untested.len()
-    } else {
-        0
+    let topics = match &topics {
+        Some(dir) => Some(codegen::generate_topics(
+            dir,
+            &out,
+            &options,
+            args.tmc_path.as_deref(),
+        )?),
+        None => None,
     };
-    for path in &untested[..listed] {
-        eprintln!(
-            "warning: {}: no reply example (`response_xml`, `response_json`, `error_xml`, `error_json`), so the API gets no decode test",
-            path.display()
-        );
-    }
-    if listed < untested.len() {
-        eprintln!(
-            "note: {} of {} specs have no reply example (`response_xml`, `response_json`, `error_xml`, `error_json`), so their APIs get no decode test (`--verbose` lists them)",
-            untested.len(),
-            generated.rendered + generated.reused
-        );
-    }
+    report_warnings(&generated, args.verbose);
     if args.check {
-        let stale = generated.check(&out)?;
+        let mut stale = generated.check(&out)?;
+        let mut files = generated.files.files.len();
+        if let Some(topics) = &topics {
+            stale.extend(topics.check(&out)?);
+            files += topics.files.files.len();
+        }
         if stale.is_empty() {
-            println!(
-                "{}: up to date ({} files)",
-                out.display(),
-                generated.files.files.len()
-            );
+            println!("{}: up to date ({files} files)", out.display());
             return Ok(ExitCode::SUCCESS);
         }
         eprintln!(
@@ -190,25 +260,84 @@ fn run(args: GenerateArgs) -> Result<ExitCode, codegen::Error> {
         generated.rendered,
         generated.rendered + generated.reused
     );
+    list_written(&mut stdout, &report);
+    if let Some(topics) = &topics {
+        let report = topics.write(&out)?;
+        let _ = writeln!(
+            stdout,
+            "{}: {} written, {} removed, {} unchanged; {} topics rendered",
+            out.display(),
+            report.written.len(),
+            report.removed.len(),
+            report.unchanged,
+            topics.rendered,
+        );
+        list_written(&mut stdout, &report);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The files a write wrote and removed, one a line.
+fn list_written(stdout: &mut impl Write, report: &codegen::output::WriteReport) {
     for f in report.written.iter() {
         let _ = writeln!(stdout, "  wrote {f}");
     }
     for f in report.removed.iter() {
         let _ = writeln!(stdout, "  removed {f}");
     }
-    Ok(ExitCode::SUCCESS)
 }
 
-fn import(args: ImportArgs) -> ExitCode {
-    use topgen_import::{Change, Merged};
-    let out = args.out.unwrap_or_else(|| workspace_root().join("specs"));
-    let inputs = topgen_import::input_files(&args.inputs);
+/// The generation's warnings on stderr: reply examples that do not fit their spec, the
+/// model's warnings, and the specs without a reply example (counted beyond a few).
+fn report_warnings(generated: &codegen::Generated, verbose: bool) {
+    // Generation does not fail on them: their round-trip tests are generated `#[ignore]`d.
+    for (path, misfit) in &generated.misfits {
+        eprintln!(
+            "warning: {}: {misfit} (its generated test is ignored)",
+            path.display()
+        );
+    }
+    for (path, warning) in &generated.warnings {
+        eprintln!("warning: {}: {warning}", path.display());
+    }
+    // TOP's metadata has no examples: most catalog specs have none, so beyond a few they are
+    // counted, not listed (`--verbose` lists them).
+    let untested = &generated.untested;
+    let listed = if verbose || untested.len() <= UNTESTED_LISTED {
+        untested.len()
+    } else {
+        0
+    };
+    for path in &untested[..listed] {
+        eprintln!(
+            "warning: {}: no reply example (`response_xml`, `response_json`, `error_xml`, `error_json`), so the API gets no decode test",
+            path.display()
+        );
+    }
+    if listed < untested.len() {
+        eprintln!(
+            "note: {} of {} specs have no reply example (`response_xml`, `response_json`, `error_xml`, `error_json`), so their APIs get no decode test (`--verbose` lists them)",
+            untested.len(),
+            generated.rendered + generated.reused
+        );
+    }
+}
+
+fn import(args: ImportRun) -> ExitCode {
+    use topgen_import::{Change, Merged, tmc};
+    let out = args.out;
     let options = topgen_import::ImportOptions {
         force: args.force,
         keep_edited: args.prune,
         check: args.check,
     };
-    let outcomes = topgen_import::import_into_with(&inputs, &out, &options);
+    let outcomes = if args.topics {
+        let inputs = tmc::topic_input_files(&args.inputs);
+        tmc::import_topics_into(&inputs, &out, &options)
+    } else {
+        let inputs = topgen_import::input_files(&args.inputs);
+        topgen_import::import_into_with(&inputs, &out, &options)
+    };
     let pruned = if args.prune {
         topgen_import::prune(&out, &outcomes, &options)
     } else {
@@ -335,7 +464,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Generate(args)) => args,
-        Some(Command::Import(args)) => return import(args),
+        Some(Command::Import(args)) => return import(args.into()),
+        Some(Command::ImportTopics(args)) => return import(args.into()),
         None => cli.default,
     };
     match run(args) {

@@ -57,10 +57,20 @@ pub(crate) fn is_generated(text: &str) -> bool {
     })
 }
 
+/// Which paths of an output folder (relative, with `/`) belong to another generation sharing
+/// it, and so are never extra to this one: the topic crates' beside the API crates', and the
+/// other way round ([`crate::topics::is_topic_path`]).
+pub(crate) type Foreign = fn(&str) -> bool;
+
+/// [`Foreign`] of a generation that owns its whole output folder.
+pub(crate) fn nothing_foreign(_: &str) -> bool {
+    false
+}
+
 /// Files of the output folder that no longer belong there: `.rs` files under a `src/` folder
-/// and any file the generator wrote (see [`is_generated`]) that `files` lacks. Folders named
-/// `target` and hidden entries are not looked into.
-fn extra_files(out: &Path, files: &Files) -> Result<Vec<String>, Error> {
+/// and any file the generator wrote (see [`is_generated`]) that `files` lacks, except the
+/// `foreign` ones. Folders named `target` and hidden entries are not looked into.
+fn extra_files(out: &Path, files: &Files, foreign: Foreign) -> Result<Vec<String>, Error> {
     let mut extra = Vec::new();
     if !out.is_dir() {
         return Ok(extra);
@@ -89,7 +99,7 @@ fn extra_files(out: &Path, files: &Files) -> Result<Vec<String>, Error> {
                 .map(|c| c.as_os_str().to_string_lossy())
                 .collect::<Vec<_>>()
                 .join("/");
-            if files.files.contains_key(&rel) {
+            if files.files.contains_key(&rel) || foreign(&rel) {
                 continue;
             }
             let in_src = rel.ends_with(".rs") && (rel.starts_with("src/") || rel.contains("/src/"));
@@ -115,15 +125,17 @@ fn first_line_generated(path: &Path) -> bool {
 impl Files {
     /// Compares with `out` without writing.
     pub fn check(&self, out: &Path) -> Result<Vec<Stale>, Error> {
-        self.check_except(out, &BTreeSet::new())
+        self.check_except(out, &BTreeSet::new(), nothing_foreign)
     }
 
     /// [`Files::check`], taking the files `known` as matching `out` already (the generator
-    /// just read and hashed them) without reading them again.
+    /// just read and hashed them) without reading them again, and the `foreign` ones as
+    /// another generation's.
     pub(crate) fn check_except(
         &self,
         out: &Path,
         known: &BTreeSet<String>,
+        foreign: Foreign,
     ) -> Result<Vec<Stale>, Error> {
         // Files are compared in parallel (thousands for the whole catalog), reported in order.
         let compared: Vec<Result<Option<Stale>, Error>> = self
@@ -146,7 +158,11 @@ impl Files {
         for c in compared {
             stale.extend(c?);
         }
-        stale.extend(extra_files(out, self)?.into_iter().map(Stale::Extra));
+        stale.extend(
+            extra_files(out, self, foreign)?
+                .into_iter()
+                .map(Stale::Extra),
+        );
         Ok(stale)
     }
 
@@ -154,15 +170,17 @@ impl Files {
     /// the old one) only when its bytes changed, so unchanged files keep their mtimes and cargo
     /// rebuilds nothing; generated files that no spec produces any more are removed.
     pub fn write(&self, out: &Path) -> Result<WriteReport, Error> {
-        self.write_except(out, &BTreeSet::new())
+        self.write_except(out, &BTreeSet::new(), nothing_foreign)
     }
 
     /// [`Files::write`], taking the files `known` as matching `out` already (the generator
-    /// just read and hashed them) without reading them again.
+    /// just read and hashed them) without reading them again, and leaving the `foreign` ones,
+    /// another generation's, alone.
     pub(crate) fn write_except(
         &self,
         out: &Path,
         known: &BTreeSet<String>,
+        foreign: Foreign,
     ) -> Result<WriteReport, Error> {
         let mut report = WriteReport::default();
         // In parallel (thousands of files for the whole catalog); reported in order.
@@ -193,7 +211,7 @@ impl Files {
                 report.unchanged += 1;
             }
         }
-        for rel in extra_files(out, self)? {
+        for rel in extra_files(out, self, foreign)? {
             let path = out.join(&rel);
             if first_line_generated(&path) {
                 std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;

@@ -8,7 +8,8 @@
 //! [`check_examples`] reports reply examples that contradict their own spec; [`merge()`]
 //! makes one spec of a catalog entry and a doc page of the same API. [`import_into_with`]
 //! writes a folder of specs from many inputs (or, [`ImportOptions::check`], says what it would
-//! change) and [`prune()`] removes the importer's specs that no input produced.
+//! change) and [`prune()`] removes the importer's specs that no input produced. [`tmc`] does
+//! the same for TMC topic definitions (JSON) and topic specs (`specs/tmc/`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -16,6 +17,7 @@ pub mod catalog;
 pub mod example_check;
 pub mod merge;
 pub mod page;
+pub mod tmc;
 mod yaml;
 
 pub use example_check::{MAX_WARNINGS_PER_EXAMPLE, check_examples};
@@ -116,6 +118,15 @@ fn import_any(path: &Path, bytes: &[u8]) -> Result<(Source, Imported), Error> {
 /// (`*.htm`) files sorted by name (a folder's README and other files are not inputs). A folder
 /// that cannot be read or holds no such file is an error naming it.
 pub fn input_files(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>> {
+    input_files_of(inputs, &["json", "txt", "html", "htm"])
+}
+
+/// [`input_files`] with another set of extensions (compared ASCII case-insensitively): a
+/// folder's files with one of them, sorted by name.
+pub(crate) fn input_files_of(
+    inputs: &[PathBuf],
+    extensions: &[&str],
+) -> Vec<Result<PathBuf, (PathBuf, String)>> {
     let mut out = Vec::new();
     for input in inputs {
         if !input.is_dir() {
@@ -129,17 +140,25 @@ pub fn input_files(inputs: &[PathBuf]) -> Vec<Result<PathBuf, (PathBuf, String)>
                     .filter(|p| {
                         p.is_file()
                             && p.extension().is_some_and(|e| {
-                                ["json", "txt", "html", "htm"]
-                                    .iter()
-                                    .any(|x| e.eq_ignore_ascii_case(x))
+                                extensions.iter().any(|x| e.eq_ignore_ascii_case(x))
                             })
                     })
                     .collect();
                 files.sort();
                 if files.is_empty() {
+                    let kinds: Vec<String> = extensions
+                        .iter()
+                        .filter(|x| **x != "htm")
+                        .map(|x| format!("*.{x}"))
+                        .collect();
+                    let kinds = match kinds.as_slice() {
+                        [one] => one.clone(),
+                        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+                        [] => String::new(),
+                    };
                     out.push(Err((
                         input.clone(),
-                        "no *.json, *.txt or *.html files in this folder".into(),
+                        format!("no {kinds} files in this folder"),
                     )));
                 }
                 out.extend(files.into_iter().map(Ok));
@@ -211,8 +230,8 @@ pub enum Merged {
     Into(PathBuf),
 }
 
-/// One API's spec as YAML text, not yet written.
-struct Pending {
+/// One spec as YAML text, not yet written, and what writing it does.
+pub(crate) struct Pending {
     file: PathBuf,
     yaml: String,
     warnings: Vec<Warning>,
@@ -336,38 +355,18 @@ pub fn import_into_with(
             prepare(&first, &label, imported, out, options)
         })
         .collect();
-    if !options.check
-        && pending
-            .iter()
-            .any(|p| p.as_ref().is_ok_and(|p| p.change.writes()))
-        && let Err(e) = std::fs::create_dir_all(out)
-    {
-        let why = format!("{}: {e}", out.display());
-        return slots
-            .into_iter()
-            .map(|(input, _)| Outcome {
-                input,
-                result: Err(why.clone()),
-            })
-            .collect();
-    }
-    let mut written: Vec<Result<Written, String>> = pending
-        .into_par_iter()
-        .map(|result| {
-            result.and_then(|p| {
-                if p.change.writes() && !options.check {
-                    std::fs::write(&p.file, &p.yaml)
-                        .map_err(|e| format!("{}: {e}", p.file.display()))?;
-                }
-                Ok(Written {
-                    spec_file: p.file,
-                    change: p.change,
-                    warnings: p.warnings,
-                    merged: Merged::No,
+    let mut written = match write_pending(pending, out, options) {
+        Ok(written) => written,
+        Err(why) => {
+            return slots
+                .into_iter()
+                .map(|(input, _)| Outcome {
+                    input,
+                    result: Err(why.clone()),
                 })
-            })
-        })
-        .collect();
+                .collect();
+        }
+    };
     // The inputs of each merged API.
     let mut pair: Vec<Vec<PathBuf>> = vec![Vec::new(); written.len()];
     for (input, slot) in &slots {
@@ -406,6 +405,42 @@ pub fn import_into_with(
         outcomes.push(Outcome { input, result });
     }
     outcomes
+}
+
+/// Writes each pending spec that changed (in parallel; none with [`ImportOptions::check`]),
+/// creating `out` first when one is written: the one way both importers (API specs, topic
+/// specs) write. The results keep the order of `pending`; `Err` (naming `out`) when `out`
+/// cannot be created.
+pub(crate) fn write_pending(
+    pending: Vec<Result<Pending, String>>,
+    out: &Path,
+    options: &ImportOptions,
+) -> Result<Vec<Result<Written, String>>, String> {
+    use rayon::prelude::*;
+    if !options.check
+        && pending
+            .iter()
+            .any(|p| p.as_ref().is_ok_and(|p| p.change.writes()))
+    {
+        std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
+    }
+    Ok(pending
+        .into_par_iter()
+        .map(|result| {
+            result.and_then(|p| {
+                if p.change.writes() && !options.check {
+                    std::fs::write(&p.file, &p.yaml)
+                        .map_err(|e| format!("{}: {e}", p.file.display()))?;
+                }
+                Ok(Written {
+                    spec_file: p.file,
+                    change: p.change,
+                    warnings: p.warnings,
+                    merged: Merged::No,
+                })
+            })
+        })
+        .collect())
 }
 
 /// The specs in `out` that none of `outcomes` produced and that `codegen import` wrote and
@@ -510,12 +545,8 @@ fn prepare(
     // Errors name the input (the spec file is not written when they occur).
     topgen_spec::model::resolve(path, spec)
         .map_err(|e| format!("the imported spec is invalid: {}", without_path(path, e)))?;
-    let on_disk = std::fs::read(&file).ok();
-    let current = on_disk.as_deref() == Some(yaml.as_bytes());
-    // What is written must read back as the same spec. A file that already holds these bytes
-    // was checked when it was written.
-    if !current {
-        let back = topgen_spec::load::parse_spec(path, &yaml).map_err(|e| {
+    let read_back = |yaml: &str| {
+        let back = topgen_spec::load::parse_spec(path, yaml).map_err(|e| {
             format!(
                 "internal error: the YAML made from this input (not written) does not read back: {}",
                 without_path(path, e)
@@ -526,6 +557,37 @@ fn prepare(
                 "internal error: the YAML made from this input (not written) does not read back as the same spec".into(),
             );
         }
+        Ok(())
+    };
+    pending(
+        file,
+        yaml,
+        imported.warnings,
+        options,
+        "codegen import",
+        read_back,
+    )
+}
+
+/// What writing `yaml` to `file` would do (the [`Change`]), by the rule for specs edited by
+/// hand: a file that already holds these bytes is unchanged; one the importer wrote and nobody
+/// edited since is replaced, as is any with [`ImportOptions::force`]; one edited or written by
+/// hand is kept with [`ImportOptions::keep_edited`], else the input fails naming it and
+/// `--force`. `read_back` checks that the YAML reads back as what it was made from (skipped
+/// when the file already holds it: that was checked when it was written); `command` names the
+/// importer in the errors. Shared by both importers.
+pub(crate) fn pending(
+    file: PathBuf,
+    yaml: String,
+    warnings: Vec<Warning>,
+    options: &ImportOptions,
+    command: &str,
+    read_back: impl FnOnce(&str) -> Result<(), String>,
+) -> Result<Pending, String> {
+    let on_disk = std::fs::read(&file).ok();
+    let current = on_disk.as_deref() == Some(yaml.as_bytes());
+    if !current {
+        read_back(&yaml)?;
     }
     let change = match on_disk {
         _ if current => Change::Unchanged,
@@ -533,12 +595,13 @@ fn prepare(
         Some(_) if options.force => Change::Replaced,
         Some(old) => match edited(&String::from_utf8_lossy(&old)) {
             None => Change::Replaced,
-            Some((kept, _)) if options.keep_edited => Change::Kept(kept),
-            Some((_, why)) => {
+            Some(edit) if options.keep_edited => Change::Kept(edit.short()),
+            Some(edit) => {
                 return Err(format!(
-                    "{} {why}; not overwritten, so a hand correction is not lost: compare it \
+                    "{} {}; not overwritten, so a hand correction is not lost: compare it \
                      with the import, or pass --force to replace it",
-                    file.display()
+                    file.display(),
+                    edit.why(command)
                 ));
             }
         },
@@ -546,24 +609,49 @@ fn prepare(
     Ok(Pending {
         file,
         yaml,
-        warnings: imported.warnings,
+        warnings,
         change,
     })
 }
 
 /// Whether a spec file's text was edited by hand ([`body_hash_check`]): `None` when it is as
 /// the importer wrote it, else the short and the long way of saying what it is.
-fn edited(text: &str) -> Option<(&'static str, &'static str)> {
+fn edited(text: &str) -> Option<Edited> {
     match body_hash_check(text) {
         Some(true) => None,
-        Some(false) => Some((
-            "edited by hand",
-            "was edited since `codegen import` wrote it (its body no longer matches the hash in its header)",
-        )),
-        None => Some((
-            "written by hand",
-            "was not written by `codegen import` (its header has no body hash)",
-        )),
+        Some(false) => Some(Edited::Edited),
+        None => Some(Edited::Written),
+    }
+}
+
+/// How a spec file is not the importer's ([`edited`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edited {
+    /// Edited since the importer wrote it.
+    Edited,
+    /// Never written by the importer.
+    Written,
+}
+
+impl Edited {
+    /// The short way of saying it (`edited by hand`).
+    fn short(self) -> &'static str {
+        match self {
+            Edited::Edited => "edited by hand",
+            Edited::Written => "written by hand",
+        }
+    }
+
+    /// The long way, naming the importer's `command`.
+    fn why(self, command: &str) -> String {
+        match self {
+            Edited::Edited => format!(
+                "was edited since `{command}` wrote it (its body no longer matches the hash in its header)"
+            ),
+            Edited::Written => {
+                format!("was not written by `{command}` (its header has no body hash)")
+            }
+        }
     }
 }
 
@@ -608,4 +696,6 @@ pub enum Place {
     TypeField(String, String),
     /// An example, by its key in `examples:` (`response_xml`, `response_json`, …).
     Example(String),
+    /// A field (by wire name) of a TMC topic spec ([`tmc`]).
+    TopicField(String),
 }

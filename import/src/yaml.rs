@@ -21,10 +21,15 @@ pub fn to_yaml(spec: &Spec) -> String {
 /// The header's second line records a hash of everything below it (`# body hash: …`), so a
 /// later import can tell a spec corrected by hand ([`body_hash_check`]) and not overwrite it.
 pub fn to_yaml_with_header(spec: &Spec, source: &str, warnings: &[Warning]) -> String {
-    let body = body(spec, warnings);
+    with_header(&spec.name, source, "codegen import", &body(spec, warnings))
+}
+
+/// `body` under the header of an imported spec: the line saying what (`name`) was imported from
+/// `source` by `command`, then the line with the body's hash ([`body_hash_check`]). The one
+/// header of both importers' specs.
+pub(crate) fn with_header(name: &str, source: &str, command: &str, body: &str) -> String {
     format!(
-        "# {} — imported from {} by `codegen import`.\n{HASH_PREFIX}{:016x} (of the lines below; once they are edited, `codegen import` overwrites this file only with --force)\n{body}",
-        spec.name,
+        "# {name} — imported from {} by `{command}`.\n{HASH_PREFIX}{:016x} (of the lines below; once they are edited, `{command}` overwrites this file only with --force)\n{body}",
         one_line(source),
         fnv1a(body.as_bytes())
     )
@@ -62,9 +67,17 @@ pub fn body_hash_check(text: &str) -> Option<bool> {
 /// What [`to_yaml_with_header`] writes below the hash line: the warnings about the spec as a
 /// whole, then the spec with the other warnings as comments.
 fn body(spec: &Spec, warnings: &[Warning]) -> String {
-    let mut out = String::new();
     // A warning whose place is not in the spec (a dropped field) goes to the header too.
     let placed = |w: &Warning| w.place != Place::Spec && place_exists(spec, &w.place);
+    let mut out = warnings_header(warnings, placed);
+    out.push_str(&write_spec(spec, &Notes(warnings)));
+    out
+}
+
+/// The header's list of warnings: those `placed` refuses (about the spec as a whole, or a part
+/// it no longer has), and how many more are comments next to their place.
+pub(crate) fn warnings_header(warnings: &[Warning], placed: impl Fn(&Warning) -> bool) -> String {
+    let mut out = String::new();
     let general: Vec<&Warning> = warnings.iter().filter(|w| !placed(w)).collect();
     let local = warnings.iter().filter(|w| placed(w)).count();
     if !general.is_empty() || local > 0 {
@@ -83,7 +96,6 @@ fn body(spec: &Spec, warnings: &[Warning]) -> String {
             );
         }
     }
-    out.push_str(&write_spec(spec, &Notes(warnings)));
     out
 }
 
@@ -96,6 +108,7 @@ pub(crate) fn place_exists(spec: &Spec, place: &Place) -> bool {
         Place::Response(n) => spec.response.iter().any(|f| &f.name == n),
         Place::Type(t) => ty(t).is_some(),
         Place::TypeField(t, f) => ty(t).is_some_and(|(_, d)| d.fields.iter().any(|x| &x.name == f)),
+        Place::TopicField(_) => false,
         Place::Example(k) => {
             let e = &spec.examples;
             match k.as_str() {
@@ -111,11 +124,11 @@ pub(crate) fn place_exists(spec: &Spec, place: &Place) -> bool {
 }
 
 /// The warnings to write as comments next to the parts of the spec they are about.
-struct Notes<'a>(&'a [Warning]);
+pub(crate) struct Notes<'a>(pub(crate) &'a [Warning]);
 
 impl Notes<'_> {
     /// Writes the warnings about `place` as comment lines at `indent`.
-    fn write(&self, out: &mut String, indent: usize, place: &Place) {
+    pub(crate) fn write(&self, out: &mut String, indent: usize, place: &Place) {
         if *place == Place::Spec {
             return;
         }
@@ -152,7 +165,7 @@ fn write_spec(spec: &Spec, notes: &Notes) -> String {
     out
 }
 
-fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect()
@@ -246,19 +259,19 @@ fn num(out: &mut String, indent: usize, key: &str, value: Option<String>) {
     }
 }
 
-fn opt(out: &mut String, indent: usize, key: &str, value: Option<&str>) {
+pub(crate) fn opt(out: &mut String, indent: usize, key: &str, value: Option<&str>) {
     if let Some(v) = value {
         line(out, indent, key, &scalar(v, indent));
     }
 }
 
-fn line(out: &mut String, indent: usize, key: &str, value: &str) {
+pub(crate) fn line(out: &mut String, indent: usize, key: &str, value: &str) {
     let _ = writeln!(out, "{:indent$}{key}: {value}", "");
 }
 
 /// A YAML scalar for a string value at a key indented by `indent`: plain when YAML reads it back
 /// as this same string, a `|` literal block for clean multi-line text, else double-quoted.
-fn scalar(s: &str, indent: usize) -> String {
+pub(crate) fn scalar(s: &str, indent: usize) -> String {
     if is_plain_safe(s) {
         return s.to_owned();
     }

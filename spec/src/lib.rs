@@ -14,9 +14,12 @@
 //!   compiling anything;
 //! - [`scalar`]: TOP's scalar types, their names and which text fits each;
 //! - [`tree`]: reply examples read as trees (the fit check's input, and what
-//!   `topgen-testkit` compares a decoded value with).
+//!   `topgen-testkit` compares a decoded value with);
+//! - [`topic`]: the other format, TMC topic specs (one YAML file per topic of TOP's message
+//!   channel, `specs/tmc/`), read with the same machinery and resolved with the same naming
+//!   rules.
 //!
-//! The default feature `load` brings the spec files (format, loading, model, fit check);
+//! The default feature `load` brings the spec files (formats, loading, model, fit check);
 //! without it the crate is [`rules`], [`scalar`], [`tree`] and [`Error`] alone, with no
 //! dependency beyond serde, serde_json and quick-xml.
 #![forbid(unsafe_code)]
@@ -35,6 +38,8 @@ pub mod sanitize;
 pub mod scalar;
 #[cfg(feature = "load")]
 pub mod spec;
+#[cfg(feature = "load")]
+pub mod topic;
 pub mod tree;
 
 pub use error::Error;

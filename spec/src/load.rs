@@ -4,7 +4,7 @@
 use crate::error::Error;
 use crate::spec::Spec;
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -37,26 +37,48 @@ pub fn load_spec(path: &Path) -> Result<Spec, Error> {
 
 /// Refuses a file larger than [`limits::MAX_FILE_BYTES`] before it is read.
 pub fn check_size(path: &Path) -> Result<(), Error> {
+    check_file_size(path, &API_FILES)
+}
+
+/// How big a file of one kind may be, and what its errors say about it.
+pub(crate) struct FileBound {
+    /// The most bytes.
+    pub(crate) max_bytes: usize,
+    /// The name of the limit's constant, for errors (`MAX_FILE_BYTES`).
+    pub(crate) limit: &'static str,
+    /// What one file holds, for errors (`one API per spec`).
+    pub(crate) holds: &'static str,
+}
+
+/// The bound of API spec files.
+const API_FILES: FileBound = FileBound {
+    max_bytes: limits::MAX_FILE_BYTES,
+    limit: "MAX_FILE_BYTES",
+    holds: "one API per spec",
+};
+
+/// Refuses a file larger than `bound` before it is read.
+pub(crate) fn check_file_size(path: &Path, bound: &FileBound) -> Result<(), Error> {
     let size = std::fs::metadata(path)
         .map_err(|e| Error::io(path, e))?
         .len();
-    if size > limits::MAX_FILE_BYTES as u64 {
-        return Err(too_big(path, size));
+    if size > bound.max_bytes as u64 {
+        return Err(too_big(path, size, bound));
     }
     Ok(())
 }
 
-fn too_big(path: &Path, size: u64) -> Error {
+fn too_big(path: &Path, size: u64, bound: &FileBound) -> Error {
     limit_error(
         path,
         format!(
-            "the file has {size} bytes, more than the limit of {} bytes (MAX_FILE_BYTES); expected one API per spec",
-            limits::MAX_FILE_BYTES
+            "the file has {size} bytes, more than the limit of {} bytes ({}); expected {}",
+            bound.max_bytes, bound.limit, bound.holds
         ),
     )
 }
 
-fn limit_error(path: &Path, message: String) -> Error {
+pub(crate) fn limit_error(path: &Path, message: String) -> Error {
     Error::Syntax {
         path: path.to_owned(),
         location: None,
@@ -67,15 +89,26 @@ fn limit_error(path: &Path, message: String) -> Error {
 
 /// Parses spec text; `path` is only used in errors.
 pub fn parse_spec(path: &Path, text: &str) -> Result<Spec, Error> {
-    if text.len() > limits::MAX_FILE_BYTES {
-        return Err(too_big(path, text.len() as u64));
-    }
-    check_shape_limits(path, text)?;
-    let de = yaml_serde::Deserializer::from_str(text);
-    let spec: Spec = serde_path_to_error::deserialize(de).map_err(|e| syntax(path, e))?;
+    let spec: Spec = parse_yaml(path, text, &API_FILES)?;
     check_counts(path, &spec)?;
     check_text_scalars(path, text, &spec)?;
     Ok(spec)
+}
+
+/// Reads YAML text of any of the formats (API specs, topic specs) into `T`, within `bound` and
+/// the shape limits of [`limits`] (nesting, nodes, alias expansion): the errors have the
+/// line:column and the field path. `path` is only used in errors.
+pub(crate) fn parse_yaml<T: DeserializeOwned>(
+    path: &Path,
+    text: &str,
+    bound: &FileBound,
+) -> Result<T, Error> {
+    if text.len() > bound.max_bytes {
+        return Err(too_big(path, text.len() as u64, bound));
+    }
+    check_shape_limits::<T>(path, text)?;
+    let de = yaml_serde::Deserializer::from_str(text);
+    serde_path_to_error::deserialize(de).map_err(|e| syntax(path, e))
 }
 
 fn syntax(path: &Path, e: serde_path_to_error::Error<yaml_serde::Error>) -> Error {
@@ -95,7 +128,7 @@ fn syntax(path: &Path, e: serde_path_to_error::Error<yaml_serde::Error>) -> Erro
 /// parser sees them (it takes time quadratic in their depth); then the document is walked once,
 /// aliases expanded, counting nodes, nesting and scalar bytes, and stopped at the first limit,
 /// before anything is built from it.
-fn check_shape_limits(path: &Path, text: &str) -> Result<(), Error> {
+fn check_shape_limits<T: DeserializeOwned>(path: &Path, text: &str) -> Result<(), Error> {
     let depth = flow_depth(text);
     if depth > limits::MAX_DEPTH {
         return Err(limit_error(
@@ -128,7 +161,7 @@ fn check_shape_limits(path: &Path, text: &str) -> Result<(), Error> {
             // Not a limit: a YAML error, which the real parse reports with its field path.
             None => {
                 let de = yaml_serde::Deserializer::from_str(text);
-                match serde_path_to_error::deserialize::<_, Spec>(de) {
+                match serde_path_to_error::deserialize::<_, T>(de) {
                     Err(e) => Err(syntax(path, e)),
                     Ok(_) => Err(limit_error(path, strip_location(&e.to_string()))),
                 }

@@ -124,7 +124,7 @@ const TYPE_EXPECTED: &str = "expected String, Number, Boolean, Date, Price, BigD
 
 /// Names a generated module must not give its types: the request and response types, and the
 /// prelude names the generated code itself uses unqualified (`impl Into<String>` in setters).
-const RESERVED_TYPE_NAMES: &[&str] = &[
+pub const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option", "String", "Vec", "Result", "Default", "Box", "Into",
 ];
 
@@ -160,12 +160,17 @@ const RESERVED_MODULES: &[&str] = &[
 /// The features the generated `Cargo.toml` defines besides one per API.
 const RESERVED_FEATURES: &[&str] = &["default", "full"];
 
-/// Whether a wire name is one TOP uses: ASCII letters, digits, `_`, and `.` or `-` between
-/// them, with at least one letter.
+/// Whether a wire name is one TOP uses: [`wire_chars_ok`], with at least one letter.
 fn wire_name_ok(name: &str) -> bool {
+    wire_chars_ok(name) && name.bytes().any(|b| b.is_ascii_alphabetic())
+}
+
+/// Whether a wire name has only the characters TOP's names have: ASCII letters, digits, `_`,
+/// and `.` or `-` between them; not empty. (TMC topic contents also have keys of digits
+/// alone: [`crate::topic`].)
+pub(crate) fn wire_chars_ok(name: &str) -> bool {
     let b = name.as_bytes();
     !b.is_empty()
-        && b.iter().any(u8::is_ascii_alphabetic)
         && b.iter().enumerate().all(|(i, &c)| {
             c.is_ascii_alphanumeric()
                 || c == b'_'

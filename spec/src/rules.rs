@@ -1,5 +1,6 @@
 //! TOP's naming rules, used by every crate that needs them: the reply key of a method, which
-//! method names TOP has, and which field names hold secrets.
+//! method and TMC topic names TOP has, the doc pages' addresses, and which field names hold
+//! secrets.
 
 /// `<name>_response`: dots → underscores, only a leading `taobao.` removed.
 pub fn response_key(method: &str) -> String {
@@ -39,6 +40,34 @@ pub fn check_method(name: &str) -> Result<(), String> {
     } else {
         Err(format!(
             "invalid API name {name:?}: expected two or more dot-separated ASCII words of letters, digits and `_` (a `-` only between letters or digits), the first starting with a letter, such as `taobao.trade.fullinfo.get` or `account.aliyuncs.com.CreateApp.2013-07-01`"
+        ))
+    }
+}
+
+/// The address of TOP's doc page for the TMC topic whose doc id is `doc_id`.
+pub fn topic_doc_url(doc_id: u64) -> String {
+    format!("https://open.taobao.com/tmc.htm?docId={doc_id}&docType=9")
+}
+
+/// The longest topic name accepted (TOP's longest has 60 characters).
+pub const MAX_TOPIC_NAME: usize = 128;
+
+/// TMC topic names: three or more `_`-separated words of ASCII letters and digits — the
+/// vendor, the product and the event, `taobao_trade_TradeCreate` — the first starting with a
+/// letter, at most [`MAX_TOPIC_NAME`] characters. TOP sends the name as it is, case included.
+pub fn check_topic(name: &str) -> Result<(), String> {
+    let words: Vec<&str> = name.split('_').collect();
+    let shaped = words.len() >= 3
+        && name.len() <= MAX_TOPIC_NAME
+        && name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && words
+            .iter()
+            .all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_alphanumeric()));
+    if shaped {
+        Ok(())
+    } else {
+        Err(format!(
+            "invalid topic name {name:?}: expected three or more `_`-separated words of ASCII letters and digits (vendor, product, event), the first starting with a letter, at most {MAX_TOPIC_NAME} characters, such as `taobao_trade_TradeCreate`"
         ))
     }
 }
@@ -136,6 +165,40 @@ mod tests {
             let e = check_method(bad).unwrap_err();
             assert!(e.contains("invalid API name"), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn topic_names() {
+        for good in [
+            "taobao_trade_TradeCreate",
+            "alibaba_wdk_Order2Create",
+            "a_b_c_D",
+            "x1_y_Z",
+        ] {
+            assert_eq!(check_topic(good), Ok(()), "{good}");
+        }
+        let long = format!("taobao_trade_{}", "A".repeat(MAX_TOPIC_NAME));
+        for bad in [
+            "",
+            "taobao",
+            "taobao_TradeCreate",
+            "taobao__TradeCreate",
+            "taobao_trade_",
+            "_taobao_trade_X",
+            "1taobao_trade_X",
+            "taobao_trade_Trade-Create",
+            "taobao.trade.TradeCreate",
+            "taobao_trade_交易",
+            "taobao_trade_Trade Create",
+            long.as_str(),
+        ] {
+            let e = check_topic(bad).unwrap_err();
+            assert!(e.contains("invalid topic name"), "{bad}: {e}");
+        }
+        assert_eq!(
+            topic_doc_url(101),
+            "https://open.taobao.com/tmc.htm?docId=101&docType=9"
+        );
     }
 
     #[test]

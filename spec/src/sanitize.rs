@@ -129,6 +129,11 @@ impl Scope {
         }
     }
 
+    /// Whether `candidate` is still free (unclaimed, not reserved).
+    pub fn is_free(&self, candidate: &str) -> bool {
+        !self.taken.contains(candidate)
+    }
+
     /// Claims `candidate`, or the first free `candidate_N` (N ≥ 2).
     pub fn claim(&mut self, candidate: String) -> String {
         if self.taken.insert(candidate.clone()) {
@@ -229,7 +234,9 @@ mod tests {
         assert_eq!(scope.claim("type_".into()), "type_");
         assert_eq!(scope.claim("type_".into()), "type_2");
         let mut types = Scope::for_types(&["Result"]);
+        assert!(!types.is_free("Result") && types.is_free("Result2"));
         assert_eq!(types.claim(camel("result").unwrap()), "Result2");
+        assert!(!types.is_free("Result2"));
         assert_eq!(types.claim(camel("FooDTO").unwrap()), "FooDto");
         assert_eq!(types.claim(camel("FooDto").unwrap()), "FooDto2");
     }

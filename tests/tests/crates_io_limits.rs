@@ -1,6 +1,7 @@
 //! Every generated crate could be published on crates.io as it is: at most 300 features and at
 //! most 10 MiB compressed as a `.crate` — crates.io's limits — and each API is one feature of
-//! exactly one crate, the one `generated/crates.txt` gives it.
+//! exactly one crate, the one `generated/crates.txt` gives it; each TMC topic likewise of the
+//! topic crate `generated/topics.txt` gives it.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -124,10 +125,42 @@ fn every_generated_crate_is_within_the_crates_io_limits() {
 }
 
 /// Each API is one empty feature of one crate, and that crate is the one `crates.txt` names;
-/// `full` enables exactly the crate's APIs.
+/// `full` enables exactly the crate's APIs; one API per spec of `specs/`.
 #[test]
 fn each_api_is_one_feature_of_the_crate_the_layout_gives_it() {
-    let layout = std::fs::read_to_string(generated().join("crates.txt")).unwrap();
+    let api_crates: Vec<PathBuf> = crate_dirs()
+        .into_iter()
+        .filter(|d| !is_topic_crate(d))
+        .collect();
+    check_layout("crates.txt", &api_crates, "specs");
+}
+
+/// The same of the TMC topic crates (`tmc-*/`): each topic one feature of the crate
+/// `topics.txt` names, `full` all of them, one topic per spec of `specs/tmc/`.
+#[test]
+fn each_topic_is_one_feature_of_the_crate_the_layout_gives_it() {
+    let topic_crates: Vec<PathBuf> = crate_dirs()
+        .into_iter()
+        .filter(|d| is_topic_crate(d))
+        .collect();
+    assert!(
+        topic_crates.len() > 40,
+        "the topic crates: {}",
+        topic_crates.len()
+    );
+    check_layout("topics.txt", &topic_crates, "specs/tmc");
+}
+
+fn is_topic_crate(dir: &Path) -> bool {
+    dir.file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("tmc-"))
+}
+
+/// Each feature of `dirs`' crates but `full` and `default` (an API's or a topic's) is of one
+/// crate, the one the layout file `layout` of `generated/` gives it; `full` enables each
+/// crate's; there is one per spec of the folder `specs`.
+fn check_layout(layout: &str, dirs: &[PathBuf], specs: &str) {
+    let layout = std::fs::read_to_string(generated().join(layout)).unwrap();
     let mut by_layout: BTreeMap<String, String> = BTreeMap::new();
     let mut current = String::new();
     for line in layout
@@ -144,7 +177,7 @@ fn each_api_is_one_feature_of_the_crate_the_layout_gives_it() {
         }
     }
     let mut by_crates: BTreeMap<String, String> = BTreeMap::new();
-    for dir in crate_dirs() {
+    for dir in dirs {
         let toml = std::fs::read_to_string(dir.join("Cargo.toml")).unwrap();
         let package = toml
             .lines()
@@ -153,16 +186,16 @@ fn each_api_is_one_feature_of_the_crate_the_layout_gives_it() {
             .unwrap()
             .to_owned();
         let features = features(&toml);
-        let apis: Vec<&String> = features
+        let items: Vec<&String> = features
             .iter()
-            .filter(|(_, api)| **api)
+            .filter(|(_, item)| **item)
             .map(|(n, _)| n)
             .collect();
-        assert!(!apis.is_empty(), "{package} has no API");
-        for api in &apis {
+        assert!(!items.is_empty(), "{package} has no feature of its own");
+        for item in &items {
             assert!(
-                by_crates.insert((*api).clone(), package.clone()).is_none(),
-                "{api} is a feature of two crates"
+                by_crates.insert((*item).clone(), package.clone()).is_none(),
+                "{item} is a feature of two crates"
             );
         }
         let full = toml
@@ -174,12 +207,12 @@ fn each_api_is_one_feature_of_the_crate_the_layout_gives_it() {
             .unwrap();
         assert_eq!(
             full.matches('"').count() / 2,
-            apis.len(),
-            "{package}: `full` enables every API"
+            items.len(),
+            "{package}: `full` enables every feature"
         );
     }
     assert_eq!(by_crates, by_layout);
-    let specs = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../specs"))
+    let specs = std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(specs))
         .unwrap()
         .filter(|e| {
             e.as_ref()
@@ -189,5 +222,5 @@ fn each_api_is_one_feature_of_the_crate_the_layout_gives_it() {
                 .is_some_and(|x| x == "yaml")
         })
         .count();
-    assert_eq!(by_crates.len(), specs, "one API per spec");
+    assert_eq!(by_crates.len(), specs, "one feature per spec");
 }

@@ -48,7 +48,8 @@ fn snapshot_crate(prefix: &str, specs: &Path) -> usize {
 
 /// Files of `generated/`, by path: the hand-checked gettoken, and catalog APIs chosen for
 /// their shapes: a tiny one and a huge one merged with their doc pages, an upload, an API of a
-/// doc page alone, Aliyun's versioned names, and one of each big vendor.
+/// doc page alone, Aliyun's versioned names, and one of each big vendor; and a TMC topic
+/// crate's files and topics of every shape.
 const GENERATED_SAMPLE: &[&str] = &[
     "taobao-wdk/src/taobao_wdk_iot_wombat_common_gettoken.rs",
     "taobao-wdk/src/lib.rs",
@@ -63,6 +64,15 @@ const GENERATED_SAMPLE: &[&str] = &[
     "aliexpress/src/aliexpress_affiliate_category_get.rs",
     "yunos/src/yunos_account_callapi.rs",
     "taobao-simba/src/taobao_simba_adgroup_add.rs",
+    // A TMC topic crate: its `lib.rs` and `Cargo.toml`, the wild content's topic (a money
+    // guess, ids, a keyword), and from the vendor's crate a topic with a list, a date and a
+    // secret, and one without fields.
+    "tmc-taobao-trade/src/taobao_trade_trade_success.rs",
+    "tmc-taobao-trade/src/lib.rs",
+    "tmc-taobao-trade/Cargo.toml",
+    "tmc-taobao/src/taobao_train_order_notify.rs",
+    "tmc-taobao/src/taobao_dpaas_auth_token_create.rs",
+    "tmc-taobao/src/taobao_baoxian_claim_apply.rs",
 ];
 
 #[test]

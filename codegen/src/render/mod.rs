@@ -3,6 +3,7 @@
 mod docs;
 mod example_tests;
 mod request;
+mod topic;
 mod types;
 mod usage;
 
@@ -11,6 +12,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use topgen_spec::examples::Misfit;
 use topgen_spec::model::Api;
+pub(crate) use topic::topic_items;
 
 /// The items of one API's module: request, response, object types, and the tests of the
 /// spec's reply examples (`misfits` are theirs, [`topgen_spec::examples::check_api`]). Doc

@@ -14,7 +14,7 @@ fn arg(api: &Api, f: &Field) -> (TokenStream, bool) {
             (quote!(impl Into<::topgen_runtime::Secret>), true)
         }
         Ty::Scalar(Scalar::String) => (quote!(impl Into<String>), true),
-        ty => (rust_ty(api, ty, f.sensitive), false),
+        ty => (rust_ty(&api.types, ty, f.sensitive), false),
     }
 }
 
@@ -137,9 +137,9 @@ pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, usage: TokenStream) -> 
         .params
         .iter()
         .map(|f| {
-            let docs = field_docs(blocks, api, f, Side::Request);
+            let docs = field_docs(blocks, &api.types, f, Side::Request);
             let n = ident(&f.rust);
-            let ty = rust_ty(api, &f.ty, f.sensitive);
+            let ty = rust_ty(&api.types, &f.ty, f.sensitive);
             let ty = if f.required { ty } else { quote!(Option<#ty>) };
             quote! { #docs pub #n: #ty, }
         })

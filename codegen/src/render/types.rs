@@ -10,17 +10,18 @@ pub(crate) fn ident(name: &str) -> Ident {
     Ident::new(name, Span::call_site())
 }
 
-/// The Rust type of a value of `ty` (without the `Option` of optional fields).
-pub(crate) fn rust_ty(api: &Api, ty: &Ty, sensitive: bool) -> TokenStream {
+/// The Rust type of a value of `ty` (without the `Option` of optional fields); `types` are the
+/// object types `ty` may name (an API's, [`Api::types`]; none for a topic).
+pub(crate) fn rust_ty(types: &[Object], ty: &Ty, sensitive: bool) -> TokenStream {
     match ty {
         Ty::Scalar(Scalar::String) if sensitive => quote!(::topgen_runtime::Secret),
         Ty::Scalar(s) => scalar_ty(*s),
         Ty::Object(i) => {
-            let name = ident(&api.types[*i].rust);
+            let name = ident(&types[*i].rust);
             quote!(#name)
         }
         Ty::List(inner) => {
-            let inner = rust_ty(api, inner, false);
+            let inner = rust_ty(types, inner, false);
             quote!(Vec<#inner>)
         }
     }
@@ -39,7 +40,7 @@ fn scalar_ty(s: Scalar) -> TokenStream {
 }
 
 /// The TOP type as the doc writes it, for doc comments.
-pub(crate) fn top_ty(api: &Api, ty: &Ty) -> String {
+pub(crate) fn top_ty(types: &[Object], ty: &Ty) -> String {
     match ty {
         Ty::Scalar(Scalar::String) => "String".into(),
         Ty::Scalar(Scalar::Number) => "Number".into(),
@@ -49,8 +50,8 @@ pub(crate) fn top_ty(api: &Api, ty: &Ty) -> String {
         Ty::Scalar(Scalar::BigDecimal) => "BigDecimal".into(),
         Ty::Scalar(Scalar::Json) => "Json".into(),
         Ty::Scalar(Scalar::File) => "byte[]".into(),
-        Ty::Object(i) => api.types[*i].top_name.clone(),
-        Ty::List(inner) => format!("{}[]", top_ty(api, inner)),
+        Ty::Object(i) => types[*i].top_name.clone(),
+        Ty::List(inner) => format!("{}[]", top_ty(types, inner)),
     }
 }
 
@@ -77,6 +78,9 @@ pub(crate) enum Side {
     Request,
     /// A field of a reply (response or object type): no example, the value is TOP's to send.
     Reply,
+    /// A field of a TMC topic's content: like a reply's, and whether the topic's definition
+    /// marks it required (the struct decodes without it all the same).
+    Topic,
 }
 
 /// The TOP type that a field's docs name, or `None` when its Rust type already says it.
@@ -88,17 +92,17 @@ pub(crate) enum Side {
 /// and format the value has; an object type renamed for Rust (`Self` → `Self_`); and a
 /// `Number` that is an id ([`is_id`]), since TOP has ids as numbers in some APIs and as
 /// strings in others.
-fn named_top_ty(api: &Api, f: &Field) -> Option<String> {
-    fn named(api: &Api, ty: &Ty, id: bool) -> bool {
+fn named_top_ty(types: &[Object], f: &Field) -> Option<String> {
+    fn named(types: &[Object], ty: &Ty, id: bool) -> bool {
         match ty {
             Ty::Scalar(Scalar::String | Scalar::Boolean) => false,
             Ty::Scalar(Scalar::Number) => id,
             Ty::Scalar(_) => true,
-            Ty::Object(i) => api.types[*i].rust != api.types[*i].top_name,
-            Ty::List(inner) => named(api, inner, id),
+            Ty::Object(i) => types[*i].rust != types[*i].top_name,
+            Ty::List(inner) => named(types, inner, id),
         }
     }
-    named(api, &f.ty, is_id(&f.rust)).then(|| top_ty(api, &f.ty))
+    named(types, &f.ty, is_id(&f.rust)).then(|| top_ty(types, &f.ty))
 }
 
 /// Whether a field (by its Rust name) holds ids: its last word is `id` or `ids`, alone or after
@@ -117,9 +121,21 @@ fn is_id(rust: &str) -> bool {
 /// Doc lines of a field: its description, then what the Rust type does not say (the TOP type,
 /// [`named_top_ty`]), a request param's example, the default, limits and secrecy. A field with
 /// neither description nor any of these names its TOP type, so every field has docs.
-pub(crate) fn field_docs(blocks: &mut DocBlocks, api: &Api, f: &Field, side: Side) -> TokenStream {
+pub(crate) fn field_docs(
+    blocks: &mut DocBlocks,
+    types: &[Object],
+    f: &Field,
+    side: Side,
+) -> TokenStream {
     let mut facts = Vec::new();
-    if let Some(ty) = named_top_ty(api, f) {
+    if side == Side::Topic {
+        facts.push(if f.required {
+            "required by the topic's definition".to_owned()
+        } else {
+            "optional in the topic's definition".to_owned()
+        });
+    }
+    if let Some(ty) = named_top_ty(types, f) {
         facts.push(format!("TOP type `{ty}`"));
     }
     let is_object = match &f.ty {
@@ -154,7 +170,7 @@ pub(crate) fn field_docs(blocks: &mut DocBlocks, api: &Api, f: &Field, side: Sid
     }
     let description = description_lines(f.description.as_deref());
     if facts.is_empty() && description.is_empty() {
-        facts.push(format!("TOP type `{}`", top_ty(api, &f.ty)));
+        facts.push(format!("TOP type `{}`", top_ty(types, &f.ty)));
     }
     let line = if facts.is_empty() {
         String::new()
@@ -186,14 +202,20 @@ pub(crate) fn code_span(text: &str) -> String {
     format!("{fence}{text}{close}")
 }
 
-/// The fields of a decoded struct (object type or response): all optional, lenient.
-fn decoded_fields(blocks: &mut DocBlocks, api: &Api, fields: &[Field]) -> Vec<TokenStream> {
+/// The fields of a decoded struct (object type, response, topic content): all optional,
+/// lenient; `side` is [`Side::Reply`] or [`Side::Topic`].
+pub(crate) fn decoded_fields(
+    blocks: &mut DocBlocks,
+    types: &[Object],
+    fields: &[Field],
+    side: Side,
+) -> Vec<TokenStream> {
     fields
         .iter()
         .map(|f| {
-            let docs = field_docs(blocks, api, f, Side::Reply);
+            let docs = field_docs(blocks, types, f, side);
             let name = ident(&f.rust);
-            let ty = rust_ty(api, &f.ty, f.sensitive);
+            let ty = rust_ty(types, &f.ty, f.sensitive);
             quote! {
                 #docs
                 pub #name: Option<#ty>,
@@ -203,7 +225,7 @@ fn decoded_fields(blocks: &mut DocBlocks, api: &Api, fields: &[Field]) -> Vec<To
 }
 
 /// A decoded struct's field: its Rust name, its wire name, and how it is written back out.
-struct Decoded<'a> {
+pub(crate) struct Decoded<'a> {
     rust: Ident,
     wire: &'a str,
     /// `field`, `date` or `dates` of `topgen_runtime::__private::ser::StructWriter`.
@@ -211,7 +233,7 @@ struct Decoded<'a> {
 }
 
 impl<'a> Decoded<'a> {
-    fn of(f: &'a Field) -> Decoded<'a> {
+    pub(crate) fn of(f: &'a Field) -> Decoded<'a> {
         let date = Ty::Scalar(Scalar::Date);
         let writer = if f.ty == date {
             "date"
@@ -232,7 +254,7 @@ impl<'a> Decoded<'a> {
 /// `decoded_struct!` with a line per field, rather than serde's derives (a visitor, a field
 /// enum and wrapper types per struct, most of what compiling a generated crate cost) or the
 /// impls spelled out here (three times the tokens to render and format).
-fn serde_impls(name: &Ident, fields: &[Decoded]) -> TokenStream {
+pub(crate) fn serde_impls(name: &Ident, fields: &[Decoded]) -> TokenStream {
     let lines = fields.iter().enumerate().map(|(i, f)| {
         let i = Literal::usize_unsuffixed(i);
         let (rust, wire, writer) = (&f.rust, f.wire, &f.writer);
@@ -243,7 +265,7 @@ fn serde_impls(name: &Ident, fields: &[Decoded]) -> TokenStream {
     }
 }
 
-fn derives() -> TokenStream {
+pub(crate) fn derives() -> TokenStream {
     quote! {
         #[derive(Debug, Clone, Default, PartialEq)]
     }
@@ -261,7 +283,7 @@ pub(crate) fn object(blocks: &mut DocBlocks, api: &Api, object: &Object) -> Toke
     };
     let docs = described(blocks, description, &top_name);
     let derives = derives();
-    let fields = decoded_fields(blocks, api, &object.fields);
+    let fields = decoded_fields(blocks, &api.types, &object.fields, Side::Reply);
     let impls = serde_impls(
         &name,
         &object.fields.iter().map(Decoded::of).collect::<Vec<_>>(),
@@ -290,7 +312,7 @@ pub(crate) fn response(blocks: &mut DocBlocks, api: &Api) -> TokenStream {
         &format!("The reply of `{method}`: the fields inside `{key}`."),
     );
     let derives = derives();
-    let fields = decoded_fields(blocks, api, &api.response);
+    let fields = decoded_fields(blocks, &api.types, &api.response, Side::Reply);
     let request_id = (!api.response_has_request_id).then(|| {
         quote! {
             /// TOP's id of this call, for support requests.
