@@ -14,7 +14,9 @@ fn main() -> ExitCode {
     let config = match topgen_examples::tmc::config(|name| std::env::var(name).ok()) {
         Ok(config) => config,
         Err(why) => {
-            eprintln!("usage: {why} (TOP_APP_KEY, TOP_APP_SECRET; optional TMC_GROUP, TMC_ENDPOINT, TMC_MAX_MESSAGES)");
+            eprintln!(
+                "usage: {why} (TOP_APP_KEY, TOP_APP_SECRET; optional TMC_GROUP, TMC_ENDPOINT, TMC_MAX_MESSAGES)"
+            );
             return ExitCode::from(64);
         }
     };
@@ -31,7 +33,9 @@ fn main() -> ExitCode {
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;
     };
-    match runtime.block_on(topgen_examples::tmc::run(config, stop, |line| println!("{line}"))) {
+    match runtime.block_on(topgen_examples::tmc::run(config, stop, |line| {
+        println!("{line}")
+    })) {
         Ok(report) => {
             eprintln!(
                 "stopped: {} handled, {} confirmed, {} reconnects",

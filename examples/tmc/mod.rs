@@ -47,9 +47,11 @@ pub fn config(env: impl Fn(&str) -> Option<String>) -> Result<Config, String> {
     };
     let max_messages = match env("TMC_MAX_MESSAGES") {
         None => None,
-        Some(text) => Some(text.trim().parse::<u64>().map_err(|_| {
-            format!("TMC_MAX_MESSAGES is `{text}`, expected a whole number")
-        })?),
+        Some(text) => Some(
+            text.trim()
+                .parse::<u64>()
+                .map_err(|_| format!("TMC_MAX_MESSAGES is `{text}`, expected a whole number"))?,
+        ),
     };
     Ok(Config {
         app_key: required("TOP_APP_KEY")?,
@@ -97,14 +99,20 @@ pub async fn run(
                     "trade {} created by {}, paying {}",
                     trade.tid.unwrap_or_default(),
                     trade.buyer_nick.as_deref().unwrap_or("?"),
-                    trade.payment.map(|p| p.to_string()).unwrap_or_else(|| "?".into())
+                    trade
+                        .payment
+                        .map(|p| p.to_string())
+                        .unwrap_or_else(|| "?".into())
                 ),
             ));
             c1();
             async { Ok(()) }
         })
         .on::<TradeSuccess, _, _>(move |message, trade| {
-            p2(line(&message, &format!("trade {} succeeded", trade.tid.unwrap_or_default())));
+            p2(line(
+                &message,
+                &format!("trade {} succeeded", trade.tid.unwrap_or_default()),
+            ));
             c2();
             async { Ok(()) }
         })

@@ -645,3 +645,46 @@ async fn the_blocking_consumer_refuses_to_start_inside_an_async_runtime() {
         .unwrap_err();
     assert_eq!(error, Error::InsideAsyncRuntime);
 }
+
+#[tokio::test]
+async fn typed_handlers_get_the_decoded_content_and_undecodable_contents_are_failed() {
+    use topgen_tmc_taobao_trade::TradeCreate;
+    let gateway = gateway().await;
+    let good = queue(
+        &gateway,
+        "taobao_trade_TradeCreate",
+        r#"{"tid":"58681907060570486","oid":58681907060570487,"payment":"0.10","buyer_nick":"买家","not_in_the_definition":[1]}"#,
+    );
+    let bad = queue(
+        &gateway,
+        "taobao_trade_TradeCreate",
+        r#"{"tid":"not a number"}"#,
+    );
+    let trades = Arc::new(Mutex::new(Vec::new()));
+    let t = trades.clone();
+    let running = consumer(&gateway)
+        .on::<TradeCreate, _, _>(move |message, trade| {
+            t.lock().unwrap().push((message.id, trade));
+            async { Ok(()) }
+        })
+        .build()
+        .unwrap()
+        .spawn();
+    assert!(gateway.wait_confirmed(1, WAIT).await);
+    assert!(gateway.wait_for(|g| g.failed_count() >= 1, WAIT).await);
+    assert_eq!(gateway.confirmed(), vec![good]);
+    let (id, trade) = trades.lock().unwrap()[0].clone();
+    assert_eq!(id, good);
+    assert_eq!(trade.tid, Some(58_681_907_060_570_486));
+    assert_eq!(trade.oid, Some(58_681_907_060_570_487));
+    assert_eq!(trade.payment, Some("0.10".parse().unwrap()));
+    assert_eq!(trade.payment.unwrap().to_string(), "0.10");
+    assert_eq!(trade.buyer_nick.as_deref(), Some("买家"));
+    let (failed_id, why) = gateway.failed()[0].clone();
+    assert_eq!(failed_id, bad);
+    assert!(
+        why.starts_with("the content of taobao_trade_TradeCreate does not decode: tid: "),
+        "{why}"
+    );
+    running.shutdown(Duration::from_secs(5)).await.unwrap();
+}

@@ -358,7 +358,7 @@ impl ConsumerBuilder {
     }
 
     /// Handles topic `T` with its content decoded (a generated topic struct, e.g.
-    /// `topgen_tmc_taobao::TradeCreate`). A content that does not decode is Failed, naming
+    /// `topgen_tmc_taobao_trade::TradeCreate`). A content that does not decode is Failed, naming
     /// the field, without calling `f`.
     pub fn on<T, F, Fut>(mut self, f: F) -> Self
     where
@@ -368,14 +368,17 @@ impl ConsumerBuilder {
     {
         let f = Arc::new(f);
         let typed: Handler = handler(move |message: Received| {
-            let decoded = serde_json::from_str::<T>(&message.content);
+            let mut json = serde_json::Deserializer::from_str(&message.content);
+            let decoded = serde_path_to_error::deserialize::<_, T>(&mut json);
             let f = f.clone();
             async move {
                 match decoded {
                     Ok(content) => f(message, content).await,
                     Err(e) => Err(HandlerError::new(format!(
-                        "the content of {} does not decode: {e}",
-                        T::NAME
+                        "the content of {} does not decode: {}: {}",
+                        T::NAME,
+                        e.path(),
+                        e.inner()
                     ))),
                 }
             }
