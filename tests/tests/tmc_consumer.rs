@@ -50,6 +50,21 @@ fn recorder(
     }
 }
 
+/// Waits (polling, at most [`WAIT`]) until the consumer's stats satisfy `condition`.
+async fn wait_stats(
+    running: &topgen_tmc::Running,
+    condition: impl Fn(&topgen_tmc::Stats) -> bool,
+) -> bool {
+    let deadline = Instant::now() + WAIT;
+    while !condition(&running.stats()) {
+        if Instant::now() >= deadline {
+            return false;
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    true
+}
+
 fn queue(gateway: &TmcGateway, topic: &str, content: &str) -> i64 {
     gateway.queue(GROUP, QueuedMessage::new(topic, content))
 }
@@ -218,6 +233,8 @@ async fn an_error_sends_failed_with_128_characters_and_the_message_comes_again()
     );
     assert_eq!(gateway.confirmed(), vec![id]);
     assert_eq!(attempts.load(Ordering::SeqCst), 2);
+    // The consumer counts a Confirm once it is flushed: the gateway may read it first.
+    assert!(wait_stats(&running, |s| s.confirmed == 1).await);
     let stats = running.stats();
     assert_eq!((stats.failed, stats.confirmed, stats.received), (1, 1, 2));
     running.shutdown(Duration::from_secs(5)).await.unwrap();
@@ -353,6 +370,7 @@ async fn the_dedup_window_runs_a_redelivered_id_once() {
         .spawn();
     assert!(gateway.wait_for(|g| g.deliveries() == 2, WAIT).await);
     assert!(gateway.wait_confirmed(1, WAIT).await);
+    assert!(wait_stats(&running, |s| s.received == 2).await);
     let report = running.shutdown(Duration::from_secs(5)).await.unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 1, "the handler ran once");
     assert_eq!(report.stats.received, 2);
@@ -374,10 +392,7 @@ async fn the_dedup_window_runs_a_redelivered_id_once() {
         .unwrap()
         .spawn();
     assert!(gateway.wait_confirmed(1, WAIT).await);
-    let deadline = Instant::now() + WAIT;
-    while calls.load(Ordering::SeqCst) < 2 && Instant::now() < deadline {
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
+    assert!(wait_stats(&running, |s| s.confirmed == 2).await);
     let report = running.shutdown(Duration::from_secs(5)).await.unwrap();
     assert_eq!(calls.load(Ordering::SeqCst), 2);
     assert_eq!((report.stats.received, report.stats.confirmed), (2, 2));
@@ -426,7 +441,7 @@ async fn published_messages_reach_the_gateway_and_sessions_stay_hidden() {
         assert!(!shown.contains(session.expose_secret()), "{shown}");
         assert!(!shown.contains(SECRET), "{shown}");
     }
-    assert_eq!(running.stats().published, 2);
+    assert!(wait_stats(&running, |s| s.published == 2).await);
     running.shutdown(Duration::from_secs(5)).await.unwrap();
     // After the shutdown nothing can be published.
     assert_eq!(

@@ -24,6 +24,23 @@ fn rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// The state of both sides, for a failed wait.
+fn diagnosis(gateway: &TmcGateway, running: &topgen_tmc::Running) -> String {
+    let log = gateway.connection_log();
+    let last = log.last().map(|c| format!("{c:?}"));
+    format!(
+        "gateway: {} pending, {} ready, {} faults pending, {} active connections, {} connections, last {last:?}, {} frames; consumer: connected {}, {:?}",
+        gateway.pending(GROUP),
+        gateway.ready(GROUP),
+        gateway.pending_faults(),
+        gateway.active_connections(),
+        gateway.connections(),
+        gateway.frame_count(),
+        running.is_connected(),
+        running.stats()
+    )
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_messages_across_disconnects_and_garbage_none_lost() {
     let gateway = TmcGateway::builder()
@@ -83,7 +100,8 @@ async fn ten_thousand_messages_across_disconnects_and_garbage_none_lost() {
             gateway
                 .wait_for(|g| g.pending_faults() == 0, Duration::from_secs(60))
                 .await,
-            "round {round}: the faults were applied"
+            "round {round}: the faults were applied; {}",
+            diagnosis(&gateway, &running)
         );
     }
     assert!(
