@@ -510,7 +510,8 @@ impl MemorySession {
         }
     }
 
-    /// How long before the access token expires it is renewed.
+    /// How long before the access token expires it is renewed (default 5 minutes); at most
+    /// half the token's lifetime, so that a fresh token is not renewed at once.
     pub fn refresh_ahead(mut self, ahead: Duration) -> Self {
         self.refresh_ahead = ahead;
         self
@@ -536,9 +537,11 @@ impl MemorySession {
         // Held while renewing: calls that arrive meanwhile wait and get the new token.
         let mut token = self.token.lock().await;
         let now = Instant::now();
+        // At most half the lifetime ahead: a fresh token is not renewed at once.
+        let ahead = self.refresh_ahead.min(token.expires_in / 2);
         let renew_at = token
             .expires_at()
-            .checked_sub(self.refresh_ahead)
+            .checked_sub(ahead)
             .unwrap_or(token.issued_at);
         if now < renew_at {
             return Ok(token.access_token.clone());
