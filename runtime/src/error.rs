@@ -68,7 +68,7 @@ pub enum Error {
     /// [`max_ban_wait`](crate::RetryPolicy::max_ban_wait) or after the last attempt; or the
     /// client's own [`RateLimit`](crate::limits::RateLimit) would have waited past the
     /// deadline (nothing was sent). [`CallLimited::retry_at`] says when to try again.
-    CallLimited(CallLimited),
+    CallLimited(Box<CallLimited>),
     /// A session could not be had or is refused: see [`crate::session`].
     Session(crate::session::SessionError),
 }

@@ -167,11 +167,11 @@ impl fmt::Display for CallLimited {
 /// now.
 pub(crate) fn banned(top: TopError, ban: Duration) -> Error {
     let now = Instant::now();
-    Error::CallLimited(CallLimited {
+    Error::CallLimited(Box::new(CallLimited {
         retry_at: now.checked_add(ban).unwrap_or(now),
         wait: ban,
         top: Some(top),
-    })
+    }))
 }
 
 /// The client-side limiter's settings: calls per second for the whole app and for each API.
@@ -357,11 +357,11 @@ async fn wait_for(
         if let Some(deadline) = deadline
             && at.is_none_or(|at| at >= deadline)
         {
-            return Err(Error::CallLimited(CallLimited {
+            return Err(Error::CallLimited(Box::new(CallLimited {
                 top: None,
                 wait,
                 retry_at: at.unwrap_or(deadline),
-            }));
+            })));
         }
         tracing::debug!(
             wait_ms = wait.as_millis() as u64,
