@@ -118,12 +118,19 @@ impl Error {
         }
     }
 
-    /// Whether the user's session is missing, expired or invalid (codes 26, 27, or
-    /// [`Error::MissingSession`], [`Error::Session`]): the user must authorise the app again
-    /// (or the session be refreshed).
+    /// Whether the user's session is missing, expired or invalid: TOP's codes 26 and 27,
+    /// [`Error::MissingSession`], or a session that expired and cannot be renewed
+    /// ([`SessionError::NoRefreshToken`](crate::session::SessionError::NoRefreshToken),
+    /// [`SessionError::RefreshTokenExpired`](crate::session::SessionError::RefreshTokenExpired)):
+    /// the user must authorise the app again (or the session be renewed).
     pub fn is_session_error(&self) -> bool {
+        use crate::session::SessionError;
         match self {
-            Error::MissingSession { .. } | Error::Session(_) => true,
+            Error::MissingSession { .. } => true,
+            Error::Session(e) => matches!(
+                e,
+                SessionError::NoRefreshToken | SessionError::RefreshTokenExpired
+            ),
             Error::Top(e) => e.is_session_error(),
             _ => false,
         }
@@ -432,6 +439,21 @@ mod tests {
             assert_eq!(e.is_retryable(), class != Never);
             assert_eq!(Error::Top(e).is_retryable(), class != Never);
         }
+    }
+
+    #[test]
+    fn session_errors() {
+        use crate::session::SessionError;
+        assert!(Error::Top(top(27, Some("invalid-sessionkey"))).is_session_error());
+        assert!(Error::Top(top(26, None)).is_session_error());
+        assert!(!Error::Top(top(25, None)).is_session_error());
+        assert!(Error::MissingSession { method: "m" }.is_session_error());
+        assert!(Error::Session(SessionError::RefreshTokenExpired).is_session_error());
+        assert!(Error::Session(SessionError::NoRefreshToken).is_session_error());
+        // Not the user's to fix by authorising again.
+        assert!(!Error::Session(SessionError::InsecureEndpoint).is_session_error());
+        assert!(!Error::Session(SessionError::TokenResult("x".into())).is_session_error());
+        assert!(!Error::Session(SessionError::InsecureEndpoint).is_retryable());
     }
 
     #[test]

@@ -357,6 +357,10 @@ async fn wait_for(
         if let Some(deadline) = deadline
             && at.is_none_or(|at| at >= deadline)
         {
+            tracing::info!(
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "the client's rate limit has no slot before the call's deadline; nothing sent"
+            );
             return Err(Error::CallLimited(Box::new(CallLimited {
                 top: None,
                 wait,
