@@ -102,7 +102,8 @@ impl GatewayBuilder {
     /// their sessions lasting `expires_in` and their refresh tokens `re_expires_in` (whole
     /// seconds in the reply; default a day and 30 days). Issued sessions are valid sessions
     /// until they expire or are refreshed (a refresh invalidates the old session and refresh
-    /// token).
+    /// token). Issued sessions count as declared ones ([`GatewayBuilder::session`]): once one
+    /// is issued, a session the gateway does not know gets error 27.
     pub fn token_lifetimes(mut self, expires_in: Duration, re_expires_in: Duration) -> Self {
         self.sessions.lifetimes = Some((expires_in, re_expires_in));
         self
