@@ -486,6 +486,74 @@ mod tests {
         assert!(text.contains("the ban lasts 20000 ms"), "{text}");
     }
 
+    /// A transport that sends nothing and counts its sleeps.
+    #[derive(Default)]
+    struct Timer(std::sync::Mutex<Vec<Duration>>);
+
+    impl Transport for Timer {
+        fn send<'a>(
+            &'a self,
+            _: crate::transport::HttpRequest,
+        ) -> crate::transport::BoxFuture<
+            'a,
+            Result<crate::transport::HttpResponse, crate::transport::TransportError>,
+        > {
+            Box::pin(async { Err(crate::transport::TransportError::other("unused")) })
+        }
+
+        fn sleep(&self, duration: Duration) -> crate::transport::BoxFuture<'static, ()> {
+            self.0.lock().unwrap().push(duration);
+            Box::pin(tokio::time::sleep(duration))
+        }
+    }
+
+    #[tokio::test]
+    async fn the_limiter_waits_within_the_deadline_and_refuses_past_it() {
+        let limiter = RateLimit::new()
+            .app_per_second(20)
+            .api("a.b", 10)
+            .burst(1)
+            .limiter()
+            .unwrap()
+            .unwrap();
+        let timer = Timer::default();
+        let far = Some(Instant::now() + Duration::from_secs(5));
+        let t0 = Instant::now();
+        limiter.acquire("a.b", far, &timer).await.unwrap();
+        assert!(
+            timer.0.lock().unwrap().is_empty(),
+            "the first passes at once"
+        );
+        // Another API waits for the app's slot (50 ms apart): the app counts every API.
+        limiter.acquire("x.y", far, &timer).await.unwrap();
+        assert!(
+            t0.elapsed() >= Duration::from_millis(40),
+            "{:?}",
+            t0.elapsed()
+        );
+        assert!(!timer.0.lock().unwrap().is_empty());
+        // `a.b` again waits for its own slot (100 ms apart), within the deadline.
+        limiter.acquire("a.b", far, &timer).await.unwrap();
+        assert!(
+            t0.elapsed() >= Duration::from_millis(90),
+            "{:?}",
+            t0.elapsed()
+        );
+        // Past the deadline: refused at once, the wait it would have taken in the error.
+        let near = Some(Instant::now() + Duration::from_millis(10));
+        let started = Instant::now();
+        let Err(Error::CallLimited(limited)) = limiter.acquire("a.b", near, &timer).await else {
+            panic!("expected CallLimited");
+        };
+        assert!(started.elapsed() < Duration::from_millis(10));
+        assert!(limited.top().is_none());
+        assert!(limited.wait() > Duration::from_millis(10));
+        assert!(
+            limited.to_string().contains("nothing was sent"),
+            "{limited}"
+        );
+    }
+
     #[test]
     fn zero_rates_are_config_errors() {
         for limit in [
