@@ -397,6 +397,16 @@ pub fn render_error(error: &Error, endpoint: &str) -> Outcome {
     let retryable = yes_no(error.is_retryable());
     match error {
         Error::Top(e) => Outcome::err(EXIT_TOP_ERROR, render_top_error(e)),
+        // TOP's call limit, not waited out: its error and when to try again.
+        Error::CallLimited(limited) if limited.top().is_some() => {
+            let mut out = limited.top().map(render_top_error).unwrap_or_default();
+            line(
+                &mut out,
+                "retry_after_ms",
+                Some(&limited.retry_after().as_millis()),
+            );
+            Outcome::err(EXIT_TOP_ERROR, out)
+        }
         Error::Transport { .. } => Outcome::err(
             EXIT_TRANSPORT,
             format!(

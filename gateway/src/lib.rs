@@ -123,6 +123,20 @@
 //! [`Gateway::warnings`] name each such API, and the gateway prints them to stderr
 //! (`topgen-gateway: warning: …`) when it starts or when such an API is added while it runs.
 //!
+//! # Call quotas and sessions
+//!
+//! [`GatewayBuilder::quota`] enforces a [`Quota`] (calls per window, per app or per API):
+//! a call over it gets TOP's code 7, `App Call Limited`, with sub code
+//! `accesscontrol.limited-by-app-access-count` (or `…-api-…`) and
+//! `This ban will last for N more seconds`, in the requested format.
+//!
+//! [`GatewayBuilder::auth_code`] and [`GatewayBuilder::token_lifetimes`] serve the token APIs
+//! `taobao.top.auth.token.create` (a declared code, once → a session, its refresh token and
+//! their expiries in `token_result`, a JSON string as TOP sends it) and
+//! `taobao.top.auth.token.refresh` (a refresh token → a new session; the old session and
+//! refresh token stop working). Issued sessions, and those of
+//! [`GatewayBuilder::session_expiring`], get code 27 once expired.
+//!
 //! Secrets (app secrets, sessions, params named like secrets) are never shown by this crate's
 //! `Debug` output nor in the replies it sends. The gateway only listens on `127.0.0.1`.
 //!
@@ -240,9 +254,11 @@ mod body;
 mod check;
 mod fault;
 mod json;
+mod quota;
 mod record;
 mod reply;
 mod server;
+mod session;
 pub mod sign;
 pub mod tmc;
 mod wire;
@@ -250,6 +266,7 @@ mod wire;
 pub use api::{Api, Reply};
 pub use check::{DEFAULT_MAX_SKEW, PATH, SYSTEM_PARAMS};
 pub use fault::{Fault, TopErrorReply};
+pub use quota::Quota;
 pub use record::{Recorded, RecordedFile, Rejection, Verdict};
 pub use reply::{json_to_xml, response_key, simplify_json};
 pub use server::{DEFAULT_RECORD_CAPACITY, Gateway, GatewayBuilder};

@@ -17,8 +17,10 @@ use tokio::task::JoinSet;
 use crate::api::Api;
 use crate::check::{self, Config, DEFAULT_MAX_SKEW, Hidden, PATH};
 use crate::fault::Fault;
-use crate::record::Recorded;
+use crate::quota::{Quota, Quotas};
+use crate::record::{Recorded, find};
 use crate::reply::{self, ErrorFields};
+use crate::session::{self, Sessions};
 use crate::wire::{Conn, HttpRequest, Outgoing, ReadError};
 
 /// [`Fault::Oversize`] pads a body to at most this many bytes.
@@ -38,6 +40,8 @@ pub struct GatewayBuilder {
     config: Config,
     faults: Faults,
     record_capacity: usize,
+    quotas: Vec<Quota>,
+    sessions: session::Settings,
 }
 
 impl GatewayBuilder {
@@ -59,6 +63,49 @@ impl GatewayBuilder {
     /// gets error 27; without any, every non-empty session is accepted.
     pub fn session(mut self, session: impl Into<String>) -> Self {
         self.config.sessions.push(Hidden(session.into()));
+        self
+    }
+
+    /// Adds a valid user session that expires `after` the gateway starts: from then on a
+    /// request carrying it gets error 27 (`invalid-sessionkey`, "the session expired").
+    /// `Duration::ZERO` declares an expired session.
+    pub fn session_expiring(mut self, session: impl Into<String>, after: Duration) -> Self {
+        let session = session.into();
+        self.config.sessions.push(Hidden(session.clone()));
+        self.sessions.expiring.push((session, after));
+        self
+    }
+
+    /// Enforces a call quota (see [`Quota`]): a call over it gets TOP's code 7 with
+    /// `This ban will last for N more seconds`.
+    pub fn quota(mut self, quota: Quota) -> Self {
+        self.quotas.push(quota);
+        self
+    }
+
+    /// Declares an authorization code that `taobao.top.auth.token.create` turns, once, into a
+    /// session for the user `user_id` (`nick`). Serves the two token APIs (see
+    /// [`GatewayBuilder::token_lifetimes`]).
+    pub fn auth_code(
+        mut self,
+        code: impl Into<String>,
+        user_id: impl Into<String>,
+        nick: impl Into<String>,
+    ) -> Self {
+        self.sessions
+            .codes
+            .insert(code.into(), (user_id.into(), nick.into()));
+        self
+    }
+
+    /// Serves the token APIs `taobao.top.auth.token.create` and `taobao.top.auth.token.refresh`,
+    /// their sessions lasting `expires_in` and their refresh tokens `re_expires_in` (whole
+    /// seconds in the reply; default a day and 30 days). Issued sessions are valid sessions
+    /// until they expire or are refreshed (a refresh invalidates the old session and refresh
+    /// token). Issued sessions count as declared ones ([`GatewayBuilder::session`]): once one
+    /// is issued, a session the gateway does not know gets error 27.
+    pub fn token_lifetimes(mut self, expires_in: Duration, re_expires_in: Duration) -> Self {
+        self.sessions.lifetimes = Some((expires_in, re_expires_in));
         self
     }
 
@@ -118,8 +165,18 @@ impl GatewayBuilder {
         self
     }
 
-    fn shared(self) -> Arc<Shared> {
+    fn shared(mut self) -> Arc<Shared> {
+        if self.sessions.serves_tokens() {
+            for api in session::Settings::apis() {
+                self.config
+                    .apis
+                    .entry(api.method().to_owned())
+                    .or_insert(api);
+            }
+        }
         Arc::new(Shared {
+            quotas: Quotas::new(self.quotas),
+            sessions: Mutex::new(Sessions::new(&self.sessions, Instant::now())),
             config: Mutex::new(self.config),
             log: Mutex::new(Log {
                 records: VecDeque::with_capacity(self.record_capacity.min(DEFAULT_RECORD_CAPACITY)),
@@ -196,6 +253,8 @@ struct Log {
 /// State shared between the [`Gateway`] handle and the server task.
 struct Shared {
     config: Mutex<Config>,
+    quotas: Quotas,
+    sessions: Mutex<Sessions>,
     log: Mutex<Log>,
     faults: Mutex<Faults>,
     counter: AtomicU64,
@@ -242,6 +301,8 @@ impl Gateway {
             },
             faults: Faults::default(),
             record_capacity: DEFAULT_RECORD_CAPACITY,
+            quotas: Vec::new(),
+            sessions: session::Settings::default(),
         }
     }
 
@@ -419,6 +480,50 @@ struct Plan {
 }
 
 impl Shared {
+    /// For a request that passed the checks: its quota ([`crate::quota`]), its session's
+    /// expiry and the token APIs ([`crate::session`]). A refusal replaces the outcome; a token
+    /// API's JSON reply is returned.
+    fn after_checks(&self, judged: &mut check::Judged) -> Option<String> {
+        let Ok(api) = &judged.outcome else {
+            return None;
+        };
+        let method = api.method().to_owned();
+        let param = |name: &str| {
+            find(&judged.query, name)
+                .or_else(|| find(&judged.body, name))
+                .map(str::to_owned)
+        };
+        let now = Instant::now();
+        let app_key = param("app_key").unwrap_or_default();
+        let result = self.quotas.admit(&app_key, &method, now).and_then(|()| {
+            let mut sessions = lock(&self.sessions);
+            sessions.check(param("session").as_deref(), now)?;
+            match sessions.answer(&method, param, now) {
+                None => Ok(None),
+                Some(Err(rejection)) => Err(rejection),
+                Some(Ok(issued)) => {
+                    let mut config = lock(&self.config);
+                    config.sessions.push(Hidden(issued.session));
+                    if let Some(old) = issued.revoked {
+                        config.sessions.retain(|s| s.0 != old);
+                    }
+                    Ok(Some(format!(
+                        "{{\"{}\":{}}}",
+                        reply::response_key(&method),
+                        issued.reply_json
+                    )))
+                }
+            }
+        });
+        match result {
+            Ok(reply) => reply,
+            Err(rejection) => {
+                judged.outcome = Err(rejection);
+                None
+            }
+        }
+    }
+
     fn next_fault(&self) -> Option<Fault> {
         let mut faults = lock(&self.faults);
         faults.queue.pop_front().or_else(|| faults.default.clone())
@@ -430,7 +535,8 @@ impl Shared {
         let request_id = format!("gateway-{n}");
         let config = lock(&self.config).clone();
         let now = config.clock.unwrap_or_else(check::now_gmt8);
-        let judged = check::judge(&config, req, now);
+        let mut judged = check::judge(&config, req, now);
+        let token_reply = self.after_checks(&mut judged);
         let fault = self.next_fault();
         let format = judged.reply_format;
 
@@ -438,7 +544,10 @@ impl Shared {
         let mut status = 200;
         let mut content_type = reply::content_type(format).to_owned();
         let mut body = match &judged.outcome {
-            Ok(api) => match api.render(format) {
+            Ok(api) => match token_reply.map_or_else(
+                || api.render(format),
+                |json| Api::new(api.method()).response_json(json).render(format),
+            ) {
                 Ok(body) => body,
                 Err(why) => {
                     status = 500;

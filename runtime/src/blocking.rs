@@ -184,6 +184,8 @@ impl ClientBuilder {
         max_body_size(bytes: usize);
         /// See [`crate::ClientBuilder::retry`].
         retry(policy: RetryPolicy);
+        /// See [`crate::ClientBuilder::rate_limit`].
+        rate_limit(limit: crate::limits::RateLimit);
         /// See [`crate::ClientBuilder::partner_id`].
         partner_id(s: impl Into<String>);
         /// See [`crate::ClientBuilder::target_app_key`].

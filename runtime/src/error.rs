@@ -9,6 +9,7 @@ use std::fmt;
 
 use serde::Deserialize;
 
+use crate::limits::CallLimited;
 use crate::transport::TransportError;
 
 /// Why a call failed.
@@ -62,6 +63,14 @@ pub enum Error {
     },
     /// Invalid client configuration (bad endpoint URL…).
     Config(String),
+    /// A call limit that was not waited out: TOP banned the call (code 7 or 8, see
+    /// [`crate::limits`]) and the ban ends past the call's deadline, past the policy's
+    /// [`max_ban_wait`](crate::RetryPolicy::max_ban_wait) or after the last attempt; or the
+    /// client's own [`RateLimit`](crate::limits::RateLimit) would have waited past the
+    /// deadline (nothing was sent). [`CallLimited::retry_at`] says when to try again.
+    CallLimited(Box<CallLimited>),
+    /// A session could not be had or is refused: see [`crate::session`].
+    Session(crate::session::SessionError),
 }
 
 impl Error {
@@ -80,6 +89,8 @@ impl Error {
             Error::Top(e) => e.is_retryable(),
             Error::Transport { source } => source.is_connect(),
             Error::Status { status, .. } => (500..600).contains(status),
+            Error::CallLimited(_) => true,
+            Error::Session(_) => false,
             Error::Param(_)
             | Error::MissingSession { .. }
             | Error::Decode { .. }
@@ -89,11 +100,39 @@ impl Error {
         }
     }
 
-    /// TOP's error, if TOP answered `error_response`.
+    /// TOP's error, if TOP answered `error_response` (a ban in [`Error::CallLimited`]
+    /// included).
     pub fn top(&self) -> Option<&TopError> {
         match self {
             Error::Top(e) => Some(e),
+            Error::CallLimited(e) => e.top(),
             _ => None,
+        }
+    }
+
+    /// For [`Error::CallLimited`]: how long from now until the call may be tried again.
+    pub fn retry_after(&self) -> Option<std::time::Duration> {
+        match self {
+            Error::CallLimited(e) => Some(e.retry_after()),
+            _ => None,
+        }
+    }
+
+    /// Whether the user's session is missing, expired or invalid: TOP's codes 26 and 27,
+    /// [`Error::MissingSession`], or a session that expired and cannot be renewed
+    /// ([`SessionError::NoRefreshToken`](crate::session::SessionError::NoRefreshToken),
+    /// [`SessionError::RefreshTokenExpired`](crate::session::SessionError::RefreshTokenExpired)):
+    /// the user must authorise the app again (or the session be renewed).
+    pub fn is_session_error(&self) -> bool {
+        use crate::session::SessionError;
+        match self {
+            Error::MissingSession { .. } => true,
+            Error::Session(e) => matches!(
+                e,
+                SessionError::NoRefreshToken | SessionError::RefreshTokenExpired
+            ),
+            Error::Top(e) => e.is_session_error(),
+            _ => false,
         }
     }
 
@@ -139,6 +178,8 @@ impl fmt::Display for Error {
                 "could not decode TOP's reply (HTTP {status}): {message}; body: {body_prefix:?}"
             ),
             Error::Config(message) => write!(f, "invalid client configuration: {message}"),
+            Error::CallLimited(e) => e.fmt(f),
+            Error::Session(e) => e.fmt(f),
         }
     }
 }
@@ -147,6 +188,7 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Transport { source } => Some(source),
+            Error::Session(e) => Some(e),
             _ => None,
         }
     }
@@ -191,14 +233,15 @@ pub struct TopError {
 
 impl TopError {
     /// Whether and when to retry, from the codes (PROTOCOL.md, "Errors and retries"):
-    /// - codes 7 and 8 (call limits) → [`RetryClass::AfterDelay`];
+    /// - codes 7 and 8, `accesscontrol.*` and `isv.app-call-limited` (call limits) →
+    ///   [`RetryClass::AfterDelay`];
     /// - an `isv.*` sub code (the caller's fault) → [`RetryClass::Never`];
     /// - an `isp.*` sub code or code 10 (the platform's fault) → [`RetryClass::Immediately`]
     ///   (the official SDK retries these 3 times, 100 ms apart);
     /// - everything else → [`RetryClass::Never`].
     pub fn retry_class(&self) -> RetryClass {
         let sub = self.sub_code.as_deref().unwrap_or("");
-        if matches!(self.code, 7 | 8) {
+        if self.is_call_limit() {
             RetryClass::AfterDelay
         } else if sub.starts_with("isv.") {
             RetryClass::Never
@@ -207,6 +250,30 @@ impl TopError {
         } else {
             RetryClass::Never
         }
+    }
+
+    /// Whether this is a call limit: code 7 or 8, an `accesscontrol.*` sub code or
+    /// `isv.app-call-limited` (see [`crate::limits`]).
+    pub fn is_call_limit(&self) -> bool {
+        crate::limits::is_call_limit(self)
+    }
+
+    /// For a call limit, the ban its `sub_msg` states
+    /// ([`ban_duration`](crate::limits::ban_duration)); `None` for other errors and other
+    /// wordings.
+    pub fn ban(&self) -> Option<std::time::Duration> {
+        if self.is_call_limit() {
+            self.sub_msg
+                .as_deref()
+                .and_then(crate::limits::ban_duration)
+        } else {
+            None
+        }
+    }
+
+    /// Whether the session is missing (26) or expired, revoked or invalid (27).
+    pub fn is_session_error(&self) -> bool {
+        matches!(self.code, 26 | 27)
     }
 
     /// Whether the call may succeed if tried again (`retry_class() != Never`).
@@ -372,6 +439,21 @@ mod tests {
             assert_eq!(e.is_retryable(), class != Never);
             assert_eq!(Error::Top(e).is_retryable(), class != Never);
         }
+    }
+
+    #[test]
+    fn session_errors() {
+        use crate::session::SessionError;
+        assert!(Error::Top(top(27, Some("invalid-sessionkey"))).is_session_error());
+        assert!(Error::Top(top(26, None)).is_session_error());
+        assert!(!Error::Top(top(25, None)).is_session_error());
+        assert!(Error::MissingSession { method: "m" }.is_session_error());
+        assert!(Error::Session(SessionError::RefreshTokenExpired).is_session_error());
+        assert!(Error::Session(SessionError::NoRefreshToken).is_session_error());
+        // Not the user's to fix by authorising again.
+        assert!(!Error::Session(SessionError::InsecureEndpoint).is_session_error());
+        assert!(!Error::Session(SessionError::TokenResult("x".into())).is_session_error());
+        assert!(!Error::Session(SessionError::InsecureEndpoint).is_retryable());
     }
 
     #[test]

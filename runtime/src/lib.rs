@@ -16,6 +16,12 @@
 //!   (codes 7, 8, after their own delay), HTTP 5xx and failed connections, with exponential
 //!   backoff and jitter, a bounded number of times, each attempt signed anew; never a call
 //!   that may already have taken effect;
+//! - call limits ([`limits`]): a ban (codes 7, 8) is waited out as long as its `sub_msg`
+//!   says when that ends before the call's deadline, else the call fails at once with
+//!   [`Error::CallLimited`] saying when to try again; an optional client-side
+//!   [`RateLimit`](limits::RateLimit) waits before sending instead;
+//! - sessions ([`session`]): the OAuth authorize URL, the token APIs, and a
+//!   [`SessionProvider`](session::SessionProvider) that renews a session ahead of expiry;
 //! - a connect timeout, a timeout per attempt (body included) and an optional deadline per
 //!   call ([`CallOptions::deadline`]) — see [`client`];
 //! - a reply body larger than [`ClientBuilder::max_body_size`] (64 MiB by default, counted
@@ -51,6 +57,7 @@ mod de;
 pub mod error;
 mod file;
 pub mod format;
+pub mod limits;
 pub mod params;
 mod prepare;
 mod redact;
@@ -59,6 +66,7 @@ mod response;
 pub mod retry;
 mod secret;
 mod ser;
+pub mod session;
 mod sign;
 pub mod time;
 pub mod transport;

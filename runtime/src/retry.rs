@@ -3,7 +3,7 @@
 //! | reply or failure | retried? | delay before the next attempt |
 //! |---|---|---|
 //! | TOP error with an `isp.*` sub code, or code 10 | yes | backoff |
-//! | TOP error code 7 or 8 (call limits) | yes | the rate-limit delay, exactly |
+//! | TOP call limit: code 7 or 8, `accesscontrol.*`, `isv.app-call-limited` | yes, if the ban ends before the deadline and within `max_ban_wait` | the ban its `sub_msg` states, exactly (else the rate-limit delay) |
 //! | TOP error with an `isv.*` sub code, or any other code | no | |
 //! | HTTP 5xx without a TOP error body | yes | backoff |
 //! | other non-2xx status without a TOP error body | no | |
@@ -20,18 +20,24 @@
 //! general. Check [`Error::is_timeout`](crate::Error::is_timeout) and retry yourself the calls
 //! you know are safe to repeat.
 //!
+//! A call limit that is not retried (the ban ends past the deadline or `max_ban_wait`, or no
+//! attempt is left) fails with [`Error::CallLimited`], which says when to try again (see
+//! [`crate::limits`]).
+//!
 //! Every attempt is encoded and signed anew, with a fresh timestamp.
 
 use std::time::Duration;
 
 use crate::error::{Error, RetryClass};
+use crate::limits::ban_of;
 
 /// How many times, and after which delays, a failed call is tried again. See the
 /// [module docs](self) for what is retried.
 ///
 /// `Default` is like the official SDK: platform (`isp.*`) errors are tried 3 more times,
 /// about 100 ms apart (100, 200, 400 ms, less up to 20 % jitter); call limits (codes 7, 8)
-/// after 1 s. [`RetryPolicy::none`] turns retries off.
+/// after the ban their `sub_msg` states (1 s when it states none), if it ends within 60 s.
+/// [`RetryPolicy::none`] turns retries off.
 ///
 /// ```
 /// use std::time::Duration;
@@ -49,6 +55,7 @@ pub struct RetryPolicy {
     base_delay: Duration,
     max_delay: Duration,
     rate_limit_delay: Duration,
+    max_ban_wait: Duration,
     jitter: f64,
 }
 
@@ -59,6 +66,7 @@ impl Default for RetryPolicy {
             base_delay: Duration::from_millis(100),
             max_delay: Duration::from_secs(1),
             rate_limit_delay: Duration::from_secs(1),
+            max_ban_wait: Duration::from_secs(60),
             jitter: 0.2,
         }
     }
@@ -95,10 +103,19 @@ impl RetryPolicy {
         self
     }
 
-    /// The delay after a call limit (codes 7, 8), exact: neither backed off, capped nor
-    /// jittered.
+    /// The delay after a call limit (codes 7, 8) whose `sub_msg` does not say how long the
+    /// ban lasts (when it does, the ban is waited instead), exact: neither backed off, capped
+    /// nor jittered.
     pub fn with_rate_limit_delay(mut self, delay: Duration) -> Self {
         self.rate_limit_delay = delay;
+        self
+    }
+
+    /// The longest ban waited out before a retry (default 60 s): a call limit with a longer
+    /// ban fails at once with [`Error::CallLimited`], as it does when the ban ends past the
+    /// call's deadline.
+    pub fn with_max_ban_wait(mut self, wait: Duration) -> Self {
+        self.max_ban_wait = wait;
         self
     }
 
@@ -133,6 +150,11 @@ impl RetryPolicy {
         self.rate_limit_delay
     }
 
+    /// The longest ban waited out before a retry.
+    pub fn max_ban_wait(&self) -> Duration {
+        self.max_ban_wait
+    }
+
     /// The jitter fraction.
     pub fn jitter(&self) -> f64 {
         self.jitter
@@ -148,12 +170,21 @@ impl RetryPolicy {
     /// [`RetryPolicy::decide`], with jitter: a backoff delay `d` becomes
     /// `d × (1 − jitter × sample)`, `sample` being uniform in `[0, 1)` (clamped there). The
     /// rate-limit delay is never jittered.
+    ///
+    /// A call limit waits its ban ([`crate::limits::ban_duration`] of its `sub_msg`, else
+    /// the rate-limit delay), never less; `None` if the ban is longer than
+    /// [`RetryPolicy::max_ban_wait`].
     pub fn decide_with(&self, error: &Error, attempt: u32, sample: f64) -> Option<Duration> {
         if attempt >= self.max_attempts {
             return None;
         }
         match retry_kind(error)? {
-            Kind::RateLimited => Some(self.rate_limit_delay),
+            Kind::RateLimited => {
+                let ban = error
+                    .top()
+                    .map_or(self.rate_limit_delay, |e| ban_of(e, self));
+                (ban <= self.max_ban_wait).then_some(ban)
+            }
             Kind::Backoff => {
                 let delay = self.backoff(attempt);
                 let sample = if sample.is_nan() {
@@ -196,6 +227,8 @@ fn retry_kind(error: &Error) -> Option<Kind> {
             source.is_connect().then_some(Kind::Backoff)
         }
         Error::Status { status, .. } if (500..600).contains(status) => Some(Kind::Backoff),
+        // Already decided: its wait is the caller's.
+        Error::CallLimited(_) => None,
         _ => None,
     }
 }
@@ -317,6 +350,74 @@ mod tests {
             // The policy agrees with `Error::is_retryable`.
             assert_eq!(expected.is_some(), error.is_retryable(), "{error:?}");
         }
+    }
+
+    fn limited(code: i64, sub_code: Option<&str>, sub_msg: &str) -> Error {
+        Error::Top(TopError {
+            code,
+            msg: "App Call Limited".to_owned(),
+            sub_code: sub_code.map(str::to_owned),
+            sub_msg: Some(sub_msg.to_owned()),
+            request_id: None,
+        })
+    }
+
+    #[test]
+    fn call_limits_wait_their_ban() {
+        let p = RetryPolicy::default()
+            .with_rate_limit_delay(MS(300))
+            .with_max_ban_wait(Duration::from_secs(30))
+            .with_jitter(1.0);
+        let sub = Some("accesscontrol.limited-by-app-access-count");
+        let cases = [
+            (
+                limited(7, sub, "This ban will last for 12 more seconds"),
+                Some(MS(12_000)),
+            ),
+            (
+                limited(8, None, "this ban will last for 2 more seconds"),
+                Some(MS(2_000)),
+            ),
+            (
+                limited(7, sub, "This ban will last for 30 more seconds"),
+                Some(MS(30_000)),
+            ),
+            // Longer than `max_ban_wait`: not waited.
+            (
+                limited(7, sub, "This ban will last for 31 more seconds"),
+                None,
+            ),
+            // Unknown wording: the policy's delay.
+            (limited(7, sub, "请稍后再试"), Some(MS(300))),
+            (
+                limited(
+                    50,
+                    Some("isv.app-call-limited"),
+                    "This ban will last for 1 more seconds",
+                ),
+                Some(MS(1_000)),
+            ),
+            (
+                limited(50, Some("accesscontrol.limited-by-api-access-count"), "x"),
+                Some(MS(300)),
+            ),
+        ];
+        for (error, expected) in cases {
+            // Jitter never shortens a ban.
+            assert_eq!(p.decide_with(&error, 1, 0.99), expected, "{error:?}");
+            assert!(error.is_retryable(), "{error:?}");
+        }
+        // Attempts still bound it.
+        let error = limited(7, sub, "This ban will last for 1 more seconds");
+        assert_eq!(p.clone().with_max_attempts(2).decide(&error, 2), None);
+        // A call limit already turned into `CallLimited` is the caller's to wait.
+        let Error::Top(top) = error else {
+            unreachable!()
+        };
+        let given_up = crate::limits::banned(top, MS(1_000));
+        assert_eq!(p.decide(&given_up, 1), None);
+        assert!(given_up.is_retryable());
+        assert!(given_up.retry_after().is_some_and(|d| d <= MS(1_000)));
     }
 
     #[test]

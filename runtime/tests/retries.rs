@@ -6,7 +6,7 @@ mod support;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use support::*;
 use topgen_runtime::transport::{
@@ -136,7 +136,8 @@ async fn isv_errors_are_tried_exactly_once() {
 }
 
 #[tokio::test]
-async fn call_limits_are_retried_only_after_the_rate_limit_delay() {
+async fn call_limits_are_retried_only_after_the_ban() {
+    // The ban the sub_msg states (1 s) wins over the policy's delay (300 ms).
     let limited = r#"{"error_response":{"code":7,"msg":"App Call Limited","sub_code":"accesscontrol.limited-by-app-access-count","sub_msg":"This ban will last for 1 more seconds"}}"#;
     let server = Server::start(vec![Step::json(200, limited), Step::json(200, SUCCESS)]);
     let client = builder(&server)
@@ -147,25 +148,48 @@ async fn call_limits_are_retried_only_after_the_rate_limit_delay() {
     client
         .execute(&GetToken::default())
         .await
-        .expect("success after the delay");
-    assert!(started.elapsed() >= MS(300), "{:?}", started.elapsed());
+        .expect("success after the ban");
+    assert!(started.elapsed() >= MS(1_000), "{:?}", started.elapsed());
     let requests = server.requests();
     assert_eq!(requests.len(), 2);
     let gap = requests[1].at - requests[0].at;
-    assert!(gap >= MS(300), "{gap:?}");
+    assert!(gap >= MS(1_000), "{gap:?}");
 
-    // Code 8 likewise; with retries off, once.
+    // Without a stated ban, the policy's delay.
+    let server = Server::start(vec![
+        Step::json(200, &top_error(7, "accesscontrol.x")),
+        Step::json(200, SUCCESS),
+    ]);
+    let client = builder(&server)
+        .retry(fast().with_rate_limit_delay(MS(300)))
+        .build()
+        .expect("client");
+    client
+        .execute(&GetToken::default())
+        .await
+        .expect("success after the delay");
+    let requests = server.requests();
+    assert!(requests[1].at - requests[0].at >= MS(300));
+
+    // Code 8 likewise; with retries off, once, as a CallLimited saying when to retry.
     let server = Server::start(vec![Step::json(200, &top_error(8, "accesscontrol.x"))]);
     let client = builder(&server).build().expect("client");
-    let e = expect_top(
-        client
-            .execute_with(
-                &GetToken::default(),
-                &CallOptions::new().retry(RetryPolicy::none()),
-            )
-            .await,
+    let e = client
+        .execute_with(
+            &GetToken::default(),
+            &CallOptions::new().retry(RetryPolicy::none()),
+        )
+        .await
+        .expect_err("limited");
+    let Error::CallLimited(limited) = &e else {
+        panic!("expected CallLimited, got {e:?}");
+    };
+    assert_eq!(limited.top().map(|t| t.code), Some(8));
+    assert_eq!(
+        limited.wait(),
+        Duration::from_secs(1),
+        "the policy's default delay"
     );
-    assert_eq!(e.code, 8);
     assert_eq!(server.requests().len(), 1);
 }
 

@@ -12,6 +12,7 @@ use super::{
 };
 use crate::error::Error;
 use crate::format::Format;
+use crate::limits::RateLimit;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::sign::{SignMethod, is_blank};
@@ -42,6 +43,7 @@ pub struct ClientBuilder {
     target_app_key: Option<String>,
     http: Http,
     clock: Option<Clock>,
+    rate_limit: RateLimit,
 }
 
 impl ClientBuilder {
@@ -61,6 +63,7 @@ impl ClientBuilder {
             target_app_key: None,
             http: Http::Default,
             clock: None,
+            rate_limit: RateLimit::new(),
         }
     }
 
@@ -115,6 +118,16 @@ impl ClientBuilder {
         self
     }
 
+    /// A client-side rate limit: the client waits before sending (each attempt) so that the
+    /// app and each API stay within so many calls per second, instead of being banned by TOP
+    /// (code 7). A wait that would end past the call's
+    /// [`deadline`](super::CallOptions::deadline) fails at once with
+    /// [`Error::CallLimited`], nothing sent. Default: none. See [`crate::limits`].
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
     /// The `partner_id` system param, sent (and signed) with every call.
     pub fn partner_id(mut self, s: impl Into<String>) -> Self {
         self.partner_id = Some(s.into());
@@ -166,6 +179,7 @@ impl ClientBuilder {
             return Err(Error::Config("the app secret is empty".to_owned()));
         }
         let endpoint = parse_endpoint(&self.endpoint)?;
+        let limiter = self.rate_limit.limiter()?;
         let transport: Arc<dyn Transport> = match self.http {
             Http::Custom(transport) => transport,
             Http::Reqwest(http) => Arc::new(ReqwestTransport::new(http)),
@@ -198,6 +212,7 @@ impl ClientBuilder {
                 target_app_key: self.target_app_key.filter(|s| !is_blank(s)),
                 transport,
                 clock: self.clock.unwrap_or_else(|| Arc::new(time::now)),
+                limiter,
             }),
         })
     }
@@ -260,6 +275,7 @@ impl fmt::Debug for ClientBuilder {
             .field("target_app_key", &self.target_app_key)
             .field("http", &http)
             .field("custom_clock", &self.clock.is_some())
+            .field("rate_limit", &self.rate_limit)
             .finish()
     }
 }

@@ -40,6 +40,7 @@ use tracing::Instrument;
 
 use crate::error::Error;
 use crate::format::Format;
+use crate::limits::{self, Limiter};
 use crate::params::Params;
 use crate::prepare::{
     CallContext, PreparedRequest, SignedQuery, body_of, encode_pairs_after, prepare,
@@ -126,6 +127,8 @@ struct Inner {
     target_app_key: Option<String>,
     transport: Arc<dyn Transport>,
     clock: Clock,
+    /// The client-side rate limit ([`ClientBuilder::rate_limit`]).
+    limiter: Option<Limiter>,
 }
 
 /// What one attempt gave, with what the log reports about it.
@@ -204,11 +207,25 @@ impl Client {
         let policy = options.retry.as_ref().unwrap_or(&inner.retry);
         // A deadline too far away to represent is no deadline.
         let deadline = options.deadline.and_then(|d| Instant::now().checked_add(d));
+        let provided;
+        let options = match crate::session::provided::<R>(options).await? {
+            Some(with_session) => {
+                provided = with_session;
+                &provided
+            }
+            None => options,
+        };
         let mut attempt: u32 = 1;
         // Bounded: `decide` gives up once `attempt` reaches the policy's maximum (at most
         // `RetryPolicy::MAX_ATTEMPTS`).
         loop {
             let span = tracing::debug_span!("top.attempt", attempt);
+            if let Some(limiter) = &inner.limiter {
+                limiter
+                    .acquire(R::METHOD, deadline, inner.transport.as_ref())
+                    .instrument(span.clone())
+                    .await?;
+            }
             let Attempt {
                 status,
                 request_id,
@@ -261,7 +278,14 @@ impl Client {
                 );
             });
             let Some(delay) = decision else {
-                return Err(error);
+                return Err(match error {
+                    // Says when to try again.
+                    Error::Top(top) if top.is_call_limit() => {
+                        let ban = limits::ban_of(&top, policy);
+                        limits::banned(top, ban)
+                    }
+                    other => other,
+                });
             };
             if !delay.is_zero() {
                 inner.transport.sleep(delay).await;

@@ -1,22 +1,25 @@
 //! [`CallOptions`]: what one call may set instead of the client's settings.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use crate::format::Format;
 use crate::retry::RetryPolicy;
 use crate::secret::Secret;
+use crate::session::SessionProvider;
 
 /// Per-call options.
 ///
 /// `Debug` redacts the session.
 #[derive(Clone, Default)]
 pub struct CallOptions {
-    pub(super) session: Option<Secret>,
+    pub(crate) session: Option<Secret>,
     pub(super) timeout: Option<Duration>,
     pub(super) deadline: Option<Duration>,
     pub(super) format: Option<Format>,
     pub(super) retry: Option<RetryPolicy>,
+    pub(crate) provider: Option<Arc<dyn SessionProvider>>,
 }
 
 impl CallOptions {
@@ -29,6 +32,16 @@ impl CallOptions {
     /// signed as the `session` system param.
     pub fn session(mut self, s: impl Into<Secret>) -> Self {
         self.session = Some(s.into());
+        self
+    }
+
+    /// Where the session comes from when the API needs one
+    /// ([`Request::REQUIRES_SESSION`](crate::Request::REQUIRES_SESSION)) and
+    /// [`CallOptions::session`] gave none: asked once per call, before the first attempt
+    /// (see [`crate::session`]; [`MemorySession`](crate::session::MemorySession) renews it
+    /// ahead of expiry).
+    pub fn session_provider(mut self, provider: Arc<dyn SessionProvider>) -> Self {
+        self.provider = Some(provider);
         self
     }
 
@@ -63,12 +76,15 @@ impl CallOptions {
 
 impl fmt::Debug for CallOptions {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CallOptions")
-            .field("session", &self.session.as_ref().map(|_| "***"))
+        let mut d = f.debug_struct("CallOptions");
+        d.field("session", &self.session.as_ref().map(|_| "***"))
             .field("timeout", &self.timeout)
             .field("deadline", &self.deadline)
             .field("format", &self.format)
-            .field("retry", &self.retry)
-            .finish()
+            .field("retry", &self.retry);
+        if self.provider.is_some() {
+            d.field("session_provider", &"…");
+        }
+        d.finish()
     }
 }
