@@ -83,7 +83,8 @@ pub type Decimal = rust_decimal::Decimal;
 /// A TOP `Json` value: any JSON.
 pub type Json = serde_json::Value;
 
-pub use client::{CallOptions, Client, ClientBuilder};
+pub use client::batch;
+pub use client::{CallOptions, Client, ClientBuilder, ReplyMeta};
 pub use error::{Error, ParamError, ParamErrorKind, RetryClass, TopError};
 pub use file::FileItem;
 pub use format::Format;
