@@ -236,6 +236,7 @@
 #![deny(missing_docs)]
 
 mod api;
+mod batch;
 mod body;
 mod check;
 mod fault;
@@ -248,6 +249,7 @@ pub mod tmc;
 mod wire;
 
 pub use api::{Api, Reply};
+pub use batch::{BATCH_PATH, RecordedBatch, RecordedPart};
 pub use check::{DEFAULT_MAX_SKEW, PATH, SYSTEM_PARAMS};
 pub use fault::{Fault, TopErrorReply};
 pub use record::{Recorded, RecordedFile, Rejection, Verdict};

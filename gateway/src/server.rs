@@ -15,8 +15,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 
 use crate::api::Api;
+use crate::batch::{self, BATCH_PATH};
 use crate::check::{self, Config, DEFAULT_MAX_SKEW, Hidden, PATH};
-use crate::fault::Fault;
+use crate::fault::{Fault, TopErrorReply};
 use crate::record::Recorded;
 use crate::reply::{self, ErrorFields};
 use crate::wire::{Conn, HttpRequest, Outgoing, ReadError};
@@ -127,6 +128,7 @@ impl GatewayBuilder {
                 seen: 0,
             }),
             faults: Mutex::new(self.faults),
+            part_errors: Mutex::new(Vec::new()),
             counter: AtomicU64::new(0),
         })
     }
@@ -198,6 +200,8 @@ struct Shared {
     config: Mutex<Config>,
     log: Mutex<Log>,
     faults: Mutex<Faults>,
+    /// Errors the calls of the next batch answer, by index.
+    part_errors: Mutex<Vec<(usize, TopErrorReply)>>,
     counter: AtomicU64,
 }
 
@@ -295,6 +299,14 @@ impl Gateway {
         lock(&self.shared.config)
             .apis
             .insert(api.method().to_owned(), api);
+    }
+
+    /// Makes call `index` (from 0) of the next batch call (`/router/batch`) answer `error`
+    /// instead of its API's reply, if it passes its checks; the batch's other calls answer as
+    /// usual. Several may be pushed, for several calls of that batch; the next batch takes
+    /// them all. A [`Fault`] applies to a batch as a whole.
+    pub fn push_part_error(&self, index: usize, error: TopErrorReply) {
+        lock(&self.shared.part_errors).push((index, error));
     }
 
     /// Queues a fault for the next request without one (see [`Fault`]).
@@ -430,7 +442,14 @@ impl Shared {
         let request_id = format!("gateway-{n}");
         let config = lock(&self.config).clone();
         let now = config.clock.unwrap_or_else(check::now_gmt8);
-        let judged = check::judge(&config, req, now);
+        let (judged, batch) = if req.path_and_query().0 == BATCH_PATH {
+            let injected = std::mem::take(&mut *lock(&self.part_errors));
+            let batch = batch::judge(&config, req, now, &request_id, &injected);
+            (batch.judged, Some((batch.record, batch.reply)))
+        } else {
+            (check::judge(&config, req, now), None)
+        };
+        let (batch_record, batch_reply) = batch.unwrap_or_default();
         let fault = self.next_fault();
         let format = judged.reply_format;
 
@@ -438,7 +457,8 @@ impl Shared {
         let mut status = 200;
         let mut content_type = reply::content_type(format).to_owned();
         let mut body = match &judged.outcome {
-            Ok(api) => match api.render(format) {
+            Ok(None) => batch_reply.unwrap_or_default(),
+            Ok(Some(api)) => match api.render(format) {
                 Ok(body) => body,
                 Err(why) => {
                     status = 500;
@@ -554,6 +574,7 @@ impl Shared {
             compressed,
             received_at: Instant::now(),
             gateway_time: now,
+            batch: batch_record,
         };
         let mut log = lock(&self.log);
         log.seen += 1;

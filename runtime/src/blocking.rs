@@ -27,6 +27,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::batch::{BatchReplies, Handle, PartOptions, PreparedBatch};
 use crate::error::Error;
 use crate::format::Format;
 use crate::prepare::PreparedRequest;
@@ -35,7 +36,6 @@ use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::sign::SignMethod;
 use crate::transport::Transport;
-use crate::batch::{BatchReplies, Handle, PartOptions, PreparedBatch};
 use crate::{CallOptions, DateTime, ReplyMeta};
 
 /// A blocking TOP client; see the [module docs](self). Cheap to clone.

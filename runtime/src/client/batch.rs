@@ -408,7 +408,10 @@ impl<'c> Batch<'c> {
                 ));
             }
             let body = batch_body(&self.parts, DEFAULT_SEPARATOR);
-            if body.split(DEFAULT_SEPARATOR).any(|p| p.contains(separator.as_str())) {
+            if body
+                .split(DEFAULT_SEPARATOR)
+                .any(|p| p.contains(separator.as_str()))
+            {
                 return Err(Error::Config(format!(
                     "the batch separator `{separator}` occurs in a call's params: choose another"
                 )));
@@ -846,7 +849,8 @@ mod tests {
             200,
             "{\"time_get_response\":{\"time\":\"x\"}}\r\n-S-\r\n{\"error_response\":{\"code\":15,\"msg\":\"Remote service error\"}}",
         );
-        let (_, parts) = split_reply(Format::Json, &ok, DEFAULT_SEPARATOR, 2, "time_get_response").unwrap();
+        let (_, parts) =
+            split_reply(Format::Json, &ok, DEFAULT_SEPARATOR, 2, "time_get_response").unwrap();
         assert_eq!(parts.len(), 2);
         // The first part is no error: the mismatch itself is the error.
         let Err(Error::Decode { message, .. }) =
@@ -859,20 +863,36 @@ mod tests {
             200,
             r#"{"error_response":{"code":25,"msg":"Invalid signature"}}"#,
         );
-        let Err(Error::Top(e)) =
-            split_reply(Format::Json, &whole, DEFAULT_SEPARATOR, 3, "time_get_response")
-        else {
+        let Err(Error::Top(e)) = split_reply(
+            Format::Json,
+            &whole,
+            DEFAULT_SEPARATOR,
+            3,
+            "time_get_response",
+        ) else {
             panic!("a whole-batch error")
         };
         assert_eq!(e.code, 25);
         let neither = crate::HttpResponse::new(200, "{}");
         assert!(matches!(
-            split_reply(Format::Json, &neither, DEFAULT_SEPARATOR, 2, "time_get_response"),
+            split_reply(
+                Format::Json,
+                &neither,
+                DEFAULT_SEPARATOR,
+                2,
+                "time_get_response"
+            ),
             Err(Error::Decode { .. })
         ));
         let status = crate::HttpResponse::new(502, "bad gateway");
         assert!(matches!(
-            split_reply(Format::Json, &status, DEFAULT_SEPARATOR, 2, "time_get_response"),
+            split_reply(
+                Format::Json,
+                &status,
+                DEFAULT_SEPARATOR,
+                2,
+                "time_get_response"
+            ),
             Err(Error::Status { status: 502, .. })
         ));
     }

@@ -157,7 +157,11 @@ impl Client {
             max_body_size: limit,
             headers,
         };
-        let sent = with_timeout(inner.transport.send(request), inner.transport.sleep(timeout)).await;
+        let sent = with_timeout(
+            inner.transport.send(request),
+            inner.transport.sleep(timeout),
+        )
+        .await;
         let response = match sent {
             Some(Ok(response)) => response,
             Some(Err(e)) => {

@@ -66,11 +66,14 @@ impl Client {
                 method,
                 options,
                 format,
-                || Ok((encode_pairs_after("", params.iter().copied()).into_bytes(), FORM)),
-                params,
-                |response| {
-                    decode_reply_in(format, &response.body, &response_key, response.status)
+                || {
+                    Ok((
+                        encode_pairs_after("", params.iter().copied()).into_bytes(),
+                        FORM,
+                    ))
                 },
+                params,
+                |response| decode_reply_in(format, &response.body, &response_key, response.status),
             )
             .instrument(span)
             .await;
