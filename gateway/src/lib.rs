@@ -126,6 +126,23 @@
 //! Secrets (app secrets, sessions, params named like secrets) are never shown by this crate's
 //! `Debug` output nor in the replies it sends. The gateway only listens on `127.0.0.1`.
 //!
+//! # Batch calls
+//!
+//! `POST /router/batch` ([`BATCH_PATH`]) takes several calls in one request, laid out as TOP's
+//! batch API and the official SDKs have it: the system params in the query (no `method`), a
+//! `text/plain` body of one form-encoded param set per call (`N` for an empty one), optionally
+//! opened by `#PUBLIC#` and the params every call shares, joined by `\r\n-S-\r\n` or by the
+//! separator of the header `top-api-separator`. The batch itself is checked like a single
+//! call's system params (`app_key`, `timestamp`, `v`, `format`, `sign_method`), its `sign`
+//! over the sorted params **with the whole body appended**, and its content type and encoding;
+//! a failure is one `error_response` for the whole batch. Then each call is checked like a
+//! single call (each param once, `method`, session, file and required params; its own
+//! params first, then the public ones, then the query's) and answered with its API's reply or
+//! its own `error_response`, the answers joined by the same separator.
+//! [`Gateway::push_part_error`] makes one call of the next batch answer a TOP error; a
+//! [`Fault`] applies to the batch as a whole. [`Recorded::batch`] keeps the separator, the
+//! public params and each call with its verdict.
+//!
 //! # TMC
 //!
 //! [`TmcGateway`] is a local endpoint of TMC, TOP's message channel (WebSocket, binary frames
