@@ -896,4 +896,95 @@ mod tests {
             Err(Error::Status { status: 502, .. })
         ));
     }
+
+    /// Answers every request with `reply`, keeping what it was sent.
+    struct Echo {
+        reply: String,
+        sent: std::sync::Mutex<Vec<crate::HttpRequest>>,
+    }
+
+    impl crate::Transport for Echo {
+        fn send<'a>(
+            &'a self,
+            request: crate::HttpRequest,
+        ) -> crate::transport::BoxFuture<'a, Result<crate::HttpResponse, crate::TransportError>>
+        {
+            self.sent.lock().unwrap().push(request);
+            let reply = self.reply.clone();
+            Box::pin(async move { Ok(crate::HttpResponse::new(200, reply)) })
+        }
+    }
+
+    #[tokio::test]
+    async fn what_is_sent_is_what_prepare_shows_and_errors_quote_no_secret() {
+        let echo = std::sync::Arc::new(Echo {
+            reply: "{\"time_get_response\":{\"time\":\"x\"}}|~|\
+                {\"error_response\":{\"code\":27,\"msg\":\"bad session part-session-secret-1 \
+                for app-secret-value\"}}"
+                .to_owned(),
+            sent: std::sync::Mutex::new(Vec::new()),
+        });
+        struct Shared(std::sync::Arc<Echo>);
+        impl crate::Transport for Shared {
+            fn send<'a>(
+                &'a self,
+                request: crate::HttpRequest,
+            ) -> crate::transport::BoxFuture<'a, Result<crate::HttpResponse, crate::TransportError>>
+            {
+                self.0.send(request)
+            }
+        }
+        let client = Client::builder("12345678", "app-secret-value")
+            .endpoint("http://127.0.0.1:9/router/rest")
+            .transport(Shared(echo.clone()))
+            .clock(at)
+            .build()
+            .unwrap();
+        let build = || {
+            let mut batch = client.batch().separator("|~|");
+            let time = batch.add(&TimeGet).unwrap();
+            let token = batch
+                .add_with(
+                    &token("sn"),
+                    PartOptions::new().session("part-session-secret-1"),
+                )
+                .unwrap();
+            (batch, time, token)
+        };
+        let prepared = build().0.prepare(&at()).unwrap();
+        let (batch, time, token) = build();
+        let replies = batch.send().await.unwrap();
+        assert!(replies.get(&time).is_ok());
+        let Err(Error::Top(e)) = replies.get(&token) else {
+            panic!("the second call's error")
+        };
+        assert_eq!(e.code, 27);
+        assert!(!e.msg.contains("part-session-secret-1"), "{}", e.msg);
+        assert!(!e.msg.contains("app-secret-value"), "{}", e.msg);
+        let debug = format!("{replies:?}");
+        assert!(!debug.contains("secret"), "{debug}");
+
+        let sent = echo.sent.lock().unwrap();
+        assert_eq!(sent.len(), 1);
+        let request = &sent[0];
+        let (base, query) = request.url.split_once('?').unwrap();
+        assert_eq!(base, "http://127.0.0.1:9/router/batch");
+        assert_eq!(
+            query,
+            crate::prepare::encode_form(
+                &prepared
+                    .query
+                    .iter()
+                    .map(|(k, v)| (*k, v.as_str()))
+                    .collect::<Vec<_>>()
+            )
+        );
+        assert_eq!(request.body, prepared.body.as_bytes());
+        assert_eq!(request.content_type, "text/plain;charset=utf-8");
+        assert!(
+            request
+                .headers
+                .contains(&("top-api-separator".to_owned(), "|~|".to_owned()))
+        );
+    }
 }
