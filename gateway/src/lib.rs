@@ -70,7 +70,7 @@
 //! | check | code | sub_code |
 //! |---|---|---|
 //! | HTTP method is `POST`, or `GET` without a body | 9 | `isv.http-action-not-allowed` |
-//! | path is `/router/rest` | 9 | `isv.http-action-not-allowed` |
+//! | path is `/router/rest` (or `/router/batch`: [Batch calls](#batch-calls)) | 9 | `isv.http-action-not-allowed` |
 //! | query and body are UTF-8; a body's (and a text part's) charset, if given, is UTF-8 | 47 | `isv.invalid-encoding` |
 //! | a non-empty body is `application/x-www-form-urlencoded`, or `multipart/form-data` with a boundary | 41 | `isv.invalid-content-type` |
 //! | a multipart body is well formed | 41 | `isv.invalid-multipart` |
