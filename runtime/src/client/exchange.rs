@@ -84,6 +84,14 @@ impl Client {
                 .await;
             let error = match result {
                 Ok(value) => {
+                    span.in_scope(|| {
+                        tracing::debug!(
+                            attempt,
+                            status = meta.status,
+                            request_id = meta.request_id.as_deref(),
+                            "TOP call succeeded"
+                        );
+                    });
                     meta.elapsed = started.elapsed();
                     return (Ok(value), meta);
                 }
