@@ -10,7 +10,7 @@ use topgen_runtime::Format;
 use crate::api::Api;
 use crate::body::{decode_form, decode_form_lossy, media_type, parse_multipart};
 use crate::record::{RecordedFile, Rejection, find};
-use crate::sign::{SignMethod, sign};
+use crate::sign::{SignMethod, sign_with_body};
 use crate::wire::HttpRequest;
 
 /// The path of every TOP call.
@@ -75,8 +75,9 @@ pub(crate) struct Judged {
     pub body: Vec<(String, String)>,
     pub files: Vec<RecordedFile>,
     pub reply_format: Format,
-    /// The API that will answer, or why the request is refused.
-    pub outcome: Result<Api, Rejection>,
+    /// The API that will answer (`None` for a batch, whose calls answer), or why the request
+    /// is refused.
+    pub outcome: Result<Option<Api>, Rejection>,
 }
 
 /// Checks a request like TOP does.
@@ -90,13 +91,13 @@ pub(crate) fn judge(config: &Config, req: &HttpRequest, now: DateTime<FixedOffse
         reply_format: Format::Xml,
         outcome: Err(Rejection::new(0, "", "", "")),
     };
-    judged.outcome = check(config, req, raw_query.as_deref(), now, &mut judged);
+    judged.outcome = check(config, req, raw_query.as_deref(), now, &mut judged).map(Some);
     judged
 }
 
 /// The format the `format` and `simplify` params ask for: `json` (with `simplify=true`:
 /// simplified) or `xml`.
-fn requested_format(format: Option<&str>, simplify: Option<&str>) -> Option<Format> {
+pub(crate) fn requested_format(format: Option<&str>, simplify: Option<&str>) -> Option<Format> {
     match format {
         Some("json") if simplify == Some("true") => Some(Format::SimplifiedJson),
         Some("json") => Some(Format::Json),
@@ -105,7 +106,7 @@ fn requested_format(format: Option<&str>, simplify: Option<&str>) -> Option<Form
     }
 }
 
-fn http_action(sub_msg: String) -> Rejection {
+pub(crate) fn http_action(sub_msg: String) -> Rejection {
     Rejection::new(
         9,
         "Http Action Not Allowed",
@@ -123,16 +124,16 @@ fn invalid_param(name: &str, sub_msg: String) -> Rejection {
     )
 }
 
-fn invalid_encoding(sub_msg: String) -> Rejection {
+pub(crate) fn invalid_encoding(sub_msg: String) -> Rejection {
     Rejection::new(47, "Invalid Encoding", "isv.invalid-encoding", sub_msg)
 }
 
-fn invalid_content_type(sub_msg: String) -> Rejection {
+pub(crate) fn invalid_content_type(sub_msg: String) -> Rejection {
     Rejection::new(41, "Invalid Arguments", "isv.invalid-content-type", sub_msg)
 }
 
 /// A `charset` param, if any, must name UTF-8.
-fn check_charset(params: &[(String, String)], what: &str) -> Result<(), Rejection> {
+pub(crate) fn check_charset(params: &[(String, String)], what: &str) -> Result<(), Rejection> {
     for (name, value) in params {
         if name == "charset" && !value.eq_ignore_ascii_case("utf-8") {
             return Err(invalid_encoding(format!(
@@ -201,7 +202,22 @@ fn check(
     judged.reply_format =
         requested_format(param("format"), param("simplify")).unwrap_or(Format::Xml);
 
-    // Each param once: not twice in one place, not in both places; no empty names or values.
+    check_once(query, body, files)?;
+    let api = find_api(config, &param)?;
+    // Every text param, wherever it was sent: all signed, all looked at for file names.
+    let every: Vec<(String, String)> = query.iter().chain(body).cloned().collect();
+    check_system(config, &param, now, &every, None)?;
+    check_api(config, api, &param, &every, files)?;
+    Ok(api.clone())
+}
+
+/// Each param once: not twice in `query`, nor in `body` (its text params and `files`), not in
+/// both; no empty names or values.
+pub(crate) fn check_once(
+    query: &[(String, String)],
+    body: &[(String, String)],
+    files: &[RecordedFile],
+) -> Result<(), Rejection> {
     for (i, (k, _)) in query.iter().enumerate() {
         if query[..i].iter().any(|(seen, _)| seen == k) {
             return Err(invalid_param(
@@ -246,7 +262,14 @@ fn check(
         }
     }
 
-    // System params.
+    Ok(())
+}
+
+/// The API the `method` param names (21, 22).
+pub(crate) fn find_api<'c, 'p>(
+    config: &'c Config,
+    param: &impl Fn(&str) -> Option<&'p str>,
+) -> Result<&'c Api, Rejection> {
     let method = param("method").ok_or_else(|| {
         Rejection::new(
             21,
@@ -263,6 +286,19 @@ fn check(
             format!("this gateway serves no API named {method}"),
         )
     })?;
+    Ok(api)
+}
+
+/// The system params but `method`: `app_key`, `timestamp`, `v`, `format`, `simplify`,
+/// `sign_method`, and `sign` over `signed` (every text param; `sign` itself is left out) with
+/// `signed_body` appended (a batch's body).
+pub(crate) fn check_system<'p>(
+    config: &Config,
+    param: &impl Fn(&str) -> Option<&'p str>,
+    now: DateTime<FixedOffset>,
+    signed: &[(String, String)],
+    signed_body: Option<&str>,
+) -> Result<(), Rejection> {
     let app_key = param("app_key").ok_or_else(|| {
         Rejection::new(
             28,
@@ -341,13 +377,12 @@ fn check(
         )
     })?;
     // Every text param but `sign`, wherever it was sent; file parts are not signed.
-    let signed: Vec<(&str, &str)> = query
+    let signed: Vec<(&str, &str)> = signed
         .iter()
-        .chain(body)
         .filter(|(k, _)| k != "sign")
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    if sign(&signed, &secret.0, sign_method) != sent_sign {
+    if sign_with_body(&signed, signed_body, &secret.0, sign_method) != sent_sign {
         return Err(Rejection::new(
             25,
             "Invalid Signature",
@@ -359,6 +394,20 @@ fn check(
         ));
     }
 
+    Ok(())
+}
+
+/// What a call to `api` must carry: a session if it needs one (one of the declared ones, if
+/// any), its file params as `files` and no other, its required params among `params` or
+/// `files`.
+pub(crate) fn check_api<'p>(
+    config: &Config,
+    api: &Api,
+    param: &impl Fn(&str) -> Option<&'p str>,
+    params: &[(String, String)],
+    files: &[RecordedFile],
+) -> Result<(), Rejection> {
+    let method = api.method();
     // Session.
     match param("session") {
         None if api.needs_a_session() => {
@@ -384,7 +433,7 @@ fn check(
 
     // Business params: files as files, required ones present.
     let declared = api.file_params();
-    if let Some((name, _)) = query.iter().chain(body).find(|(k, _)| declared.contains(k)) {
+    if let Some((name, _)) = params.iter().find(|(k, _)| declared.contains(k)) {
         return Err(invalid_param(
             name,
             format!(
@@ -413,7 +462,7 @@ fn check(
             format!("required param {missing} is missing"),
         ));
     }
-    Ok(api.clone())
+    Ok(())
 }
 
 /// Decodes a non-empty body into `judged.body` (text params) and `judged.files`.

@@ -70,7 +70,7 @@
 //! | check | code | sub_code |
 //! |---|---|---|
 //! | HTTP method is `POST`, or `GET` without a body | 9 | `isv.http-action-not-allowed` |
-//! | path is `/router/rest` | 9 | `isv.http-action-not-allowed` |
+//! | path is `/router/rest` (or `/router/batch`: [Batch calls](#batch-calls)) | 9 | `isv.http-action-not-allowed` |
 //! | query and body are UTF-8; a body's (and a text part's) charset, if given, is UTF-8 | 47 | `isv.invalid-encoding` |
 //! | a non-empty body is `application/x-www-form-urlencoded`, or `multipart/form-data` with a boundary | 41 | `isv.invalid-content-type` |
 //! | a multipart body is well formed | 41 | `isv.invalid-multipart` |
@@ -139,6 +139,23 @@
 //!
 //! Secrets (app secrets, sessions, params named like secrets) are never shown by this crate's
 //! `Debug` output nor in the replies it sends. The gateway only listens on `127.0.0.1`.
+//!
+//! # Batch calls
+//!
+//! `POST /router/batch` ([`BATCH_PATH`]) takes several calls in one request, laid out as TOP's
+//! batch API and the official SDKs have it: the system params in the query (no `method`), a
+//! `text/plain` body of one form-encoded param set per call (`N` for an empty one), optionally
+//! opened by `#PUBLIC#` and the params every call shares, joined by `\r\n-S-\r\n` or by the
+//! separator of the header `top-api-separator`. The batch itself is checked like a single
+//! call's system params (`app_key`, `timestamp`, `v`, `format`, `sign_method`), its `sign`
+//! over the sorted params **with the whole body appended**, and its content type and encoding;
+//! a failure is one `error_response` for the whole batch. Then each call is checked like a
+//! single call (each param once, `method`, session, file and required params; its own
+//! params first, then the public ones, then the query's) and answered with its API's reply or
+//! its own `error_response`, the answers joined by the same separator.
+//! [`Gateway::push_part_error`] makes one call of the next batch answer a TOP error; a
+//! [`Fault`] applies to the batch as a whole. [`Recorded::batch`] keeps the separator, the
+//! public params and each call with its verdict.
 //!
 //! # TMC
 //!
@@ -250,6 +267,7 @@
 #![deny(missing_docs)]
 
 mod api;
+mod batch;
 mod body;
 mod check;
 mod fault;
@@ -264,6 +282,7 @@ pub mod tmc;
 mod wire;
 
 pub use api::{Api, Reply};
+pub use batch::{BATCH_PATH, RecordedBatch, RecordedPart};
 pub use check::{DEFAULT_MAX_SKEW, PATH, SYSTEM_PARAMS};
 pub use fault::{Fault, TopErrorReply};
 pub use quota::Quota;

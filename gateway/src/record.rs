@@ -12,7 +12,7 @@ use crate::fault::Fault;
 /// Whether a param's value is a secret that `Debug` prints as `***`: `session`, and business
 /// params named like secrets, by the rule generated code follows (`topgen_spec`'s
 /// `looks_secret`: `*secret*`, `*password*`, `*token`, …).
-fn is_secret_param(name: &str) -> bool {
+pub(crate) fn is_secret_param(name: &str) -> bool {
     topgen_spec::model::looks_secret(name)
 }
 
@@ -138,6 +138,9 @@ pub struct Recorded {
     pub received_at: Instant,
     /// The gateway's clock (GMT+8) when it was read, against which `timestamp` was checked.
     pub gateway_time: DateTime<FixedOffset>,
+    /// For a batch call (`/router/batch`) that got as far as its calls: its separator, public
+    /// params and calls, each with its verdict.
+    pub batch: Option<crate::RecordedBatch>,
 }
 
 impl Recorded {
@@ -206,9 +209,9 @@ pub(crate) fn find<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a 
 }
 
 /// Pairs as `Debug` shows them: the values of `secret` names replaced by `***`.
-struct Redacted<'a> {
-    pairs: &'a [(String, String)],
-    secret: fn(&str) -> bool,
+pub(crate) struct Redacted<'a> {
+    pub(crate) pairs: &'a [(String, String)],
+    pub(crate) secret: fn(&str) -> bool,
 }
 
 impl fmt::Debug for Redacted<'_> {
@@ -259,6 +262,7 @@ impl fmt::Debug for Recorded {
             .field("fault", &self.fault)
             .field("compressed", &self.compressed)
             .field("gateway_time", &self.gateway_time)
+            .field("batch", &self.batch)
             .finish_non_exhaustive()
     }
 }

@@ -15,8 +15,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinSet;
 
 use crate::api::Api;
+use crate::batch::{self, BATCH_PATH};
 use crate::check::{self, Config, DEFAULT_MAX_SKEW, Hidden, PATH};
-use crate::fault::Fault;
+use crate::fault::{Fault, TopErrorReply};
 use crate::quota::{Quota, Quotas};
 use crate::record::{Recorded, find};
 use crate::reply::{self, ErrorFields};
@@ -184,6 +185,7 @@ impl GatewayBuilder {
                 seen: 0,
             }),
             faults: Mutex::new(self.faults),
+            part_errors: Mutex::new(Vec::new()),
             counter: AtomicU64::new(0),
         })
     }
@@ -257,6 +259,8 @@ struct Shared {
     sessions: Mutex<Sessions>,
     log: Mutex<Log>,
     faults: Mutex<Faults>,
+    /// Errors the calls of the next batch answer, by index.
+    part_errors: Mutex<Vec<(usize, TopErrorReply)>>,
     counter: AtomicU64,
 }
 
@@ -356,6 +360,14 @@ impl Gateway {
         lock(&self.shared.config)
             .apis
             .insert(api.method().to_owned(), api);
+    }
+
+    /// Makes call `index` (from 0) of the next batch call (`/router/batch`) answer `error`
+    /// instead of its API's reply, if it passes its checks; the batch's other calls answer as
+    /// usual. Several may be pushed, for several calls of that batch; the next batch takes
+    /// them all. A [`Fault`] applies to a batch as a whole.
+    pub fn push_part_error(&self, index: usize, error: TopErrorReply) {
+        lock(&self.shared.part_errors).push((index, error));
     }
 
     /// Queues a fault for the next request without one (see [`Fault`]).
@@ -484,7 +496,7 @@ impl Shared {
     /// expiry and the token APIs ([`crate::session`]). A refusal replaces the outcome; a token
     /// API's JSON reply is returned.
     fn after_checks(&self, judged: &mut check::Judged) -> Option<String> {
-        let Ok(api) = &judged.outcome else {
+        let Ok(Some(api)) = &judged.outcome else {
             return None;
         };
         let method = api.method().to_owned();
@@ -535,7 +547,16 @@ impl Shared {
         let request_id = format!("gateway-{n}");
         let config = lock(&self.config).clone();
         let now = config.clock.unwrap_or_else(check::now_gmt8);
-        let mut judged = check::judge(&config, req, now);
+        let (mut judged, batch) = if req.path_and_query().0 == BATCH_PATH {
+            let injected = std::mem::take(&mut *lock(&self.part_errors));
+            let batch = batch::judge(&config, req, now, &request_id, &injected);
+            (batch.judged, Some((batch.record, batch.reply)))
+        } else {
+            (check::judge(&config, req, now), None)
+        };
+        let (batch_record, batch_reply) = batch.unwrap_or_default();
+        // Quotas, sessions and the token APIs: single calls (a batch's calls are judged by
+        // the batch checks).
         let token_reply = self.after_checks(&mut judged);
         let fault = self.next_fault();
         let format = judged.reply_format;
@@ -544,7 +565,8 @@ impl Shared {
         let mut status = 200;
         let mut content_type = reply::content_type(format).to_owned();
         let mut body = match &judged.outcome {
-            Ok(api) => match token_reply.map_or_else(
+            Ok(None) => batch_reply.unwrap_or_default(),
+            Ok(Some(api)) => match token_reply.map_or_else(
                 || api.render(format),
                 |json| Api::new(api.method()).response_json(json).render(format),
             ) {
@@ -663,6 +685,7 @@ impl Shared {
             compressed,
             received_at: Instant::now(),
             gateway_time: now,
+            batch: batch_record,
         };
         let mut log = lock(&self.log);
         log.seen += 1;

@@ -60,7 +60,21 @@ pub fn string_to_sign(params: &[(&str, &str)]) -> String {
 
 /// The sign of `params` (see the [module docs](self)).
 pub fn sign(params: &[(&str, &str)], secret: &str, method: SignMethod) -> String {
-    let s = string_to_sign(params);
+    sign_with_body(params, None, secret, method)
+}
+
+/// The sign of `params` with `body` appended to the string that is hashed (a batch call's
+/// body, as TOP's `/router/batch` signs it).
+pub fn sign_with_body(
+    params: &[(&str, &str)],
+    body: Option<&str>,
+    secret: &str,
+    method: SignMethod,
+) -> String {
+    let mut s = string_to_sign(params);
+    if let Some(body) = body {
+        s.push_str(body);
+    }
     let digest: Vec<u8> = match method {
         SignMethod::Md5 => {
             let mut md5 = Md5::new();

@@ -27,6 +27,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::batch::{BatchReplies, Handle, PartOptions, PreparedBatch};
 use crate::error::Error;
 use crate::format::Format;
 use crate::prepare::PreparedRequest;
@@ -35,7 +36,7 @@ use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::sign::SignMethod;
 use crate::transport::Transport;
-use crate::{CallOptions, DateTime};
+use crate::{CallOptions, DateTime, ReplyMeta};
 
 /// A blocking TOP client; see the [module docs](self). Cheap to clone.
 #[derive(Clone)]
@@ -117,6 +118,12 @@ impl Client {
         request: &R,
         options: &CallOptions,
     ) -> Result<R::Response, Error> {
+        self.block_on(self.client.execute_with(request, options))?
+    }
+
+    /// Runs `future` on the client's runtime; [`Error::InsideAsyncRuntime`] inside an async
+    /// runtime, without polling it.
+    fn block_on<F: std::future::Future>(&self, future: F) -> Result<F::Output, Error> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(Error::InsideAsyncRuntime);
         }
@@ -126,7 +133,48 @@ impl Client {
                 "the blocking client's runtime is gone".to_owned(),
             ));
         };
-        runtime.block_on(self.client.execute_with(request, options))
+        Ok(runtime.block_on(future))
+    }
+
+    /// [`crate::Client::execute_with_meta`]: the reply with its [`ReplyMeta`]. Inside an
+    /// async runtime: [`Error::InsideAsyncRuntime`].
+    pub fn execute_with_meta<R: Request>(
+        &self,
+        request: &R,
+        options: &CallOptions,
+    ) -> Result<(R::Response, ReplyMeta), Error> {
+        self.block_on(self.client.execute_with_meta(request, options))?
+    }
+
+    /// [`crate::Client::execute_raw`]: an API outside the catalog, its reply as JSON.
+    /// Inside an async runtime: [`Error::InsideAsyncRuntime`].
+    pub fn execute_raw(
+        &self,
+        method: &str,
+        params: &[(&str, &str)],
+        options: &CallOptions,
+    ) -> Result<serde_json::Value, Error> {
+        self.block_on(self.client.execute_raw(method, params, options))?
+    }
+
+    /// [`crate::Client::execute_raw_with_meta`]. Inside an async runtime:
+    /// [`Error::InsideAsyncRuntime`].
+    pub fn execute_raw_with_meta(
+        &self,
+        method: &str,
+        params: &[(&str, &str)],
+        options: &CallOptions,
+    ) -> Result<(serde_json::Value, ReplyMeta), Error> {
+        self.block_on(self.client.execute_raw_with_meta(method, params, options))?
+    }
+
+    /// Starts a batch of calls sent as one HTTP request: [`crate::batch`], sent with
+    /// [`Batch::send`].
+    pub fn batch(&self) -> Batch<'_> {
+        Batch {
+            batch: self.client.batch(),
+            client: self,
+        }
     }
 
     /// Encodes and signs `request` at `timestamp` without sending it; see
@@ -207,5 +255,69 @@ impl ClientBuilder {
 impl From<crate::ClientBuilder> for ClientBuilder {
     fn from(inner: crate::ClientBuilder) -> Self {
         ClientBuilder { inner }
+    }
+}
+
+/// A batch of the blocking client: [`crate::batch::Batch`], sent by blocking.
+///
+/// `Debug` shows the calls' APIs only.
+#[derive(Debug)]
+pub struct Batch<'c> {
+    batch: crate::batch::Batch<'c>,
+    client: &'c Client,
+}
+
+impl Batch<'_> {
+    /// The batch's options; see [`crate::batch::Batch::options`].
+    pub fn options(mut self, options: CallOptions) -> Self {
+        self.batch = self.batch.options(options);
+        self
+    }
+
+    /// A custom separator; see [`crate::batch::Batch::separator`].
+    pub fn separator(mut self, separator: impl Into<String>) -> Self {
+        self.batch = self.batch.separator(separator);
+        self
+    }
+
+    /// How many calls the batch has.
+    pub fn len(&self) -> usize {
+        self.batch.len()
+    }
+
+    /// Whether the batch has no call yet.
+    pub fn is_empty(&self) -> bool {
+        self.batch.is_empty()
+    }
+
+    /// Adds `request`; see [`crate::batch::Batch::add`].
+    pub fn add<R: Request>(&mut self, request: &R) -> Result<Handle<R>, Error> {
+        self.batch.add(request)
+    }
+
+    /// Adds `request` with its own options; see [`crate::batch::Batch::add_with`].
+    pub fn add_with<R: Request>(
+        &mut self,
+        request: &R,
+        options: PartOptions,
+    ) -> Result<Handle<R>, Error> {
+        self.batch.add_with(request, options)
+    }
+
+    /// Encodes and signs the batch without sending it; see
+    /// [`crate::batch::Batch::prepare`].
+    pub fn prepare(&self, timestamp: &DateTime) -> Result<PreparedBatch, Error> {
+        self.batch.prepare(timestamp)
+    }
+
+    /// Sends the batch; see [`crate::batch::Batch::send`]. Inside an async runtime:
+    /// [`Error::InsideAsyncRuntime`], and nothing is sent.
+    pub fn send(self) -> Result<BatchReplies, Error> {
+        self.client.block_on(self.batch.send())?
+    }
+
+    /// Sends the batch; see [`crate::batch::Batch::send_with_meta`].
+    pub fn send_with_meta(self) -> Result<(BatchReplies, ReplyMeta), Error> {
+        self.client.block_on(self.batch.send_with_meta())?
     }
 }

@@ -5,6 +5,10 @@
 //!   ([`SignMethod`]), writes the system params with a GMT+8 timestamp ([`time`]), encodes the
 //!   business params ([`params`], [`PreparedRequest`]) and reads TOP's reply in JSON,
 //!   simplified JSON or XML ([`Format`], [`xml`]).
+//! - [`batch`]: several typed calls, of any APIs, in one HTTP request (`client.batch()`), each
+//!   with its typed reply; [`Client::execute_raw`] calls an API outside the catalog, and
+//!   [`Client::execute_with_meta`] gives a typed reply with its [`ReplyMeta`] (request id,
+//!   HTTP status and headers, attempts, time taken).
 //! - Generated types use the aliases [`DateTime`], [`Decimal`], [`Json`], the wrappers
 //!   [`Secret`] and [`FileItem`], and decode leniently, the way the official SDK does
 //!   (numbers as strings, wrapped lists, …).
@@ -91,7 +95,8 @@ pub type Decimal = rust_decimal::Decimal;
 /// A TOP `Json` value: any JSON.
 pub type Json = serde_json::Value;
 
-pub use client::{CallOptions, Client, ClientBuilder};
+pub use client::batch;
+pub use client::{CallOptions, Client, ClientBuilder, ReplyMeta};
 pub use error::{Error, ParamError, ParamErrorKind, RetryClass, TopError};
 pub use file::FileItem;
 pub use format::Format;

@@ -166,6 +166,24 @@ impl<'a> SignedQuery<'a> {
     /// The system params of `ctx` that are not blank, in query order, and the sign of them
     /// and of the text params.
     pub(crate) fn new(ctx: &'a CallContext<'_>, params: &Params) -> Self {
+        Self::signed(
+            ctx,
+            params.text().iter().map(|(k, v)| (*k, v.as_str())),
+            None,
+        )
+    }
+
+    /// The system params of `ctx` that are not blank, in query order, and the sign of them,
+    /// of the text params `text` and of `body` appended (a batch's body). A blank
+    /// `ctx.method` is left out (a batch has none in its query).
+    pub(crate) fn signed<'t>(
+        ctx: &'a CallContext<'_>,
+        text: impl Iterator<Item = (&'t str, &'t str)>,
+        body: Option<&str>,
+    ) -> Self
+    where
+        'a: 't,
+    {
         let mut system = [("", ""); MAX_SYSTEM_PARAMS];
         let mut len = 0;
         let mut add = |name: &'static str, value: &'a str| {
@@ -193,11 +211,8 @@ impl<'a> SignedQuery<'a> {
             add("simplify", "true");
         }
         let sign = sign_pairs(
-            system[..len]
-                .iter()
-                .copied()
-                .chain(params.text().iter().map(|(k, v)| (*k, v.as_str()))),
-            None,
+            system[..len].iter().copied().chain(text),
+            body,
             ctx.secret.expose_secret(),
             ctx.sign_method,
         );

@@ -120,15 +120,26 @@ pub struct HttpResponse {
     pub status: u16,
     /// The body.
     pub body: Vec<u8>,
+    /// The reply's headers, names in lowercase, in the order received (what
+    /// [`ReplyMeta::headers`](crate::client::ReplyMeta::headers) reports); a transport may
+    /// leave it empty.
+    pub headers: Vec<(String, String)>,
 }
 
 impl HttpResponse {
-    /// A reply with `status` and `body`.
+    /// A reply with `status` and `body`, and no headers.
     pub fn new(status: u16, body: impl Into<Vec<u8>>) -> Self {
         HttpResponse {
             status,
             body: body.into(),
+            headers: Vec::new(),
         }
+    }
+
+    /// The reply with `headers` (see [`HttpResponse::headers`]).
+    pub fn with_headers(mut self, headers: Vec<(String, String)>) -> Self {
+        self.headers = headers;
+        self
     }
 }
 
@@ -448,6 +459,14 @@ impl Transport for ReqwestTransport {
                 .await
                 .map_err(TransportError::from_reqwest)?;
             let status = response.status().as_u16();
+            let headers = response
+                .headers()
+                .iter()
+                .map(|(name, value)| {
+                    let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+                    (name.as_str().to_owned(), value)
+                })
+                .collect();
             let limit = request.max_body_size;
             // With gzip, reqwest reports no length (the inflated size is unknown): the limit
             // is then applied while reading, after inflation.
@@ -471,7 +490,11 @@ impl Transport for ReqwestTransport {
                 }
                 body.extend_from_slice(&chunk);
             }
-            Ok(HttpResponse { status, body })
+            Ok(HttpResponse {
+                status,
+                body,
+                headers,
+            })
         })
     }
 }

@@ -56,13 +56,17 @@ use crate::transport::{
 };
 use crate::{DateTime, time};
 
+pub mod batch;
 mod body;
 mod builder;
+mod exchange;
 mod options;
+mod raw;
 
 use body::encode_body;
 
 pub use builder::{ClientBuilder, install_crypto_provider};
+pub use exchange::ReplyMeta;
 pub use options::CallOptions;
 
 /// The production gateway (HTTPS).
@@ -354,7 +358,7 @@ impl Client {
             inner.transport.sleep(timeout),
         )
         .await;
-        let HttpResponse { status, body } = match sent {
+        let HttpResponse { status, body, .. } = match sent {
             Some(Ok(response)) => response,
             Some(Err(e)) => {
                 let error = match e.kind() {
