@@ -276,7 +276,7 @@ impl RateLimit {
 }
 
 type Direct = RateLimiter<NotKeyed, InMemoryState, MonotonicClock>;
-type Keyed = RateLimiter<&'static str, HashMapStateStore<&'static str>, MonotonicClock>;
+type Keyed = RateLimiter<String, HashMapStateStore<String>, MonotonicClock>;
 
 fn keyed(quota: Quota) -> Keyed {
     RateLimiter::new(quota, HashMapStateStore::default(), MonotonicClock)
@@ -298,7 +298,7 @@ impl Limiter {
     /// waiting for the other, so none is wasted.
     pub(crate) async fn acquire(
         &self,
-        method: &'static str,
+        method: &str,
         deadline: Option<Instant>,
         transport: &dyn Transport,
     ) -> Result<(), Error> {
@@ -315,7 +315,7 @@ impl Limiter {
         } else if let Some(api) = &self.api {
             wait_for(
                 || {
-                    api.check_key(&method)
+                    api.check_key(&method.to_owned())
                         .map_err(|n| n.wait_time_from(MonotonicClock.now()))
                 },
                 deadline,

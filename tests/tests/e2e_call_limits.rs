@@ -266,3 +266,31 @@ fn the_blocking_client_is_limited_too() {
     );
     assert_eq!(gateway.request_count(), 3);
 }
+
+#[tokio::test]
+async fn the_limiter_counts_raw_calls_and_every_call_of_a_batch() {
+    let gateway = gateway_builder().start().await.unwrap();
+    let client = client(
+        &gateway,
+        Format::Json,
+        RateLimit::new().app_per_second(100).api(METHOD, 1),
+    );
+    let short = CallOptions::new().deadline(Duration::from_millis(300));
+    // A raw call of the API takes its one slot; a typed call then finds none within 300 ms.
+    client
+        .execute_raw(METHOD, &[("robot_sn", "xxxxx")], &CallOptions::new())
+        .await
+        .unwrap();
+    let err = client.execute_with(&request(), &short).await.unwrap_err();
+    assert!(matches!(err, Error::CallLimited(_)), "{err:?}");
+    assert_eq!(gateway.request_count(), 1);
+    // A batch of two calls of that API needs two slots: not within its deadline either, and
+    // nothing is sent.
+    tokio::time::sleep(Duration::from_millis(1_100)).await;
+    let mut batch = client.batch().options(short.clone());
+    batch.add(&request()).unwrap();
+    batch.add(&request()).unwrap();
+    let err = batch.send().await.unwrap_err();
+    assert!(matches!(err, Error::CallLimited(_)), "{err:?}");
+    assert_eq!(gateway.request_count(), 1);
+}

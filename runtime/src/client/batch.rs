@@ -47,7 +47,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use serde::de::IgnoredAny;
 use tracing::Instrument;
 
-use super::exchange::{Outgoing, ReplyMeta};
+use super::exchange::{Outgoing, ReplyMeta, Shape};
 use super::{CallOptions, Client, scrub_error};
 use crate::error::{Error, ParamError, ParamErrorKind};
 use crate::format::Format;
@@ -323,12 +323,15 @@ impl<'c> Batch<'c> {
             Err(e) => return (Err(e), ReplyMeta::default()),
         };
         let headers = self.headers();
-        let sign = std::cell::RefCell::new(String::new());
+        // The last attempt's sign (a Mutex, not a RefCell: the call's future must be `Send`).
+        let sign = std::sync::Mutex::new(String::new());
         let build = || {
             let timestamp = (inner.clock)();
             let ctx = self.context(format, &timestamp);
             let signed = SignedQuery::signed(&ctx, std::iter::empty(), Some(&body));
-            sign.replace(signed.sign().to_owned());
+            *sign
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = signed.sign().to_owned();
             let mut prefix = url_base.clone();
             prefix.push('?');
             Ok(Outgoing {
@@ -344,9 +347,11 @@ impl<'c> Batch<'c> {
             .iter()
             .chain(self.parts.iter().filter_map(|p| p.session.as_ref()))
             .collect();
-        let scrub = |error: Error, outgoing: &Outgoing| {
-            let sign = sign.borrow();
-            scrub_all(error, &outgoing.url, &sign, &sessions, &inner.secret)
+        let scrub = |error: Error, url: &str| {
+            let sign = sign
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            scrub_all(error, url, &sign, &sessions, &inner.secret)
         };
         let first = &self.parts[0];
         let count = self.parts.len();
@@ -355,8 +360,15 @@ impl<'c> Batch<'c> {
         };
         // Only what the whole batch was refused for, before any call ran.
         let may_retry = |error: &Error| matches!(error, Error::Top(_) | Error::Transport { .. });
+        // The client's rate limit counts each call of the batch, as TOP does.
+        let methods: Vec<&str> = self.parts.iter().map(|p| p.method).collect();
+        let shape = Shape {
+            options: &self.options,
+            methods: &methods,
+            meta: true,
+        };
         let (result, meta) = client
-            .exchange(&self.options, build, decode, scrub, may_retry)
+            .exchange(shape, build, decode, scrub, may_retry)
             .await;
         let replies = result.map(|(status, parts)| BatchReplies {
             batch: self.id,
@@ -372,7 +384,11 @@ impl<'c> Batch<'c> {
                 })
                 .collect(),
             known: KnownSecrets {
-                sign: Secret::from(sign.borrow().clone()),
+                sign: Secret::from(
+                    sign.lock()
+                        .unwrap_or_else(std::sync::PoisonError::into_inner)
+                        .clone(),
+                ),
                 app_secret: inner.secret.clone(),
                 sessions: sessions.into_iter().cloned().collect(),
             },

@@ -33,27 +33,21 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use reqwest::Url;
-use tracing::Instrument;
 
 use crate::error::Error;
 use crate::format::Format;
-use crate::limits::{self, Limiter};
+use crate::limits::Limiter;
 use crate::params::Params;
-use crate::prepare::{
-    CallContext, PreparedRequest, SignedQuery, body_of, encode_pairs_after, prepare,
-};
+use crate::prepare::{CallContext, PreparedRequest, encode_pairs_after, prepare};
 use crate::redact::Known;
 use crate::request::Request;
-use crate::response::decode_reply_in;
-use crate::retry::{RetryPolicy, jitter_sample};
+use crate::retry::RetryPolicy;
 use crate::secret::Secret;
 use crate::sign::{SignMethod, is_blank};
-use crate::transport::{
-    HttpRequest, HttpResponse, Transport, TransportError, TransportErrorKind, with_timeout,
-};
+use crate::transport::Transport;
 use crate::{DateTime, time};
 
 pub mod batch;
@@ -62,8 +56,6 @@ mod builder;
 mod exchange;
 mod options;
 mod raw;
-
-use body::encode_body;
 
 pub use builder::{ClientBuilder, install_crypto_provider};
 pub use exchange::ReplyMeta;
@@ -135,13 +127,6 @@ struct Inner {
     limiter: Option<Limiter>,
 }
 
-/// What one attempt gave, with what the log reports about it.
-struct Attempt<T> {
-    status: Option<u16>,
-    request_id: Option<String>,
-    result: Result<T, Error>,
-}
-
 impl Client {
     /// Starts configuring a client for the app `app_key` with its secret.
     pub fn builder(app_key: impl Into<String>, app_secret: impl Into<Secret>) -> ClientBuilder {
@@ -190,214 +175,9 @@ impl Client {
         request: &R,
         options: &CallOptions,
     ) -> Result<R::Response, Error> {
-        let format = options.format.unwrap_or(self.inner.format);
-        let span = tracing::info_span!(
-            "top.call",
-            method = R::METHOD,
-            format = format.as_str(),
-            sign_method = self.inner.sign_method.as_str(),
-        );
-        self.call(request, options, format).instrument(span).await
-    }
-
-    /// The attempts of one call.
-    async fn call<R: Request>(
-        &self,
-        request: &R,
-        options: &CallOptions,
-        format: Format,
-    ) -> Result<R::Response, Error> {
-        let inner = &*self.inner;
-        let policy = options.retry.as_ref().unwrap_or(&inner.retry);
-        // A deadline too far away to represent is no deadline.
-        let deadline = options.deadline.and_then(|d| Instant::now().checked_add(d));
-        let provided;
-        let options = match crate::session::provided::<R>(options).await? {
-            Some(with_session) => {
-                provided = with_session;
-                &provided
-            }
-            None => options,
-        };
-        let mut attempt: u32 = 1;
-        // Bounded: `decide` gives up once `attempt` reaches the policy's maximum (at most
-        // `RetryPolicy::MAX_ATTEMPTS`).
-        loop {
-            let span = tracing::debug_span!("top.attempt", attempt);
-            if let Some(limiter) = &inner.limiter {
-                limiter
-                    .acquire(R::METHOD, deadline, inner.transport.as_ref())
-                    .instrument(span.clone())
-                    .await?;
-            }
-            let Attempt {
-                status,
-                request_id,
-                result,
-            } = self
-                .attempt(request, options, format, deadline)
-                .instrument(span.clone())
-                .await;
-            let error = match result {
-                Ok(response) => {
-                    span.in_scope(|| {
-                        tracing::debug!(
-                            attempt,
-                            status,
-                            request_id = request_id.as_deref(),
-                            "TOP call succeeded"
-                        );
-                    });
-                    return Ok(response);
-                }
-                Err(error) => error,
-            };
-            let mut decision = policy.decide_with(&error, attempt, jitter_sample());
-            let mut cut_by_deadline = false;
-            if let (Some(delay), Some(deadline)) = (decision, deadline)
-                && Instant::now()
-                    .checked_add(delay)
-                    .is_none_or(|at| at >= deadline)
-            {
-                decision = None;
-                cut_by_deadline = true;
-            }
-            span.in_scope(|| {
-                let top = error.top();
-                let request_id = top
-                    .and_then(|e| e.request_id.as_deref())
-                    .or(request_id.as_deref());
-                let delay_ms = decision.map(|d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX));
-                tracing::info!(
-                    attempt,
-                    status,
-                    request_id,
-                    code = top.map(|e| e.code),
-                    sub_code = top.and_then(|e| e.sub_code.as_deref()),
-                    error = %error,
-                    retry = decision.is_some(),
-                    delay_ms,
-                    deadline_reached = cut_by_deadline,
-                    "TOP call failed"
-                );
-            });
-            let Some(delay) = decision else {
-                return Err(match error {
-                    // Says when to try again.
-                    Error::Top(top) if top.is_call_limit() => {
-                        let ban = limits::ban_of(&top, policy);
-                        limits::banned(top, ban)
-                    }
-                    other => other,
-                });
-            };
-            if !delay.is_zero() {
-                inner.transport.sleep(delay).await;
-            }
-            attempt = attempt.saturating_add(1);
-        }
-    }
-
-    /// One attempt: encode and sign now, send, decode.
-    async fn attempt<R: Request>(
-        &self,
-        request: &R,
-        options: &CallOptions,
-        format: Format,
-        deadline: Option<Instant>,
-    ) -> Attempt<R::Response> {
-        let failed = |error| Attempt {
-            status: None,
-            request_id: None,
-            result: Err(error),
-        };
-        let inner = &*self.inner;
-        let timestamp = (inner.clock)();
-        let (ctx, params) = match self.context_in(request, options, format, &timestamp) {
-            Ok(prepared) => prepared,
-            Err(e) => return failed(e),
-        };
-        // What `prepare` gives, written straight into the URL and the body.
-        let signed = SignedQuery::new(&ctx, &params);
-        let url = call_url(&inner.endpoint, signed.pairs());
-        let (content_type, body) = match encode_body(body_of(&params)) {
-            Ok(encoded) => encoded,
-            Err(e) => return failed(e),
-        };
-        let mut timeout = options.timeout.unwrap_or(inner.timeout);
-        if let Some(deadline) = deadline {
-            timeout = timeout.min(deadline.saturating_duration_since(Instant::now()));
-        }
-        let limit = inner.max_body_size;
-        let http_request = HttpRequest {
-            url,
-            content_type,
-            body,
-            connect_timeout: inner.connect_timeout.min(timeout),
-            timeout,
-            max_body_size: limit,
-            headers: vec![("Accept".to_owned(), ACCEPT.to_owned())],
-        };
-        // What an error must not quote (rebuilt when needed: errors are rare).
-        let scrubbed = |error: Error| {
-            let url = call_url(&inner.endpoint, signed.pairs());
-            let query = url.split_once('?').map_or("", |(_, q)| q);
-            let session = options.session.as_ref().map(Secret::expose_secret);
-            let known = Known {
-                wholes: [url.as_str(), query],
-                values: [
-                    signed.sign(),
-                    session.unwrap_or_default(),
-                    inner.secret.expose_secret(),
-                ],
-            };
-            scrub_error(error, &known)
-        };
-        let sent = with_timeout(
-            inner.transport.send(http_request),
-            inner.transport.sleep(timeout),
-        )
-        .await;
-        let HttpResponse { status, body, .. } = match sent {
-            Some(Ok(response)) => response,
-            Some(Err(e)) => {
-                let error = match e.kind() {
-                    TransportErrorKind::BodyTooLarge { limit, status } => Attempt {
-                        status: Some(status),
-                        request_id: None,
-                        result: Err(Error::BodyTooLarge { limit, status }),
-                    },
-                    _ => failed(scrubbed(Error::Transport { source: e })),
-                };
-                return error;
-            }
-            None => {
-                return failed(Error::Transport {
-                    source: TransportError::timeout(format!(
-                        "no complete reply within {} ms",
-                        timeout.as_millis()
-                    )),
-                });
-            }
-        };
-        if body.len() > limit {
-            // A transport that did not apply the limit: the reply is refused all the same.
-            return Attempt {
-                status: Some(status),
-                request_id: None,
-                result: Err(Error::BodyTooLarge { limit, status }),
-            };
-        }
-        Attempt {
-            status: Some(status),
-            // Only the log reports it: looked for only when the log would show it.
-            request_id: if tracing::enabled!(tracing::Level::INFO) {
-                find_request_id(&body)
-            } else {
-                None
-            },
-            result: decode_reply_in(format, &body, R::RESPONSE_KEY, status).map_err(scrubbed),
-        }
+        self.typed_call(request, options, false)
+            .await
+            .map(|(response, _)| response)
     }
 
     /// Encodes and signs `request` at `timestamp` without sending it: exactly what one

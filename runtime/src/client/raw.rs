@@ -7,8 +7,8 @@
 use tracing::Instrument;
 
 use super::body::encode_body;
-use super::exchange::{Outgoing, ReplyMeta};
-use super::{CallOptions, Client, scrub_error};
+use super::exchange::{Outgoing, ReplyMeta, Shape};
+use super::{CallOptions, Client, call_url, scrub_error};
 use crate::error::Error;
 use crate::format::Format;
 use crate::params::Params;
@@ -66,6 +66,7 @@ impl Client {
                 method,
                 options,
                 format,
+                true,
                 || {
                     Ok((
                         encode_pairs_after("", params.iter().copied()).into_bytes(),
@@ -96,15 +97,18 @@ impl Client {
         request: &R,
         options: &CallOptions,
     ) -> Result<(R::Response, ReplyMeta), Error> {
-        let session = options
-            .session
-            .as_ref()
-            .filter(|s| !is_blank(s.expose_secret()));
-        if R::REQUIRES_SESSION && session.is_none() {
-            return Err(Error::MissingSession { method: R::METHOD });
-        }
-        let mut params = Params::new();
-        request.encode(&mut params)?;
+        self.typed_call(request, options, true).await
+    }
+
+    /// Every typed call: [`Client::execute_with`] (without `meta`) and
+    /// [`Client::execute_with_meta`]. The session comes from the options, or from their
+    /// [`SessionProvider`](crate::session::SessionProvider) for an API that needs one.
+    pub(super) async fn typed_call<R: Request>(
+        &self,
+        request: &R,
+        options: &CallOptions,
+        meta: bool,
+    ) -> Result<(R::Response, ReplyMeta), Error> {
         let format = options.format.unwrap_or(self.inner.format);
         let span = tracing::info_span!(
             "top.call",
@@ -112,37 +116,54 @@ impl Client {
             format = format.as_str(),
             sign_method = self.inner.sign_method.as_str(),
         );
-        let text: Vec<(&str, &str)> = params
-            .text()
-            .iter()
-            .map(|(k, v)| (*k, v.as_str()))
-            .collect();
-        let (result, meta) = self
-            .exchange_call(
-                R::METHOD,
-                options,
-                format,
-                || {
-                    let (content_type, body) = encode_body(body_of(&params))?;
-                    Ok((body, content_type))
-                },
-                &text,
-                |response| {
-                    decode_reply_in(format, &response.body, R::RESPONSE_KEY, response.status)
-                },
-            )
-            .instrument(span)
-            .await;
-        result.map(|value| (value, meta))
+        async {
+            let provided = crate::session::provided::<R>(options).await?;
+            let options = provided.as_ref().unwrap_or(options);
+            let session = options
+                .session
+                .as_ref()
+                .filter(|s| !is_blank(s.expose_secret()));
+            if R::REQUIRES_SESSION && session.is_none() {
+                return Err(Error::MissingSession { method: R::METHOD });
+            }
+            let mut params = Params::new();
+            request.encode(&mut params)?;
+            let text: Vec<(&str, &str)> = params
+                .text()
+                .iter()
+                .map(|(k, v)| (*k, v.as_str()))
+                .collect();
+            let (result, meta) = self
+                .exchange_call(
+                    R::METHOD,
+                    options,
+                    format,
+                    meta,
+                    || {
+                        let (content_type, body) = encode_body(body_of(&params))?;
+                        Ok((body, content_type))
+                    },
+                    &text,
+                    |response| {
+                        decode_reply_in(format, &response.body, R::RESPONSE_KEY, response.status)
+                    },
+                )
+                .await;
+            result.map(|value| (value, meta))
+        }
+        .instrument(span)
+        .await
     }
 
     /// One single call through [`Client::exchange`]: signed anew per attempt over the text
     /// params `text`, the body from `body`, every failure the policy retries retried.
+    #[allow(clippy::too_many_arguments)]
     async fn exchange_call<T, C: Into<String>>(
         &self,
         method: &str,
         options: &CallOptions,
         format: Format,
+        meta: bool,
         body: impl Fn() -> Result<(Vec<u8>, C), Error>,
         text: &[(&str, &str)],
         decode: impl Fn(&HttpResponse) -> Result<T, Error>,
@@ -152,7 +173,8 @@ impl Client {
             .session
             .as_ref()
             .filter(|s| !is_blank(s.expose_secret()));
-        let sign = std::cell::RefCell::new(String::new());
+        // The last attempt's sign (a Mutex, not a RefCell: the call's future must be `Send`).
+        let sign = std::sync::Mutex::new(String::new());
         let build = || {
             let timestamp = (inner.clock)();
             let ctx = CallContext {
@@ -167,25 +189,26 @@ impl Client {
                 format,
             };
             let signed = SignedQuery::signed(&ctx, text.iter().copied(), None);
-            sign.replace(signed.sign().to_owned());
+            *sign
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner) = signed.sign().to_owned();
             let (body, content_type) = body()?;
-            let mut prefix = String::with_capacity(inner.endpoint.as_str().len() + 1);
-            prefix.push_str(inner.endpoint.as_str());
-            prefix.push('?');
             Ok(Outgoing {
-                url: encode_pairs_after(&prefix, signed.pairs()),
+                url: call_url(&inner.endpoint, signed.pairs()),
                 content_type: content_type.into(),
                 body,
                 headers: Vec::new(),
             })
         };
-        let scrub = |error: Error, outgoing: &Outgoing| {
-            let query = outgoing.url.split_once('?').map_or("", |(_, q)| q);
-            let sign = sign.borrow();
+        let scrub = |error: Error, url: &str| {
+            let query = url.split_once('?').map_or("", |(_, q)| q);
+            let sign = sign
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             scrub_error(
                 error,
                 &Known {
-                    wholes: [outgoing.url.as_str(), query],
+                    wholes: [url, query],
                     values: [
                         sign.as_str(),
                         session.map(Secret::expose_secret).unwrap_or_default(),
@@ -194,7 +217,12 @@ impl Client {
                 },
             )
         };
-        self.exchange(options, build, decode, scrub, |_| true).await
+        let shape = Shape {
+            options,
+            methods: &[method],
+            meta,
+        };
+        self.exchange(shape, build, decode, scrub, |_| true).await
     }
 }
 
