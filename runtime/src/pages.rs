@@ -206,8 +206,8 @@ pub enum PageError {
         method: &'static str,
         /// The page number asked for.
         page: i64,
-        /// Why the call failed.
-        error: Error,
+        /// Why the call failed (boxed: an [`Error`] is large).
+        error: Box<Error>,
     },
     /// The reply for `page` is the previous page's again: the pager has ended.
     Repeated {
@@ -247,7 +247,7 @@ impl fmt::Display for PageError {
 impl std::error::Error for PageError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            PageError::Call { error, .. } => Some(error),
+            PageError::Call { error, .. } => Some(&**error),
             PageError::Repeated { .. } => None,
         }
     }
@@ -313,7 +313,7 @@ impl<R: Paged> Cursor<R> {
                 return Err(PageError::Call {
                     method: R::METHOD,
                     page,
-                    error,
+                    error: Box::new(error),
                 });
             }
         };
@@ -914,7 +914,7 @@ mod tests {
             Err(e @ PageError::Call { page: 2, error, .. }) => {
                 assert_eq!(e.page(), 2);
                 assert!(
-                    matches!(error, Error::Status { status: 503, .. }),
+                    matches!(**error, Error::Status { status: 503, .. }),
                     "{error:?}"
                 );
                 assert!(std::error::Error::source(e).is_some());
