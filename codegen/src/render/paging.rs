@@ -19,18 +19,18 @@ pub(crate) fn pager_of(api: &Api) -> Option<Pager> {
 /// The lines of the request's docs about its pager.
 pub(crate) fn doc_lines(api: &Api, pager: &Pager) -> Vec<String> {
     let page = &api.params[pager.page].wire;
-    let mut lines = vec![format!(
-        "The API pages by `{page}`: [`Paged::pages`](topgen_runtime::Paged::pages) (or \
-         [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies \
-         page after page, one call per page, from the request's `{page}` (or 1) until the last page."
-    )];
-    if let Some(list) = &pager.list {
-        lines.push(format!(
-            "[`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `{}`.",
+    let items = pager.list.as_ref().map_or(String::new(), |list| {
+        format!(
+            "; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `{}`",
             list.wire(api)
-        ));
-    }
-    lines
+        )
+    });
+    vec![format!(
+        "The API pages by `{page}`: with [`Paged`](topgen_runtime::Paged) in scope, \
+         [`pages`](topgen_runtime::Paged::pages) (or \
+         [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, \
+         one call per page, from the request's `{page}` (or 1) to the last page{items}."
+    )]
 }
 
 /// The `Paged` (and `PagedItems`) impls of the request.
