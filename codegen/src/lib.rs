@@ -25,6 +25,7 @@ mod groups;
 pub mod layout;
 pub mod markdown;
 pub mod output;
+pub mod paging;
 mod render;
 pub mod topics;
 

@@ -23,7 +23,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
     args_conflicts_with_subcommands = true,
     // One usage line: clap would print one for the default command's options and another for
     // the subcommands, the same program twice.
-    override_usage = "codegen [generate] [OPTIONS] | codegen import [OPTIONS] <INPUTS>... | codegen import-topics [OPTIONS] <INPUTS>..."
+    override_usage = "codegen [generate] [OPTIONS] | codegen import [OPTIONS] <INPUTS>... | codegen import-topics [OPTIONS] <INPUTS>... | codegen pagers [OPTIONS]"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -44,6 +44,60 @@ enum Command {
     /// folders of them into topic specs, one `<topic>.yaml` per topic, each guess (money as
     /// `Price`) a comment above its field; --force, --prune and --check as for `import`.
     ImportTopics(ImportTopicsArgs),
+    /// Write `PAGERS.md`: how many APIs get a pager and every API the paging rule
+    /// (`codegen/src/paging.rs`) rejects, with why; with --check only compare.
+    Pagers(PagersArgs),
+}
+
+#[derive(Args)]
+struct PagersArgs {
+    /// Folder of `*.yaml` specs [default: `specs/` of the workspace].
+    #[arg(long)]
+    specs: Option<PathBuf>,
+    /// The file to write [default: `generated/PAGERS.md` of the workspace].
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Write nothing; exit with status 1 if the file differs.
+    #[arg(long)]
+    check: bool,
+}
+
+/// `codegen pagers`.
+fn pagers(args: PagersArgs) -> ExitCode {
+    let specs = args.specs.unwrap_or_else(|| workspace_root().join("specs"));
+    let out = args
+        .out
+        .unwrap_or_else(|| workspace_root().join("generated").join("PAGERS.md"));
+    let apis = match codegen::load_apis(&specs) {
+        Ok(apis) => apis,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = codegen::paging::pagers_md(&apis);
+    let old = std::fs::read_to_string(&out).ok();
+    if old.as_deref() == Some(text.as_str()) {
+        println!("{}: up to date", out.display());
+        return ExitCode::SUCCESS;
+    }
+    if args.check {
+        eprintln!(
+            "{} is stale; run `cargo run -p codegen -- pagers` to rewrite it",
+            out.display()
+        );
+        return ExitCode::FAILURE;
+    }
+    match std::fs::write(&out, text) {
+        Ok(()) => {
+            println!("{}: written", out.display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("error: {}: {e}", out.display());
+            ExitCode::from(2)
+        }
+    }
 }
 
 #[derive(Args)]
@@ -466,6 +520,7 @@ fn main() -> ExitCode {
         Some(Command::Generate(args)) => args,
         Some(Command::Import(args)) => return import(args.into()),
         Some(Command::ImportTopics(args)) => return import(args.into()),
+        Some(Command::Pagers(args)) => return pagers(args),
         None => cli.default,
     };
     match run(args) {

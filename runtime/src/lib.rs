@@ -33,6 +33,8 @@
 //! - the HTTP stack is a [`Transport`] ([`transport`]): reqwest by default, anything else
 //!   through [`ClientBuilder::transport`];
 //! - with the `blocking` feature, `blocking::Client` calls from synchronous code;
+//! - a paged API's request implements [`Paged`] ([`pages`]): its pages as a stream, fetched one
+//!   at a time, ending on TOP's signs and never looping on a repeated page;
 //! - calls are traced with [`tracing`](https://docs.rs/tracing/0.1) (spans `top.call` and `top.attempt`, one event per
 //!   attempt), never with a secret, the sign or the URL's query.
 //!
@@ -62,6 +64,7 @@ pub mod error;
 mod file;
 pub mod format;
 pub mod limits;
+pub mod pages;
 pub mod params;
 mod prepare;
 mod redact;
@@ -100,6 +103,7 @@ pub use client::{CallOptions, Client, ClientBuilder, ReplyMeta};
 pub use error::{Error, ParamError, ParamErrorKind, RetryClass, TopError};
 pub use file::FileItem;
 pub use format::Format;
+pub use pages::{PageError, PageInfo, Paged, PagedItems, Pages};
 pub use params::{ParamValue, Params};
 pub use prepare::{Body, PreparedRequest};
 pub use request::Request;

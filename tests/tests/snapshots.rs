@@ -55,6 +55,8 @@ const GENERATED_SAMPLE: &[&str] = &[
     "taobao-wdk/src/lib.rs",
     "taobao-wdk/Cargo.toml",
     "taobao/src/taobao_time_get.rs",
+    // A paged API: its `Paged` and `PagedItems` impls.
+    "taobao/src/taobao_trades_sold_get.rs",
     "taobao-trade/src/taobao_trade_fullinfo_get.rs",
     "tmall-servicecenter/src/tmall_servicecenter_picture_upload.rs",
     "cainiao/src/cainiao_waybill_ii_inner_get.rs",

@@ -2,6 +2,7 @@
 
 mod docs;
 mod example_tests;
+mod paging;
 mod request;
 mod topic;
 mod types;

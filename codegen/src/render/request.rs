@@ -123,6 +123,11 @@ pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, usage: TokenStream) -> 
             ""
         }
     ));
+    let pager = super::paging::pager_of(api);
+    if let Some(p) = &pager {
+        docs_lines.push(String::new());
+        docs_lines.extend(super::paging::doc_lines(api, p));
+    }
     if let Some(id) = api.doc_id {
         docs_lines.push(String::new());
         docs_lines.push(format!(
@@ -233,6 +238,9 @@ pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, usage: TokenStream) -> 
     } else {
         TokenStream::new()
     };
+    let pager = pager
+        .map(|p| super::paging::impls(api, &p))
+        .unwrap_or_default();
     quote! {
         #docs
         #usage
@@ -263,5 +271,7 @@ pub(crate) fn request(blocks: &mut DocBlocks, api: &Api, usage: TokenStream) -> 
                 Ok(())
             }
         }
+
+        #pager
     }
 }

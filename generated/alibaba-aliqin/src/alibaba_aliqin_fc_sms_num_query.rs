@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.aliqin.fc.sms.num.query`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `values`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=26039&docType=2>
 ///
 /// # Example
@@ -78,6 +80,47 @@ impl ::topgen_runtime::Request for AlibabaAliqinFcSmsNumQueryRequest {
         params.push_required("current_page", &self.current_page)?;
         params.push_required("page_size", &self.page_size)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaAliqinFcSmsNumQueryRequest {
+    type Reply = AlibabaAliqinFcSmsNumQueryResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        Some(self.current_page)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &AlibabaAliqinFcSmsNumQueryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.values.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AlibabaAliqinFcSmsNumQueryResponse,
+        b: &AlibabaAliqinFcSmsNumQueryResponse,
+    ) -> bool {
+        a.current_page == b.current_page && a.page_size == b.page_size
+            && a.total_count == b.total_count && a.total_page == b.total_page
+            && a.values == b.values
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaAliqinFcSmsNumQueryRequest {
+    type Item = FcPartnerSmsDetailDto;
+    fn into_items(
+        reply: AlibabaAliqinFcSmsNumQueryResponse,
+    ) -> Vec<FcPartnerSmsDetailDto> {
+        reply.values.unwrap_or_default()
     }
 }
 

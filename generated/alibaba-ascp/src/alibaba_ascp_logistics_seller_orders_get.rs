@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.ascp.logistics.seller.orders.get`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.writeoff_order_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=64849&docType=2>
 ///
 /// # Example
@@ -113,6 +115,53 @@ impl ::topgen_runtime::Request for AlibabaAscpLogisticsSellerOrdersGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaAscpLogisticsSellerOrdersGetRequest {
+    type Reply = AlibabaAscpLogisticsSellerOrdersGetResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        self.page_index
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AlibabaAscpLogisticsSellerOrdersGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.writeoff_order_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlibabaAscpLogisticsSellerOrdersGetResponse,
+        b: &AlibabaAscpLogisticsSellerOrdersGetResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaAscpLogisticsSellerOrdersGetRequest {
+    type Item = WriteOffOrderDto;
+    fn into_items(
+        reply: AlibabaAscpLogisticsSellerOrdersGetResponse,
+    ) -> Vec<WriteOffOrderDto> {
+        reply.result.and_then(|outer| outer.writeoff_order_list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.einvoice.create.results.increment.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `invoice_result_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=25797&docType=2>
 ///
 /// # Example
@@ -103,6 +105,45 @@ impl ::topgen_runtime::Request for AlibabaEinvoiceCreateResultsIncrementGetReque
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaEinvoiceCreateResultsIncrementGetRequest {
+    type Reply = AlibabaEinvoiceCreateResultsIncrementGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AlibabaEinvoiceCreateResultsIncrementGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.invoice_result_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AlibabaEinvoiceCreateResultsIncrementGetResponse,
+        b: &AlibabaEinvoiceCreateResultsIncrementGetResponse,
+    ) -> bool {
+        a.invoice_result_list == b.invoice_result_list && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaEinvoiceCreateResultsIncrementGetRequest {
+    type Item = InvoiceResult;
+    fn into_items(
+        reply: AlibabaEinvoiceCreateResultsIncrementGetResponse,
+    ) -> Vec<InvoiceResult> {
+        reply.invoice_result_list.unwrap_or_default()
     }
 }
 

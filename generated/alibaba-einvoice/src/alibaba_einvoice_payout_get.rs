@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.einvoice.payout.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.payout_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=65415&docType=2>
 ///
 /// # Example
@@ -49,6 +51,51 @@ impl ::topgen_runtime::Request for AlibabaEinvoicePayoutGetRequest {
         params.push_required("page_no", &self.page_no)?;
         params.push_required("page_size", &self.page_size)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaEinvoicePayoutGetRequest {
+    type Reply = AlibabaEinvoicePayoutGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_no)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &AlibabaEinvoicePayoutGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.payout_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlibabaEinvoicePayoutGetResponse,
+        b: &AlibabaEinvoicePayoutGetResponse,
+    ) -> bool {
+        a.result == b.result && a.is_success == b.is_success
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaEinvoicePayoutGetRequest {
+    type Item = OrderRightsInfo;
+    fn into_items(reply: AlibabaEinvoicePayoutGetResponse) -> Vec<OrderRightsInfo> {
+        reply.result.and_then(|outer| outer.payout_list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.health.vaccin.subscribe.info.return`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `model.info_detail_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=66779&docType=2>
 ///
 /// # Example
@@ -67,6 +69,54 @@ impl ::topgen_runtime::Request for AlibabaHealthVaccinSubscribeInfoReturnRequest
         params.push_required("page_no", &self.page_no)?;
         params.push_required("page_size", &self.page_size)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaHealthVaccinSubscribeInfoReturnRequest {
+    type Reply = AlibabaHealthVaccinSubscribeInfoReturnResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_no)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &AlibabaHealthVaccinSubscribeInfoReturnResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .model
+                        .as_ref()
+                        .and_then(|outer| outer.info_detail_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlibabaHealthVaccinSubscribeInfoReturnResponse,
+        b: &AlibabaHealthVaccinSubscribeInfoReturnResponse,
+    ) -> bool {
+        a.is_success == b.is_success && a.model == b.model && a.msg_info == b.msg_info
+            && a.msg_code == b.msg_code
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaHealthVaccinSubscribeInfoReturnRequest {
+    type Item = PovSubscribeDetailModel;
+    fn into_items(
+        reply: AlibabaHealthVaccinSubscribeInfoReturnResponse,
+    ) -> Vec<PovSubscribeDetailModel> {
+        reply.model.and_then(|outer| outer.info_detail_list).unwrap_or_default()
     }
 }
 

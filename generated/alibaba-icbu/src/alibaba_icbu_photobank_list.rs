@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.icbu.photobank.list`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `pagination_query_list.list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=24459&docType=2>
 ///
 /// # Example
@@ -105,6 +107,52 @@ impl ::topgen_runtime::Request for AlibabaIcbuPhotobankListRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaIcbuPhotobankListRequest {
+    type Reply = AlibabaIcbuPhotobankListResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AlibabaIcbuPhotobankListResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .pagination_query_list
+                        .as_ref()
+                        .and_then(|outer| outer.list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlibabaIcbuPhotobankListResponse,
+        b: &AlibabaIcbuPhotobankListResponse,
+    ) -> bool {
+        a.trace_id == b.trace_id && a.pagination_query_list == b.pagination_query_list
+            && a.errorcode == b.errorcode && a.errormsg == b.errormsg
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaIcbuPhotobankListRequest {
+    type Item = PhotobankImageDo;
+    fn into_items(reply: AlibabaIcbuPhotobankListResponse) -> Vec<PhotobankImageDo> {
+        reply.pagination_query_list.and_then(|outer| outer.list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.icbu.product.list`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `products`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=25438&docType=2>
 ///
 /// # Example
@@ -182,6 +184,44 @@ impl ::topgen_runtime::Request for AlibabaIcbuProductListRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaIcbuProductListRequest {
+    type Reply = AlibabaIcbuProductListResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &AlibabaIcbuProductListResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.products.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AlibabaIcbuProductListResponse,
+        b: &AlibabaIcbuProductListResponse,
+    ) -> bool {
+        a.current_page == b.current_page && a.page_size == b.page_size
+            && a.products == b.products && a.total_item == b.total_item
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaIcbuProductListRequest {
+    type Item = AlibabaProductBriefResponse;
+    fn into_items(
+        reply: AlibabaIcbuProductListResponse,
+    ) -> Vec<AlibabaProductBriefResponse> {
+        reply.products.unwrap_or_default()
     }
 }
 

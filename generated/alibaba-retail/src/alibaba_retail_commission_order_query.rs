@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.retail.commission.order.query`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.order_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=42927&docType=2>
 ///
 /// # Example
@@ -81,6 +83,51 @@ impl ::topgen_runtime::Request for AlibabaRetailCommissionOrderQueryRequest {
         params.push_required("end_pay_time", &self.end_pay_time)?;
         params.push_required("start_pay_time", &self.start_pay_time)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaRetailCommissionOrderQueryRequest {
+    type Reply = AlibabaRetailCommissionOrderQueryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AlibabaRetailCommissionOrderQueryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.order_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlibabaRetailCommissionOrderQueryResponse,
+        b: &AlibabaRetailCommissionOrderQueryResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaRetailCommissionOrderQueryRequest {
+    type Item = OrderDto;
+    fn into_items(reply: AlibabaRetailCommissionOrderQueryResponse) -> Vec<OrderDto> {
+        reply.result.and_then(|outer| outer.order_list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.baichuan.ctg.content.get`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `data_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=27956&docType=2>
 ///
 /// # Example
@@ -103,6 +105,46 @@ impl ::topgen_runtime::Request for AlibabaBaichuanCtgContentGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaBaichuanCtgContentGetRequest {
+    type Reply = AlibabaBaichuanCtgContentGetResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AlibabaBaichuanCtgContentGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .has_next(reply.has_next)
+            .items(Some(reply.data_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AlibabaBaichuanCtgContentGetResponse,
+        b: &AlibabaBaichuanCtgContentGetResponse,
+    ) -> bool {
+        a.err_message == b.err_message && a.has_next == b.has_next
+            && a.err_code == b.err_code && a.data_list == b.data_list
+            && a.is_success == b.is_success
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaBaichuanCtgContentGetRequest {
+    type Item = Data;
+    fn into_items(reply: AlibabaBaichuanCtgContentGetResponse) -> Vec<Data> {
+        reply.data_list.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.nlife.b2c.trade.download`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `order_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=28164&docType=2>
 ///
 /// # Example
@@ -74,6 +76,43 @@ impl ::topgen_runtime::Request for AlibabaNlifeB2cTradeDownloadRequest {
         params.push_required("page_size", &self.page_size)?;
         params.push_required("store_id", &self.store_id)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaNlifeB2cTradeDownloadRequest {
+    type Reply = AlibabaNlifeB2cTradeDownloadResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_no)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &AlibabaNlifeB2cTradeDownloadResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.order_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AlibabaNlifeB2cTradeDownloadResponse,
+        b: &AlibabaNlifeB2cTradeDownloadResponse,
+    ) -> bool {
+        a.total == b.total && a.order_list == b.order_list
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaNlifeB2cTradeDownloadRequest {
+    type Item = Order;
+    fn into_items(reply: AlibabaNlifeB2cTradeDownloadResponse) -> Vec<Order> {
+        reply.order_list.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alibaba.servicecenter.fulfiltask.query`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.values`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=55627&docType=2>
 ///
 /// # Example
@@ -129,6 +131,51 @@ impl ::topgen_runtime::Request for AlibabaServicecenterFulfiltaskQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlibabaServicecenterFulfiltaskQueryRequest {
+    type Reply = AlibabaServicecenterFulfiltaskQueryResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AlibabaServicecenterFulfiltaskQueryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.values.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlibabaServicecenterFulfiltaskQueryResponse,
+        b: &AlibabaServicecenterFulfiltaskQueryResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlibabaServicecenterFulfiltaskQueryRequest {
+    type Item = Value;
+    fn into_items(reply: AlibabaServicecenterFulfiltaskQueryResponse) -> Vec<Value> {
+        reply.result.and_then(|outer| outer.values).unwrap_or_default()
     }
 }
 

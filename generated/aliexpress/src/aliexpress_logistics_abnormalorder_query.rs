@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `aliexpress.logistics.abnormalorder.query`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=60747&docType=2>
 ///
 /// # Example
@@ -173,6 +175,47 @@ impl ::topgen_runtime::Request for AliexpressLogisticsAbnormalorderQueryRequest 
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AliexpressLogisticsAbnormalorderQueryRequest {
+    type Reply = AliexpressLogisticsAbnormalorderQueryResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AliexpressLogisticsAbnormalorderQueryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.result.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AliexpressLogisticsAbnormalorderQueryResponse,
+        b: &AliexpressLogisticsAbnormalorderQueryResponse,
+    ) -> bool {
+        a.result == b.result && a.error_desc == b.error_desc
+            && a.total_page == b.total_page && a.total_count == b.total_count
+            && a.current_page == b.current_page && a.is_success == b.is_success
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AliexpressLogisticsAbnormalorderQueryRequest {
+    type Item = AeopWarehouseAbnormalOrderResult;
+    fn into_items(
+        reply: AliexpressLogisticsAbnormalorderQueryResponse,
+    ) -> Vec<AeopWarehouseAbnormalOrderResult> {
+        reply.result.unwrap_or_default()
     }
 }
 

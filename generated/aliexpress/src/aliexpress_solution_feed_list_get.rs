@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `aliexpress.solution.feed.list.get`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `job_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=47314&docType=2>
 ///
 /// # Example
@@ -118,6 +120,47 @@ impl ::topgen_runtime::Request for AliexpressSolutionFeedListGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AliexpressSolutionFeedListGetRequest {
+    type Reply = AliexpressSolutionFeedListGetResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AliexpressSolutionFeedListGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.job_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AliexpressSolutionFeedListGetResponse,
+        b: &AliexpressSolutionFeedListGetResponse,
+    ) -> bool {
+        a.current_page == b.current_page && a.job_list == b.job_list
+            && a.page_size == b.page_size && a.total_count == b.total_count
+            && a.total_page == b.total_page
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AliexpressSolutionFeedListGetRequest {
+    type Item = BatchOperationJobDto;
+    fn into_items(
+        reply: AliexpressSolutionFeedListGetResponse,
+    ) -> Vec<BatchOperationJobDto> {
+        reply.job_list.unwrap_or_default()
     }
 }
 

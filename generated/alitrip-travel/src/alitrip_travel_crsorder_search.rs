@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alitrip.travel.crsorder.search`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `order_string_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=44511&docType=2>
 ///
 /// # Example
@@ -176,6 +178,43 @@ impl ::topgen_runtime::Request for AlitripTravelCrsorderSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlitripTravelCrsorderSearchRequest {
+    type Reply = AlitripTravelCrsorderSearchResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AlitripTravelCrsorderSearchResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.order_string_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AlitripTravelCrsorderSearchResponse,
+        b: &AlitripTravelCrsorderSearchResponse,
+    ) -> bool {
+        a.order_string_list == b.order_string_list
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlitripTravelCrsorderSearchRequest {
+    type Item = String;
+    fn into_items(reply: AlitripTravelCrsorderSearchResponse) -> Vec<String> {
+        reply.order_string_list.unwrap_or_default()
     }
 }
 

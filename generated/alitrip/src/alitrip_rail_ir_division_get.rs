@@ -8,6 +8,8 @@
 ///
 /// The request of TOP API `alitrip.rail.ir.division.get`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.module_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=47363&docType=2>
 ///
 /// # Example
@@ -63,6 +65,51 @@ impl ::topgen_runtime::Request for AlitripRailIrDivisionGetRequest {
         params.push_required("page_size", &self.page_size)?;
         params.push_required("page_index", &self.page_index)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlitripRailIrDivisionGetRequest {
+    type Reply = AlitripRailIrDivisionGetResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_index)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &AlitripRailIrDivisionGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.module_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlitripRailIrDivisionGetResponse,
+        b: &AlitripRailIrDivisionGetResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlitripRailIrDivisionGetRequest {
+    type Item = RailDivisionRs;
+    fn into_items(reply: AlitripRailIrDivisionGetResponse) -> Vec<RailDivisionRs> {
+        reply.result.and_then(|outer| outer.module_list).unwrap_or_default()
     }
 }
 

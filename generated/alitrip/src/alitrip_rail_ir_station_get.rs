@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alitrip.rail.ir.station.get`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.module_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=47365&docType=2>
 ///
 /// # Example
@@ -58,6 +60,49 @@ impl ::topgen_runtime::Request for AlitripRailIrStationGetRequest {
         params.push_required("page_index", &self.page_index)?;
         params.push_required("page_size", &self.page_size)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlitripRailIrStationGetRequest {
+    type Reply = AlitripRailIrStationGetResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_index)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(reply: &AlitripRailIrStationGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.module_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlitripRailIrStationGetResponse,
+        b: &AlitripRailIrStationGetResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlitripRailIrStationGetRequest {
+    type Item = RailStationRs;
+    fn into_items(reply: AlitripRailIrStationGetResponse) -> Vec<RailStationRs> {
+        reply.result.and_then(|outer| outer.module_list).unwrap_or_default()
     }
 }
 

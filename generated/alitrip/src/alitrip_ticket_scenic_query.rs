@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alitrip.ticket.scenic.query`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `first_result.scenic_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=27941&docType=2>
 ///
 /// # Example
@@ -81,6 +83,51 @@ impl ::topgen_runtime::Request for AlitripTicketScenicQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlitripTicketScenicQueryRequest {
+    type Reply = AlitripTicketScenicQueryResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_info(
+        reply: &AlitripTicketScenicQueryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .first_result
+                        .as_ref()
+                        .and_then(|outer| outer.scenic_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlitripTicketScenicQueryResponse,
+        b: &AlitripTicketScenicQueryResponse,
+    ) -> bool {
+        a.first_result == b.first_result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlitripTicketScenicQueryRequest {
+    type Item = Scenic;
+    fn into_items(reply: AlitripTicketScenicQueryResponse) -> Vec<Scenic> {
+        reply.first_result.and_then(|outer| outer.scenic_list).unwrap_or_default()
     }
 }
 

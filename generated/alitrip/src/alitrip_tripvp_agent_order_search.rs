@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `alitrip.tripvp.agent.order.search`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `order_vos`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=30160&docType=2>
 ///
 /// # Example
@@ -89,6 +91,45 @@ impl ::topgen_runtime::Request for AlitripTripvpAgentOrderSearchRequest {
 
         params.push_required("page_size", &self.page_size)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlitripTripvpAgentOrderSearchRequest {
+    type Reply = AlitripTripvpAgentOrderSearchResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        Some(self.current_page)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &AlitripTripvpAgentOrderSearchResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .has_next(reply.has_next)
+            .items(Some(reply.order_vos.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AlitripTripvpAgentOrderSearchResponse,
+        b: &AlitripTripvpAgentOrderSearchResponse,
+    ) -> bool {
+        a.current_page == b.current_page && a.has_next == b.has_next
+            && a.order_vos == b.order_vos
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlitripTripvpAgentOrderSearchRequest {
+    type Item = VirProOrderVo;
+    fn into_items(reply: AlitripTripvpAgentOrderSearchResponse) -> Vec<VirProOrderVo> {
+        reply.order_vos.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.ailab.aicloud.top.music.search`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.models`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=38036&docType=2>
 ///
 /// # Example
@@ -95,6 +97,51 @@ impl ::topgen_runtime::Request for AilabAicloudTopMusicSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AilabAicloudTopMusicSearchRequest {
+    type Reply = AilabAicloudTopMusicSearchResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AilabAicloudTopMusicSearchResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.models.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AilabAicloudTopMusicSearchResponse,
+        b: &AilabAicloudTopMusicSearchResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AilabAicloudTopMusicSearchRequest {
+    type Item = String;
+    fn into_items(reply: AilabAicloudTopMusicSearchResponse) -> Vec<String> {
+        reply.result.and_then(|outer| outer.models).unwrap_or_default()
     }
 }
 

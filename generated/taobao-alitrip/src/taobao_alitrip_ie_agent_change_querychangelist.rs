@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.alitrip.ie.agent.change.querychangelist`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.change_order_d_os`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=29842&docType=2>
 ///
 /// # Example
@@ -168,6 +170,53 @@ impl ::topgen_runtime::Request for AlitripIeAgentChangeQuerychangelistRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlitripIeAgentChangeQuerychangelistRequest {
+    type Reply = AlitripIeAgentChangeQuerychangelistResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        self.page_index
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AlitripIeAgentChangeQuerychangelistResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.change_order_d_os.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlitripIeAgentChangeQuerychangelistResponse,
+        b: &AlitripIeAgentChangeQuerychangelistResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlitripIeAgentChangeQuerychangelistRequest {
+    type Item = IeChangeOrderVo;
+    fn into_items(
+        reply: AlitripIeAgentChangeQuerychangelistResponse,
+    ) -> Vec<IeChangeOrderVo> {
+        reply.result.and_then(|outer| outer.change_order_d_os).unwrap_or_default()
     }
 }
 

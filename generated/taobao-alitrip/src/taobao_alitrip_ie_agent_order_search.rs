@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.alitrip.ie.agent.order.search`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `base_order_vos`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=24310&docType=2>
 ///
 /// # Example
@@ -157,6 +159,45 @@ impl ::topgen_runtime::Request for AlitripIeAgentOrderSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlitripIeAgentOrderSearchRequest {
+    type Reply = AlitripIeAgentOrderSearchResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AlitripIeAgentOrderSearchResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .has_next(reply.has_next)
+            .items(Some(reply.base_order_vos.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AlitripIeAgentOrderSearchResponse,
+        b: &AlitripIeAgentOrderSearchResponse,
+    ) -> bool {
+        a.has_next == b.has_next && a.base_order_vos == b.base_order_vos
+            && a.query_success == b.query_success
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlitripIeAgentOrderSearchRequest {
+    type Item = IeBaseOrderVo;
+    fn into_items(reply: AlitripIeAgentOrderSearchResponse) -> Vec<IeBaseOrderVo> {
+        reply.base_order_vos.unwrap_or_default()
     }
 }
 

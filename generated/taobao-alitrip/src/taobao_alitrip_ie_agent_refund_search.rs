@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.alitrip.ie.agent.refund.search`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.refund_ticket_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=29834&docType=2>
 ///
 /// # Example
@@ -97,6 +99,51 @@ impl ::topgen_runtime::Request for AlitripIeAgentRefundSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlitripIeAgentRefundSearchRequest {
+    type Reply = AlitripIeAgentRefundSearchResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_index)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &AlitripIeAgentRefundSearchResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.refund_ticket_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlitripIeAgentRefundSearchResponse,
+        b: &AlitripIeAgentRefundSearchResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlitripIeAgentRefundSearchRequest {
+    type Item = IeRefundTicketVo;
+    fn into_items(reply: AlitripIeAgentRefundSearchResponse) -> Vec<IeRefundTicketVo> {
+        reply.result.and_then(|outer| outer.refund_ticket_list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.alitrip.seller.modify.list`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `order_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=27255&docType=2>
 ///
 /// # Example
@@ -200,6 +202,41 @@ impl ::topgen_runtime::Request for AlitripSellerModifyListRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlitripSellerModifyListRequest {
+    type Reply = AlitripSellerModifyListResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &AlitripSellerModifyListResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.order_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &AlitripSellerModifyListResponse,
+        b: &AlitripSellerModifyListResponse,
+    ) -> bool {
+        a.order_list == b.order_list && a.total_item == b.total_item
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlitripSellerModifyListRequest {
+    type Item = SyncOrderDo;
+    fn into_items(reply: AlitripSellerModifyListResponse) -> Vec<SyncOrderDo> {
+        reply.order_list.unwrap_or_default()
     }
 }
 

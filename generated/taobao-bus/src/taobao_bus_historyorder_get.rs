@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.bus.historyorder.get`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `buso_main_order_history_page_v_o.buso_main_order_history_v_o_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=29275&docType=2>
 ///
 /// # Example
@@ -78,6 +80,56 @@ impl ::topgen_runtime::Request for BusHistoryorderGetRequest {
 
         params.push_required("page_index", &self.page_index)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for BusHistoryorderGetRequest {
+    type Reply = BusHistoryorderGetResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_index)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(reply: &BusHistoryorderGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .buso_main_order_history_page_v_o
+                        .as_ref()
+                        .and_then(|outer| {
+                            outer.buso_main_order_history_v_o_list.as_ref()
+                        })
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &BusHistoryorderGetResponse,
+        b: &BusHistoryorderGetResponse,
+    ) -> bool {
+        a.result_code == b.result_code && a.result_msg == b.result_msg
+            && a.is_success == b.is_success
+            && a.buso_main_order_history_page_v_o == b.buso_main_order_history_page_v_o
+    }
+}
+
+impl ::topgen_runtime::PagedItems for BusHistoryorderGetRequest {
+    type Item = Busomainorderhistoryvolist;
+    fn into_items(reply: BusHistoryorderGetResponse) -> Vec<Busomainorderhistoryvolist> {
+        reply
+            .buso_main_order_history_page_v_o
+            .and_then(|outer| outer.buso_main_order_history_v_o_list)
+            .unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.crm.groups.get`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `groups`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10833&docType=2>
 ///
 /// # Example
@@ -61,6 +63,38 @@ impl ::topgen_runtime::Request for CrmGroupsGetRequest {
 
         params.push_required("current_page", &self.current_page)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for CrmGroupsGetRequest {
+    type Reply = CrmGroupsGetResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        Some(self.current_page)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &CrmGroupsGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.groups.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &CrmGroupsGetResponse, b: &CrmGroupsGetResponse) -> bool {
+        a.groups == b.groups && a.total_result == b.total_result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for CrmGroupsGetRequest {
+    type Item = Group;
+    fn into_items(reply: CrmGroupsGetResponse) -> Vec<Group> {
+        reply.groups.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.crm.members.increment.get.privy`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `members`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=57596&docType=2>
 ///
 /// # Example
@@ -104,6 +106,43 @@ impl ::topgen_runtime::Request for CrmMembersIncrementGetPrivyRequest {
 
         params.push_required("current_page", &self.current_page)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for CrmMembersIncrementGetPrivyRequest {
+    type Reply = CrmMembersIncrementGetPrivyResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        Some(self.current_page)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &CrmMembersIncrementGetPrivyResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.members.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &CrmMembersIncrementGetPrivyResponse,
+        b: &CrmMembersIncrementGetPrivyResponse,
+    ) -> bool {
+        a.members == b.members && a.total_result == b.total_result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for CrmMembersIncrementGetPrivyRequest {
+    type Item = BasicMember;
+    fn into_items(reply: CrmMembersIncrementGetPrivyResponse) -> Vec<BasicMember> {
+        reply.members.unwrap_or_default()
     }
 }
 

@@ -9,6 +9,8 @@
 ///
 /// The request of TOP API `taobao.crm.members.search.privy`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `members`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=57604&docType=2>
 ///
 /// # Example
@@ -215,6 +217,41 @@ impl ::topgen_runtime::Request for CrmMembersSearchPrivyRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for CrmMembersSearchPrivyRequest {
+    type Reply = CrmMembersSearchPrivyResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        Some(self.current_page)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &CrmMembersSearchPrivyResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.members.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &CrmMembersSearchPrivyResponse,
+        b: &CrmMembersSearchPrivyResponse,
+    ) -> bool {
+        a.members == b.members && a.total_result == b.total_result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for CrmMembersSearchPrivyRequest {
+    type Item = CrmMember;
+    fn into_items(reply: CrmMembersSearchPrivyResponse) -> Vec<CrmMember> {
+        reply.members.unwrap_or_default()
     }
 }
 

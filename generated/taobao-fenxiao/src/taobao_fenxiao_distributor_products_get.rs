@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.fenxiao.distributor.products.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `products`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21875&docType=2>
 ///
 /// # Example
@@ -214,6 +216,44 @@ impl ::topgen_runtime::Request for FenxiaoDistributorProductsGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for FenxiaoDistributorProductsGetRequest {
+    type Reply = FenxiaoDistributorProductsGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &FenxiaoDistributorProductsGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .has_next(reply.has_next)
+            .items(Some(reply.products.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &FenxiaoDistributorProductsGetResponse,
+        b: &FenxiaoDistributorProductsGetResponse,
+    ) -> bool {
+        a.has_next == b.has_next && a.products == b.products
+    }
+}
+
+impl ::topgen_runtime::PagedItems for FenxiaoDistributorProductsGetRequest {
+    type Item = FenxiaoProduct;
+    fn into_items(reply: FenxiaoDistributorProductsGetResponse) -> Vec<FenxiaoProduct> {
+        reply.products.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.fenxiao.requisitions.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `requisitions`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21617&docType=2>
 ///
 /// # Example
@@ -107,6 +109,43 @@ impl ::topgen_runtime::Request for FenxiaoRequisitionsGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for FenxiaoRequisitionsGetRequest {
+    type Reply = FenxiaoRequisitionsGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &FenxiaoRequisitionsGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.requisitions.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &FenxiaoRequisitionsGetResponse,
+        b: &FenxiaoRequisitionsGetResponse,
+    ) -> bool {
+        a.is_success == b.is_success && a.total_results == b.total_results
+            && a.requisitions == b.requisitions
+    }
+}
+
+impl ::topgen_runtime::PagedItems for FenxiaoRequisitionsGetRequest {
+    type Item = Requisition;
+    fn into_items(reply: FenxiaoRequisitionsGetResponse) -> Vec<Requisition> {
+        reply.requisitions.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.fuwu.scores.get`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `score_result`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=22111&docType=2>
 ///
 /// # Example
@@ -67,6 +69,38 @@ impl ::topgen_runtime::Request for FuwuScoresGetRequest {
 
         params.push_required("current_page", &self.current_page)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for FuwuScoresGetRequest {
+    type Reply = FuwuScoresGetResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        Some(self.current_page)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &FuwuScoresGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.score_result.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &FuwuScoresGetResponse, b: &FuwuScoresGetResponse) -> bool {
+        a.score_result == b.score_result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for FuwuScoresGetRequest {
+    type Item = ScoreResult;
+    fn into_items(reply: FuwuScoresGetResponse) -> Vec<ScoreResult> {
+        reply.score_result.unwrap_or_default()
     }
 }
 

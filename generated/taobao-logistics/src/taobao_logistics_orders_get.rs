@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.logistics.orders.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `shippings`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=235&docType=2>
 ///
 /// # Example
@@ -213,6 +215,42 @@ impl ::topgen_runtime::Request for LogisticsOrdersGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for LogisticsOrdersGetRequest {
+    type Reply = LogisticsOrdersGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &LogisticsOrdersGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.shippings.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &LogisticsOrdersGetResponse,
+        b: &LogisticsOrdersGetResponse,
+    ) -> bool {
+        a.total_results == b.total_results && a.shippings == b.shippings
+    }
+}
+
+impl ::topgen_runtime::PagedItems for LogisticsOrdersGetRequest {
+    type Item = Shipping;
+    fn into_items(reply: LogisticsOrdersGetResponse) -> Vec<Shipping> {
+        reply.shippings.unwrap_or_default()
     }
 }
 

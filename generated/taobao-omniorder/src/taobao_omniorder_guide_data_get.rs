@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.omniorder.guide.data.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `data_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=39449&docType=2>
 ///
 /// # Example
@@ -67,6 +69,41 @@ impl ::topgen_runtime::Request for OmniorderGuideDataGetRequest {
         params.push_required("page_no", &self.page_no)?;
         params.push_required("page_size", &self.page_size)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for OmniorderGuideDataGetRequest {
+    type Reply = OmniorderGuideDataGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_no)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(reply: &OmniorderGuideDataGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.data_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &OmniorderGuideDataGetResponse,
+        b: &OmniorderGuideDataGetResponse,
+    ) -> bool {
+        a.data_list == b.data_list
+    }
+}
+
+impl ::topgen_runtime::PagedItems for OmniorderGuideDataGetRequest {
+    type Item = ::topgen_runtime::Json;
+    fn into_items(reply: OmniorderGuideDataGetResponse) -> Vec<::topgen_runtime::Json> {
+        reply.data_list.unwrap_or_default()
     }
 }
 

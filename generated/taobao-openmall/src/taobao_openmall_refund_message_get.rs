@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.openmall.refund.message.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `results_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=51579&docType=2>
 ///
 /// # Example
@@ -80,6 +82,43 @@ impl ::topgen_runtime::Request for OpenmallRefundMessageGetRequest {
 
         params.push_required("refund_id", &self.refund_id)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for OpenmallRefundMessageGetRequest {
+    type Reply = OpenmallRefundMessageGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &OpenmallRefundMessageGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.results_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &OpenmallRefundMessageGetResponse,
+        b: &OpenmallRefundMessageGetResponse,
+    ) -> bool {
+        a.results_list == b.results_list
+    }
+}
+
+impl ::topgen_runtime::PagedItems for OpenmallRefundMessageGetRequest {
+    type Item = RefundMessage;
+    fn into_items(reply: OpenmallRefundMessageGetResponse) -> Vec<RefundMessage> {
+        reply.results_list.unwrap_or_default()
     }
 }
 

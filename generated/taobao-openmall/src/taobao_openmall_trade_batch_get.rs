@@ -8,6 +8,8 @@
 ///
 /// The request of TOP API `taobao.openmall.trade.batch.get`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `entities`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=53702&docType=2>
 ///
 /// # Example
@@ -75,6 +77,41 @@ impl ::topgen_runtime::Request for OpenmallTradeBatchGetRequest {
         params.push_required("distributor", &self.distributor)?;
         params.push_required("start_created", &self.start_created)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for OpenmallTradeBatchGetRequest {
+    type Reply = OpenmallTradeBatchGetResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_index)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(reply: &OpenmallTradeBatchGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.entities.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &OpenmallTradeBatchGetResponse,
+        b: &OpenmallTradeBatchGetResponse,
+    ) -> bool {
+        a.entities == b.entities && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for OpenmallTradeBatchGetRequest {
+    type Item = TopTradeDetailVo;
+    fn into_items(reply: OpenmallTradeBatchGetResponse) -> Vec<TopTradeDetailVo> {
+        reply.entities.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.opentrade.activity.query`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `results`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=49615&docType=2>
 ///
 /// # Example
@@ -80,6 +82,41 @@ impl ::topgen_runtime::Request for OpentradeActivityQueryRequest {
         params.push_required("page_size", &self.page_size)?;
         params.push_required("page_index", &self.page_index)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for OpentradeActivityQueryRequest {
+    type Reply = OpentradeActivityQueryResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_index)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(reply: &OpentradeActivityQueryResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.results.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &OpentradeActivityQueryResponse,
+        b: &OpentradeActivityQueryResponse,
+    ) -> bool {
+        a.results == b.results && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for OpentradeActivityQueryRequest {
+    type Item = McSceneActivityDto;
+    fn into_items(reply: OpentradeActivityQueryResponse) -> Vec<McSceneActivityDto> {
+        reply.results.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.opentrade.queue.query`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `results`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=48547&docType=2>
 ///
 /// # Example
@@ -99,6 +101,41 @@ impl ::topgen_runtime::Request for OpentradeQueueQueryRequest {
         params.push_required("page_size", &self.page_size)?;
         params.push_required("page_index", &self.page_index)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for OpentradeQueueQueryRequest {
+    type Reply = OpentradeQueueQueryResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_index)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(reply: &OpentradeQueueQueryResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.results.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &OpentradeQueueQueryResponse,
+        b: &OpentradeQueueQueryResponse,
+    ) -> bool {
+        a.total_count == b.total_count && a.results == b.results
+    }
+}
+
+impl ::topgen_runtime::PagedItems for OpentradeQueueQueryRequest {
+    type Item = McUserDto;
+    fn into_items(reply: OpentradeQueueQueryResponse) -> Vec<McUserDto> {
+        reply.results.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.opentrade.tools.items.query`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `item_ids`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=53535&docType=2>
 ///
 /// # Example
@@ -76,6 +78,43 @@ impl ::topgen_runtime::Request for OpentradeToolsItemsQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for OpentradeToolsItemsQueryRequest {
+    type Reply = OpentradeToolsItemsQueryResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        self.page_index
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &OpentradeToolsItemsQueryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.item_ids.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &OpentradeToolsItemsQueryResponse,
+        b: &OpentradeToolsItemsQueryResponse,
+    ) -> bool {
+        a.item_ids == b.item_ids && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for OpentradeToolsItemsQueryRequest {
+    type Item = i64;
+    fn into_items(reply: OpentradeToolsItemsQueryResponse) -> Vec<i64> {
+        reply.item_ids.unwrap_or_default()
     }
 }
 

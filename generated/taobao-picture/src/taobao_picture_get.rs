@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.picture.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `pictures`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=138&docType=2>
 ///
 /// # Example
@@ -210,6 +212,38 @@ impl ::topgen_runtime::Request for PictureGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for PictureGetRequest {
+    type Reply = PictureGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &PictureGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.pictures.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &PictureGetResponse, b: &PictureGetResponse) -> bool {
+        a.pictures == b.pictures
+    }
+}
+
+impl ::topgen_runtime::PagedItems for PictureGetRequest {
+    type Item = Picture;
+    fn into_items(reply: PictureGetResponse) -> Vec<Picture> {
+        reply.pictures.unwrap_or_default()
     }
 }
 

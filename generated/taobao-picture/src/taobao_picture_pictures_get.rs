@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.picture.pictures.get`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `pictures`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=25591&docType=2>
 ///
 /// # Example
@@ -213,6 +215,41 @@ impl ::topgen_runtime::Request for PicturePicturesGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for PicturePicturesGetRequest {
+    type Reply = PicturePicturesGetResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &PicturePicturesGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.pictures.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &PicturePicturesGetResponse,
+        b: &PicturePicturesGetResponse,
+    ) -> bool {
+        a.pictures == b.pictures
+    }
+}
+
+impl ::topgen_runtime::PagedItems for PicturePicturesGetRequest {
+    type Item = Picture;
+    fn into_items(reply: PicturePicturesGetResponse) -> Vec<Picture> {
+        reply.pictures.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.place.storerelatesub.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.result_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=49201&docType=2>
 ///
 /// # Example
@@ -93,6 +95,49 @@ impl ::topgen_runtime::Request for PlaceStorerelatesubGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for PlaceStorerelatesubGetRequest {
+    type Reply = PlaceStorerelatesubGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &PlaceStorerelatesubGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.result_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &PlaceStorerelatesubGetResponse,
+        b: &PlaceStorerelatesubGetResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for PlaceStorerelatesubGetRequest {
+    type Item = T;
+    fn into_items(reply: PlaceStorerelatesubGetResponse) -> Vec<T> {
+        reply.result.and_then(|outer| outer.result_list).unwrap_or_default()
     }
 }
 

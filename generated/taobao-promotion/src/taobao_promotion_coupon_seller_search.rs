@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.promotion.coupon.seller.search`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `seller_coupon_details`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=25239&docType=2>
 ///
 /// # Example
@@ -105,6 +107,48 @@ impl ::topgen_runtime::Request for PromotionCouponSellerSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for PromotionCouponSellerSearchRequest {
+    type Reply = PromotionCouponSellerSearchResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &PromotionCouponSellerSearchResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.seller_coupon_details.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &PromotionCouponSellerSearchResponse,
+        b: &PromotionCouponSellerSearchResponse,
+    ) -> bool {
+        a.result_code == b.result_code && a.error_msg == b.error_msg
+            && a.invoke_result == b.invoke_result
+            && a.seller_coupon_details == b.seller_coupon_details
+            && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for PromotionCouponSellerSearchRequest {
+    type Item = SellerCouponDetail;
+    fn into_items(
+        reply: PromotionCouponSellerSearchResponse,
+    ) -> Vec<SellerCouponDetail> {
+        reply.seller_coupon_details.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.promotionmisc.item.activity.list.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `item_promotion_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=22260&docType=2>
 ///
 /// # Example
@@ -49,6 +51,45 @@ impl ::topgen_runtime::Request for PromotionmiscItemActivityListGetRequest {
         params.push_required("page_no", &self.page_no)?;
         params.push_required("page_size", &self.page_size)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for PromotionmiscItemActivityListGetRequest {
+    type Reply = PromotionmiscItemActivityListGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_no)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &PromotionmiscItemActivityListGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.item_promotion_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &PromotionmiscItemActivityListGetResponse,
+        b: &PromotionmiscItemActivityListGetResponse,
+    ) -> bool {
+        a.total_count == b.total_count && a.item_promotion_list == b.item_promotion_list
+    }
+}
+
+impl ::topgen_runtime::PagedItems for PromotionmiscItemActivityListGetRequest {
+    type Item = ItemPromotion;
+    fn into_items(
+        reply: PromotionmiscItemActivityListGetResponse,
+    ) -> Vec<ItemPromotion> {
+        reply.item_promotion_list.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.qianniu.taskmetas.get`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `taskmetas`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=22740&docType=2>
 ///
 /// # Example
@@ -195,6 +197,41 @@ impl ::topgen_runtime::Request for QianniuTaskmetasGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for QianniuTaskmetasGetRequest {
+    type Reply = QianniuTaskmetasGetResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &QianniuTaskmetasGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.taskmetas.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &QianniuTaskmetasGetResponse,
+        b: &QianniuTaskmetasGetResponse,
+    ) -> bool {
+        a.taskmetas == b.taskmetas
+    }
+}
+
+impl ::topgen_runtime::PagedItems for QianniuTaskmetasGetRequest {
+    type Item = QTaskMetadata;
+    fn into_items(reply: QianniuTaskmetasGetResponse) -> Vec<QTaskMetadata> {
+        reply.taskmetas.unwrap_or_default()
     }
 }
 

@@ -12,6 +12,8 @@
 ///
 /// The request of TOP API `taobao.qianniu.tasks.get`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `tasks`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=22594&docType=2>
 ///
 /// # Example
@@ -388,6 +390,38 @@ impl ::topgen_runtime::Request for QianniuTasksGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for QianniuTasksGetRequest {
+    type Reply = QianniuTasksGetResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &QianniuTasksGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.tasks.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &QianniuTasksGetResponse, b: &QianniuTasksGetResponse) -> bool {
+        a.tasks == b.tasks
+    }
+}
+
+impl ::topgen_runtime::PagedItems for QianniuTasksGetRequest {
+    type Item = QTask;
+    fn into_items(reply: QianniuTasksGetResponse) -> Vec<QTask> {
+        reply.tasks.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.qimen.trade.users.get`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `users`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=28674&docType=2>
 ///
 /// # Example
@@ -49,6 +51,41 @@ impl ::topgen_runtime::Request for QimenTradeUsersGetRequest {
         params.push_required("page_size", &self.page_size)?;
         params.push_required("page_index", &self.page_index)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for QimenTradeUsersGetRequest {
+    type Reply = QimenTradeUsersGetResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_index)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(reply: &QimenTradeUsersGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.users.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &QimenTradeUsersGetResponse,
+        b: &QimenTradeUsersGetResponse,
+    ) -> bool {
+        a.total_count == b.total_count && a.users == b.users
+    }
+}
+
+impl ::topgen_runtime::PagedItems for QimenTradeUsersGetRequest {
+    type Item = QimenUser;
+    fn into_items(reply: QimenTradeUsersGetResponse) -> Vec<QimenUser> {
+        reply.users.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.simba.adgroup.onlineitemsvon.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `page_item.item_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21680&docType=2>
 ///
 /// # Example
@@ -117,6 +119,51 @@ impl ::topgen_runtime::Request for SimbaAdgroupOnlineitemsvonGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for SimbaAdgroupOnlineitemsvonGetRequest {
+    type Reply = SimbaAdgroupOnlineitemsvonGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &SimbaAdgroupOnlineitemsvonGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .page_item
+                        .as_ref()
+                        .and_then(|outer| outer.item_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &SimbaAdgroupOnlineitemsvonGetResponse,
+        b: &SimbaAdgroupOnlineitemsvonGetResponse,
+    ) -> bool {
+        a.page_item == b.page_item
+    }
+}
+
+impl ::topgen_runtime::PagedItems for SimbaAdgroupOnlineitemsvonGetRequest {
+    type Item = SubwayItem;
+    fn into_items(reply: SimbaAdgroupOnlineitemsvonGetResponse) -> Vec<SubwayItem> {
+        reply.page_item.and_then(|outer| outer.item_list).unwrap_or_default()
     }
 }
 

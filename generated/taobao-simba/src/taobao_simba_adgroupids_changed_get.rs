@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.simba.adgroupids.changed.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `changed_adgroupids`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10800&docType=2>
 ///
 /// # Example
@@ -89,6 +91,43 @@ impl ::topgen_runtime::Request for SimbaAdgroupidsChangedGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for SimbaAdgroupidsChangedGetRequest {
+    type Reply = SimbaAdgroupidsChangedGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &SimbaAdgroupidsChangedGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.changed_adgroupids.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &SimbaAdgroupidsChangedGetResponse,
+        b: &SimbaAdgroupidsChangedGetResponse,
+    ) -> bool {
+        a.changed_adgroupids == b.changed_adgroupids
+    }
+}
+
+impl ::topgen_runtime::PagedItems for SimbaAdgroupidsChangedGetRequest {
+    type Item = i64;
+    fn into_items(reply: SimbaAdgroupidsChangedGetResponse) -> Vec<i64> {
+        reply.changed_adgroupids.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.simba.adgroupids.deleted.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `deleted_adgroup_ids`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10799&docType=2>
 ///
 /// # Example
@@ -89,6 +91,43 @@ impl ::topgen_runtime::Request for SimbaAdgroupidsDeletedGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for SimbaAdgroupidsDeletedGetRequest {
+    type Reply = SimbaAdgroupidsDeletedGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &SimbaAdgroupidsDeletedGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.deleted_adgroup_ids.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &SimbaAdgroupidsDeletedGetResponse,
+        b: &SimbaAdgroupidsDeletedGetResponse,
+    ) -> bool {
+        a.deleted_adgroup_ids == b.deleted_adgroup_ids
+    }
+}
+
+impl ::topgen_runtime::PagedItems for SimbaAdgroupidsDeletedGetRequest {
+    type Item = i64;
+    fn into_items(reply: SimbaAdgroupidsDeletedGetResponse) -> Vec<i64> {
+        reply.deleted_adgroup_ids.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.simba.adgroups.changed.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `adgroups.adgroup_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21249&docType=2>
 ///
 /// # Example
@@ -89,6 +91,49 @@ impl ::topgen_runtime::Request for SimbaAdgroupsChangedGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for SimbaAdgroupsChangedGetRequest {
+    type Reply = SimbaAdgroupsChangedGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &SimbaAdgroupsChangedGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .adgroups
+                        .as_ref()
+                        .and_then(|outer| outer.adgroup_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &SimbaAdgroupsChangedGetResponse,
+        b: &SimbaAdgroupsChangedGetResponse,
+    ) -> bool {
+        a.adgroups == b.adgroups
+    }
+}
+
+impl ::topgen_runtime::PagedItems for SimbaAdgroupsChangedGetRequest {
+    type Item = AdGroup;
+    fn into_items(reply: SimbaAdgroupsChangedGetResponse) -> Vec<AdGroup> {
+        reply.adgroups.and_then(|outer| outer.adgroup_list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.simba.adgroupsbycampaignid.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `adgroups.adgroup_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21676&docType=2>
 ///
 /// # Example
@@ -80,6 +82,51 @@ impl ::topgen_runtime::Request for SimbaAdgroupsbycampaignidGetRequest {
         params.push_required("page_size", &self.page_size)?;
         params.push_required("page_no", &self.page_no)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for SimbaAdgroupsbycampaignidGetRequest {
+    type Reply = SimbaAdgroupsbycampaignidGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_no)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &SimbaAdgroupsbycampaignidGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .adgroups
+                        .as_ref()
+                        .and_then(|outer| outer.adgroup_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &SimbaAdgroupsbycampaignidGetResponse,
+        b: &SimbaAdgroupsbycampaignidGetResponse,
+    ) -> bool {
+        a.adgroups == b.adgroups
+    }
+}
+
+impl ::topgen_runtime::PagedItems for SimbaAdgroupsbycampaignidGetRequest {
+    type Item = AdGroup;
+    fn into_items(reply: SimbaAdgroupsbycampaignidGetResponse) -> Vec<AdGroup> {
+        reply.adgroups.and_then(|outer| outer.adgroup_list).unwrap_or_default()
     }
 }
 

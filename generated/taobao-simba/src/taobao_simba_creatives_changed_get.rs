@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.simba.creatives.changed.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `creatives.creative_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21255&docType=2>
 ///
 /// # Example
@@ -89,6 +91,51 @@ impl ::topgen_runtime::Request for SimbaCreativesChangedGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for SimbaCreativesChangedGetRequest {
+    type Reply = SimbaCreativesChangedGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &SimbaCreativesChangedGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .creatives
+                        .as_ref()
+                        .and_then(|outer| outer.creative_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &SimbaCreativesChangedGetResponse,
+        b: &SimbaCreativesChangedGetResponse,
+    ) -> bool {
+        a.creatives == b.creatives
+    }
+}
+
+impl ::topgen_runtime::PagedItems for SimbaCreativesChangedGetRequest {
+    type Item = Creative;
+    fn into_items(reply: SimbaCreativesChangedGetResponse) -> Vec<Creative> {
+        reply.creatives.and_then(|outer| outer.creative_list).unwrap_or_default()
     }
 }
 

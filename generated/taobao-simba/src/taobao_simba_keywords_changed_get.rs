@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.simba.keywords.changed.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `keywords.keyword_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21256&docType=2>
 ///
 /// # Example
@@ -89,6 +91,49 @@ impl ::topgen_runtime::Request for SimbaKeywordsChangedGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for SimbaKeywordsChangedGetRequest {
+    type Reply = SimbaKeywordsChangedGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &SimbaKeywordsChangedGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .keywords
+                        .as_ref()
+                        .and_then(|outer| outer.keyword_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &SimbaKeywordsChangedGetResponse,
+        b: &SimbaKeywordsChangedGetResponse,
+    ) -> bool {
+        a.keywords == b.keywords
+    }
+}
+
+impl ::topgen_runtime::PagedItems for SimbaKeywordsChangedGetRequest {
+    type Item = Keyword;
+    fn into_items(reply: SimbaKeywordsChangedGetResponse) -> Vec<Keyword> {
+        reply.keywords.and_then(|outer| outer.keyword_list).unwrap_or_default()
     }
 }
 

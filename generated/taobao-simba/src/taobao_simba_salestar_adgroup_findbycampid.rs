@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.simba.salestar.adgroup.findbycampid`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `adgroups.adgroup_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=43358&docType=2>
 ///
 /// # Example
@@ -76,6 +78,51 @@ impl ::topgen_runtime::Request for SimbaSalestarAdgroupFindbycampidRequest {
         ::topgen_runtime::Params::check_min_value("page_no", value, 1)?;
         params.push_required("page_no", value)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for SimbaSalestarAdgroupFindbycampidRequest {
+    type Reply = SimbaSalestarAdgroupFindbycampidResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_no)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &SimbaSalestarAdgroupFindbycampidResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .adgroups
+                        .as_ref()
+                        .and_then(|outer| outer.adgroup_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &SimbaSalestarAdgroupFindbycampidResponse,
+        b: &SimbaSalestarAdgroupFindbycampidResponse,
+    ) -> bool {
+        a.adgroups == b.adgroups
+    }
+}
+
+impl ::topgen_runtime::PagedItems for SimbaSalestarAdgroupFindbycampidRequest {
+    type Item = AdGroup;
+    fn into_items(reply: SimbaSalestarAdgroupFindbycampidResponse) -> Vec<AdGroup> {
+        reply.adgroups.and_then(|outer| outer.adgroup_list).unwrap_or_default()
     }
 }
 

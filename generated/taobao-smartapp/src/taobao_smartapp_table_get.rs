@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.smartapp.table.get`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.json_record`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=67464&docType=2>
 ///
 /// # Example
@@ -159,6 +161,47 @@ impl ::topgen_runtime::Request for SmartappTableGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for SmartappTableGetRequest {
+    type Reply = SmartappTableGetResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        self.page_index
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &SmartappTableGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.json_record.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(a: &SmartappTableGetResponse, b: &SmartappTableGetResponse) -> bool {
+        a.result == b.result && a.business_success == b.business_success
+            && a.error_msg == b.error_msg
+    }
+}
+
+impl ::topgen_runtime::PagedItems for SmartappTableGetRequest {
+    type Item = String;
+    fn into_items(reply: SmartappTableGetResponse) -> Vec<String> {
+        reply.result.and_then(|outer| outer.json_record).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.tbk.dg.material.optional`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=35896&docType=2>
 ///
 /// # Example
@@ -609,6 +611,43 @@ impl ::topgen_runtime::Request for TbkDgMaterialOptionalRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TbkDgMaterialOptionalRequest {
+    type Reply = TbkDgMaterialOptionalResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &TbkDgMaterialOptionalResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.result_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &TbkDgMaterialOptionalResponse,
+        b: &TbkDgMaterialOptionalResponse,
+    ) -> bool {
+        a.total_results == b.total_results && a.result_list == b.result_list
+            && a.page_result_key == b.page_result_key
+    }
+}
+
+impl ::topgen_runtime::PagedItems for TbkDgMaterialOptionalRequest {
+    type Item = MapData;
+    fn into_items(reply: TbkDgMaterialOptionalResponse) -> Vec<MapData> {
+        reply.result_list.unwrap_or_default()
     }
 }
 

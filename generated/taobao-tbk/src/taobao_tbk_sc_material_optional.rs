@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.tbk.sc.material.optional`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=35263&docType=2>
 ///
 /// # Example
@@ -615,6 +617,43 @@ impl ::topgen_runtime::Request for TbkScMaterialOptionalRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TbkScMaterialOptionalRequest {
+    type Reply = TbkScMaterialOptionalResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &TbkScMaterialOptionalResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.result_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &TbkScMaterialOptionalResponse,
+        b: &TbkScMaterialOptionalResponse,
+    ) -> bool {
+        a.total_results == b.total_results && a.result_list == b.result_list
+            && a.page_result_key == b.page_result_key
+    }
+}
+
+impl ::topgen_runtime::PagedItems for TbkScMaterialOptionalRequest {
+    type Item = MapData;
+    fn into_items(reply: TbkScMaterialOptionalResponse) -> Vec<MapData> {
+        reply.result_list.unwrap_or_default()
     }
 }
 

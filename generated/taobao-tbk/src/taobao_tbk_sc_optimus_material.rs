@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.tbk.sc.optimus.material`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=37884&docType=2>
 ///
 /// # Example
@@ -168,6 +170,41 @@ impl ::topgen_runtime::Request for TbkScOptimusMaterialRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TbkScOptimusMaterialRequest {
+    type Reply = TbkScOptimusMaterialResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &TbkScOptimusMaterialResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.result_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &TbkScOptimusMaterialResponse,
+        b: &TbkScOptimusMaterialResponse,
+    ) -> bool {
+        a.result_list == b.result_list && a.is_default == b.is_default
+    }
+}
+
+impl ::topgen_runtime::PagedItems for TbkScOptimusMaterialRequest {
+    type Item = MapData;
+    fn into_items(reply: TbkScOptimusMaterialResponse) -> Vec<MapData> {
+        reply.result_list.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.tbk.sc.order.details.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `data.results`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=43755&docType=2>
 ///
 /// # Example
@@ -171,6 +173,49 @@ impl ::topgen_runtime::Request for TbkScOrderDetailsGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TbkScOrderDetailsGetRequest {
+    type Reply = TbkScOrderDetailsGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &TbkScOrderDetailsGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .data
+                        .as_ref()
+                        .and_then(|outer| outer.results.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &TbkScOrderDetailsGetResponse,
+        b: &TbkScOrderDetailsGetResponse,
+    ) -> bool {
+        a.data == b.data
+    }
+}
+
+impl ::topgen_runtime::PagedItems for TbkScOrderDetailsGetRequest {
+    type Item = PublisherOrderDto;
+    fn into_items(reply: TbkScOrderDetailsGetResponse) -> Vec<PublisherOrderDto> {
+        reply.data.and_then(|outer| outer.results).unwrap_or_default()
     }
 }
 

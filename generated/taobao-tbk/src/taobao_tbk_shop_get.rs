@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.tbk.shop.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `results`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=24521&docType=2>
 ///
 /// # Example
@@ -222,6 +224,39 @@ impl ::topgen_runtime::Request for TbkShopGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TbkShopGetRequest {
+    type Reply = TbkShopGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &TbkShopGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.results.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &TbkShopGetResponse, b: &TbkShopGetResponse) -> bool {
+        a.results == b.results && a.total_results == b.total_results
+    }
+}
+
+impl ::topgen_runtime::PagedItems for TbkShopGetRequest {
+    type Item = NTbkShop;
+    fn into_items(reply: TbkShopGetResponse) -> Vec<NTbkShop> {
+        reply.results.unwrap_or_default()
     }
 }
 

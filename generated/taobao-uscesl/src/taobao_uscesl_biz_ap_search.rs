@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.uscesl.biz.ap.search`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.target_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=42088&docType=2>
 ///
 /// # Example
@@ -107,6 +109,46 @@ impl ::topgen_runtime::Request for UsceslBizApSearchRequest {
         params.push_required("store_id", &self.store_id)?;
         params.push_required("biz_brand_key", &self.biz_brand_key)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for UsceslBizApSearchRequest {
+    type Reply = UsceslBizApSearchResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_info(reply: &UsceslBizApSearchResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.target_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(a: &UsceslBizApSearchResponse, b: &UsceslBizApSearchResponse) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for UsceslBizApSearchRequest {
+    type Item = Target;
+    fn into_items(reply: UsceslBizApSearchResponse) -> Vec<Target> {
+        reply.result.and_then(|outer| outer.target_list).unwrap_or_default()
     }
 }
 

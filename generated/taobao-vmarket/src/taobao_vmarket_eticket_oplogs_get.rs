@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.vmarket.eticket.oplogs.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `eticket_op_logs`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21430&docType=2>
 ///
 /// # Example
@@ -171,6 +173,42 @@ impl ::topgen_runtime::Request for VmarketEticketOplogsGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for VmarketEticketOplogsGetRequest {
+    type Reply = VmarketEticketOplogsGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &VmarketEticketOplogsGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.eticket_op_logs.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &VmarketEticketOplogsGetResponse,
+        b: &VmarketEticketOplogsGetResponse,
+    ) -> bool {
+        a.eticket_op_logs == b.eticket_op_logs && a.total_results == b.total_results
+    }
+}
+
+impl ::topgen_runtime::PagedItems for VmarketEticketOplogsGetRequest {
+    type Item = EticketOpLog;
+    fn into_items(reply: VmarketEticketOplogsGetResponse) -> Vec<EticketOpLog> {
+        reply.eticket_op_logs.unwrap_or_default()
     }
 }
 

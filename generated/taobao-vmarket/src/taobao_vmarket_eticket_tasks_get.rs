@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.vmarket.eticket.tasks.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `eticket_tasks`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21631&docType=2>
 ///
 /// # Example
@@ -106,6 +108,42 @@ impl ::topgen_runtime::Request for VmarketEticketTasksGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for VmarketEticketTasksGetRequest {
+    type Reply = VmarketEticketTasksGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &VmarketEticketTasksGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.eticket_tasks.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &VmarketEticketTasksGetResponse,
+        b: &VmarketEticketTasksGetResponse,
+    ) -> bool {
+        a.eticket_tasks == b.eticket_tasks && a.total_results == b.total_results
+    }
+}
+
+impl ::topgen_runtime::PagedItems for VmarketEticketTasksGetRequest {
+    type Item = EticketTask;
+    fn into_items(reply: VmarketEticketTasksGetResponse) -> Vec<EticketTask> {
+        reply.eticket_tasks.unwrap_or_default()
     }
 }
 

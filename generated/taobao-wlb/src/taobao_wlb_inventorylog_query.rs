@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.inventorylog.query`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `inventory_log_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10617&docType=2>
 ///
 /// # Example
@@ -159,6 +161,41 @@ impl ::topgen_runtime::Request for WlbInventorylogQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbInventorylogQueryRequest {
+    type Reply = WlbInventorylogQueryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &WlbInventorylogQueryResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.inventory_log_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &WlbInventorylogQueryResponse,
+        b: &WlbInventorylogQueryResponse,
+    ) -> bool {
+        a.total_count == b.total_count && a.inventory_log_list == b.inventory_log_list
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbInventorylogQueryRequest {
+    type Item = WlbItemInventoryLog;
+    fn into_items(reply: WlbInventorylogQueryResponse) -> Vec<WlbItemInventoryLog> {
+        reply.inventory_log_list.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.item.batch.query`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `item_inventory_batch_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10970&docType=2>
 ///
 /// # Example
@@ -87,6 +89,39 @@ impl ::topgen_runtime::Request for WlbItemBatchQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbItemBatchQueryRequest {
+    type Reply = WlbItemBatchQueryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &WlbItemBatchQueryResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.item_inventory_batch_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &WlbItemBatchQueryResponse, b: &WlbItemBatchQueryResponse) -> bool {
+        a.total_count == b.total_count
+            && a.item_inventory_batch_list == b.item_inventory_batch_list
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbItemBatchQueryRequest {
+    type Item = WlbItemBatchInventory;
+    fn into_items(reply: WlbItemBatchQueryResponse) -> Vec<WlbItemBatchInventory> {
+        reply.item_inventory_batch_list.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.notify.message.page.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `wlb_messages`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10604&docType=2>
 ///
 /// # Example
@@ -119,6 +121,41 @@ impl ::topgen_runtime::Request for WlbNotifyMessagePageGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbNotifyMessagePageGetRequest {
+    type Reply = WlbNotifyMessagePageGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &WlbNotifyMessagePageGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.wlb_messages.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &WlbNotifyMessagePageGetResponse,
+        b: &WlbNotifyMessagePageGetResponse,
+    ) -> bool {
+        a.wlb_messages == b.wlb_messages && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbNotifyMessagePageGetRequest {
+    type Item = WlbMessage;
+    fn into_items(reply: WlbNotifyMessagePageGetResponse) -> Vec<WlbMessage> {
+        reply.wlb_messages.unwrap_or_default()
     }
 }
 

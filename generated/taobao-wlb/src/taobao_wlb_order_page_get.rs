@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.order.page.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `order_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10622&docType=2>
 ///
 /// # Example
@@ -143,6 +145,38 @@ impl ::topgen_runtime::Request for WlbOrderPageGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbOrderPageGetRequest {
+    type Reply = WlbOrderPageGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &WlbOrderPageGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.order_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &WlbOrderPageGetResponse, b: &WlbOrderPageGetResponse) -> bool {
+        a.order_list == b.order_list && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbOrderPageGetRequest {
+    type Item = WlbOrder;
+    fn into_items(reply: WlbOrderPageGetResponse) -> Vec<WlbOrder> {
+        reply.order_list.unwrap_or_default()
     }
 }
 

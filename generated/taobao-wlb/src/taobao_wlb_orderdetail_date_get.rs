@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.orderdetail.date.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `order_detail_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=22288&docType=2>
 ///
 /// # Example
@@ -85,6 +87,41 @@ impl ::topgen_runtime::Request for WlbOrderdetailDateGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbOrderdetailDateGetRequest {
+    type Reply = WlbOrderdetailDateGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &WlbOrderdetailDateGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.order_detail_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &WlbOrderdetailDateGetResponse,
+        b: &WlbOrderdetailDateGetResponse,
+    ) -> bool {
+        a.order_detail_list == b.order_detail_list && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbOrderdetailDateGetRequest {
+    type Item = WlbOrderDetail;
+    fn into_items(reply: WlbOrderdetailDateGetResponse) -> Vec<WlbOrderDetail> {
+        reply.order_detail_list.unwrap_or_default()
     }
 }
 

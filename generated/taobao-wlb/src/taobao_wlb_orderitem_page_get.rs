@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.orderitem.page.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `order_item_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10624&docType=2>
 ///
 /// # Example
@@ -74,6 +76,41 @@ impl ::topgen_runtime::Request for WlbOrderitemPageGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbOrderitemPageGetRequest {
+    type Reply = WlbOrderitemPageGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &WlbOrderitemPageGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.order_item_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &WlbOrderitemPageGetResponse,
+        b: &WlbOrderitemPageGetResponse,
+    ) -> bool {
+        a.order_item_list == b.order_item_list && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbOrderitemPageGetRequest {
+    type Item = WlbOrderItem;
+    fn into_items(reply: WlbOrderitemPageGetResponse) -> Vec<WlbOrderItem> {
+        reply.order_item_list.unwrap_or_default()
     }
 }
 

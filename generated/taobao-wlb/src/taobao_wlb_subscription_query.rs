@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.subscription.query`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `seller_subscription_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10620&docType=2>
 ///
 /// # Example
@@ -85,6 +87,42 @@ impl ::topgen_runtime::Request for WlbSubscriptionQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbSubscriptionQueryRequest {
+    type Reply = WlbSubscriptionQueryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &WlbSubscriptionQueryResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.seller_subscription_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &WlbSubscriptionQueryResponse,
+        b: &WlbSubscriptionQueryResponse,
+    ) -> bool {
+        a.total_count == b.total_count
+            && a.seller_subscription_list == b.seller_subscription_list
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbSubscriptionQueryRequest {
+    type Item = SellerSubscriptionList;
+    fn into_items(reply: WlbSubscriptionQueryResponse) -> Vec<SellerSubscriptionList> {
+        reply.seller_subscription_list.unwrap_or_default()
     }
 }
 

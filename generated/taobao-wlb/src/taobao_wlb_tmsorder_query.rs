@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.tmsorder.query`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `tms_order_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10609&docType=2>
 ///
 /// # Example
@@ -78,6 +80,38 @@ impl ::topgen_runtime::Request for WlbTmsorderQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbTmsorderQueryRequest {
+    type Reply = WlbTmsorderQueryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &WlbTmsorderQueryResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.tms_order_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &WlbTmsorderQueryResponse, b: &WlbTmsorderQueryResponse) -> bool {
+        a.tms_order_list == b.tms_order_list && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbTmsorderQueryRequest {
+    type Item = WlbTmsOrder;
+    fn into_items(reply: WlbTmsorderQueryResponse) -> Vec<WlbTmsOrder> {
+        reply.tms_order_list.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.wms.cainiao.bill.query`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `order_info_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=25671&docType=2>
 ///
 /// # Example
@@ -98,6 +100,43 @@ impl ::topgen_runtime::Request for WlbWmsCainiaoBillQueryRequest {
         params.push_required("end_modified_time", &self.end_modified_time)?;
         params.push_required("start_modified_time", &self.start_modified_time)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbWmsCainiaoBillQueryRequest {
+    type Reply = WlbWmsCainiaoBillQueryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &WlbWmsCainiaoBillQueryResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.order_info_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &WlbWmsCainiaoBillQueryResponse,
+        b: &WlbWmsCainiaoBillQueryResponse,
+    ) -> bool {
+        a.order_info_list == b.order_info_list && a.total_count == b.total_count
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbWmsCainiaoBillQueryRequest {
+    type Item = CainiaoBillQueryOrderinfolist;
+    fn into_items(
+        reply: WlbWmsCainiaoBillQueryResponse,
+    ) -> Vec<CainiaoBillQueryOrderinfolist> {
+        reply.order_info_list.unwrap_or_default()
     }
 }
 

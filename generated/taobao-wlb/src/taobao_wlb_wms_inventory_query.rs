@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.wms.inventory.query`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `item_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=25720&docType=2>
 ///
 /// # Example
@@ -167,6 +169,45 @@ impl ::topgen_runtime::Request for WlbWmsInventoryQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbWmsInventoryQueryRequest {
+    type Reply = WlbWmsInventoryQueryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &WlbWmsInventoryQueryResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.item_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &WlbWmsInventoryQueryResponse,
+        b: &WlbWmsInventoryQueryResponse,
+    ) -> bool {
+        a.item_list == b.item_list && a.total_count == b.total_count
+            && a.wl_error_code == b.wl_error_code && a.wl_error_msg == b.wl_error_msg
+            && a.wl_success == b.wl_success
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbWmsInventoryQueryRequest {
+    type Item = WmsInventoryQueryItemlist;
+    fn into_items(
+        reply: WlbWmsInventoryQueryResponse,
+    ) -> Vec<WmsInventoryQueryItemlist> {
+        reply.item_list.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.wlb.wms.sn.info.query`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.sn_info_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=26453&docType=2>
 ///
 /// # Example
@@ -60,6 +62,46 @@ impl ::topgen_runtime::Request for WlbWmsSnInfoQueryRequest {
         params.push_required("order_code_type", &self.order_code_type)?;
         params.push_required("page_index", &self.page_index)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for WlbWmsSnInfoQueryRequest {
+    type Reply = WlbWmsSnInfoQueryResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_index)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_info(reply: &WlbWmsSnInfoQueryResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.sn_info_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(a: &WlbWmsSnInfoQueryResponse, b: &WlbWmsSnInfoQueryResponse) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for WlbWmsSnInfoQueryRequest {
+    type Item = Sninfolist;
+    fn into_items(reply: WlbWmsSnInfoQueryResponse) -> Vec<Sninfolist> {
+        reply.result.and_then(|outer| outer.sn_info_list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.xhotel.distribution.info`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `hotels`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=67297&docType=2>
 ///
 /// # Example
@@ -100,6 +102,42 @@ impl ::topgen_runtime::Request for XhotelDistributionInfoRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for XhotelDistributionInfoRequest {
+    type Reply = XhotelDistributionInfoResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &XhotelDistributionInfoResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.hotels.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &XhotelDistributionInfoResponse,
+        b: &XhotelDistributionInfoResponse,
+    ) -> bool {
+        a.total_results == b.total_results && a.hotels == b.hotels
+    }
+}
+
+impl ::topgen_runtime::PagedItems for XhotelDistributionInfoRequest {
+    type Item = SHotelInfoObject;
+    fn into_items(reply: XhotelDistributionInfoResponse) -> Vec<SHotelInfoObject> {
+        reply.hotels.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.xhotel.info.list.get`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `hotels`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=23475&docType=2>
 ///
 /// # Example
@@ -101,6 +103,39 @@ impl ::topgen_runtime::Request for XhotelInfoListGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for XhotelInfoListGetRequest {
+    type Reply = XhotelInfoListGetResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &XhotelInfoListGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.hotels.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &XhotelInfoListGetResponse, b: &XhotelInfoListGetResponse) -> bool {
+        a.total_results == b.total_results && a.hotels == b.hotels
+    }
+}
+
+impl ::topgen_runtime::PagedItems for XhotelInfoListGetRequest {
+    type Item = SHotelInfoObject;
+    fn into_items(reply: XhotelInfoListGetResponse) -> Vec<SHotelInfoObject> {
+        reply.hotels.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.xhotel.order.hotelsign.query`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `ds_nhotel_info_d_o_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=27152&docType=2>
 ///
 /// # Example
@@ -100,6 +102,44 @@ impl ::topgen_runtime::Request for XhotelOrderHotelsignQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for XhotelOrderHotelsignQueryRequest {
+    type Reply = XhotelOrderHotelsignQueryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_info(
+        reply: &XhotelOrderHotelsignQueryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.ds_nhotel_info_d_o_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &XhotelOrderHotelsignQueryResponse,
+        b: &XhotelOrderHotelsignQueryResponse,
+    ) -> bool {
+        a.hotel_sign_info == b.hotel_sign_info && a.out_uuid == b.out_uuid
+            && a.ds_nhotel_info_d_o_list == b.ds_nhotel_info_d_o_list
+    }
+}
+
+impl ::topgen_runtime::PagedItems for XhotelOrderHotelsignQueryRequest {
+    type Item = DsNhotelInfoDo;
+    fn into_items(reply: XhotelOrderHotelsignQueryResponse) -> Vec<DsNhotelInfoDo> {
+        reply.ds_nhotel_info_d_o_list.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.xhotel.rate.relationshipwithrp.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `rp_ids`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=23285&docType=2>
 ///
 /// # Example
@@ -60,6 +62,44 @@ impl ::topgen_runtime::Request for XhotelRateRelationshipwithrpGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for XhotelRateRelationshipwithrpGetRequest {
+    type Reply = XhotelRateRelationshipwithrpGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_info(
+        reply: &XhotelRateRelationshipwithrpGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.rp_ids.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &XhotelRateRelationshipwithrpGetResponse,
+        b: &XhotelRateRelationshipwithrpGetResponse,
+    ) -> bool {
+        a.total_results == b.total_results && a.rp_ids == b.rp_ids
+    }
+}
+
+impl ::topgen_runtime::PagedItems for XhotelRateRelationshipwithrpGetRequest {
+    type Item = String;
+    fn into_items(reply: XhotelRateRelationshipwithrpGetResponse) -> Vec<String> {
+        reply.rp_ids.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.xhotel.roomtype.conflict.data`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.results`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=49614&docType=2>
 ///
 /// # Example
@@ -55,6 +57,53 @@ impl ::topgen_runtime::Request for XhotelRoomtypeConflictDataRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for XhotelRoomtypeConflictDataRequest {
+    type Reply = XhotelRoomtypeConflictDataResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_info(
+        reply: &XhotelRoomtypeConflictDataResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.results.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &XhotelRoomtypeConflictDataResponse,
+        b: &XhotelRoomtypeConflictDataResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for XhotelRoomtypeConflictDataRequest {
+    type Item = RoomTypeCheckResultDo;
+    fn into_items(
+        reply: XhotelRoomtypeConflictDataResponse,
+    ) -> Vec<RoomTypeCheckResultDo> {
+        reply.result.and_then(|outer| outer.results).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.alihealth.drug.store.search`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `model.item_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=30610&docType=2>
 ///
 /// # Example
@@ -87,6 +89,51 @@ impl ::topgen_runtime::Request for AlihealthDrugStoreSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for AlihealthDrugStoreSearchRequest {
+    type Reply = AlihealthDrugStoreSearchResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &AlihealthDrugStoreSearchResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .model
+                        .as_ref()
+                        .and_then(|outer| outer.item_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &AlihealthDrugStoreSearchResponse,
+        b: &AlihealthDrugStoreSearchResponse,
+    ) -> bool {
+        a.model == b.model
+    }
+}
+
+impl ::topgen_runtime::PagedItems for AlihealthDrugStoreSearchRequest {
+    type Item = Itemlist;
+    fn into_items(reply: AlihealthDrugStoreSearchResponse) -> Vec<Itemlist> {
+        reply.model.and_then(|outer| outer.item_list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.bill.book.bills.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `bills`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21712&docType=2>
 ///
 /// # Example
@@ -121,6 +123,41 @@ impl ::topgen_runtime::Request for BillBookBillsGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for BillBookBillsGetRequest {
+    type Reply = BillBookBillsGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &BillBookBillsGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .has_next(reply.has_next)
+            .items(Some(reply.bills.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &BillBookBillsGetResponse, b: &BillBookBillsGetResponse) -> bool {
+        a.has_next == b.has_next && a.total_results == b.total_results
+            && a.bills == b.bills
+    }
+}
+
+impl ::topgen_runtime::PagedItems for BillBookBillsGetRequest {
+    type Item = BookBill;
+    fn into_items(reply: BillBookBillsGetResponse) -> Vec<BookBill> {
+        reply.bills.unwrap_or_default()
     }
 }
 

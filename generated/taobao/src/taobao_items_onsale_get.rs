@@ -9,6 +9,8 @@
 ///
 /// The request of TOP API `taobao.items.onsale.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `items`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=18&docType=2>
 ///
 /// # Example
@@ -255,6 +257,39 @@ impl ::topgen_runtime::Request for ItemsOnsaleGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for ItemsOnsaleGetRequest {
+    type Reply = ItemsOnsaleGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &ItemsOnsaleGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.items.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &ItemsOnsaleGetResponse, b: &ItemsOnsaleGetResponse) -> bool {
+        a.total_results == b.total_results && a.items == b.items
+    }
+}
+
+impl ::topgen_runtime::PagedItems for ItemsOnsaleGetRequest {
+    type Item = Item;
+    fn into_items(reply: ItemsOnsaleGetResponse) -> Vec<Item> {
+        reply.items.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.jds.trades.statistics.diff`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `tids`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=22883&docType=2>
 ///
 /// # Example
@@ -73,6 +75,42 @@ impl ::topgen_runtime::Request for JdsTradesStatisticsDiffRequest {
         params.push_required("post_status", &self.post_status)?;
         params.push_required("pre_status", &self.pre_status)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for JdsTradesStatisticsDiffRequest {
+    type Reply = JdsTradesStatisticsDiffResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        None
+    }
+
+    fn page_info(reply: &JdsTradesStatisticsDiffResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.tids.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &JdsTradesStatisticsDiffResponse,
+        b: &JdsTradesStatisticsDiffResponse,
+    ) -> bool {
+        a.tids == b.tids && a.total_results == b.total_results
+    }
+}
+
+impl ::topgen_runtime::PagedItems for JdsTradesStatisticsDiffRequest {
+    type Item = i64;
+    fn into_items(reply: JdsTradesStatisticsDiffResponse) -> Vec<i64> {
+        reply.tids.unwrap_or_default()
     }
 }
 

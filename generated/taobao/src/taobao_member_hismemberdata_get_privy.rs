@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.member.hismemberdata.get.privy`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result_dto.hsmemberinfo_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=57857&docType=2>
 ///
 /// # Example
@@ -65,6 +67,51 @@ impl ::topgen_runtime::Request for MemberHismemberdataGetPrivyRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for MemberHismemberdataGetPrivyRequest {
+    type Reply = MemberHismemberdataGetPrivyResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        Some(self.current_page)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &MemberHismemberdataGetPrivyResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result_dto
+                        .as_ref()
+                        .and_then(|outer| outer.hsmemberinfo_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &MemberHismemberdataGetPrivyResponse,
+        b: &MemberHismemberdataGetPrivyResponse,
+    ) -> bool {
+        a.result_dto == b.result_dto
+    }
+}
+
+impl ::topgen_runtime::PagedItems for MemberHismemberdataGetPrivyRequest {
+    type Item = HsMemberInfoDto;
+    fn into_items(reply: MemberHismemberdataGetPrivyResponse) -> Vec<HsMemberInfoDto> {
+        reply.result_dto.and_then(|outer| outer.hsmemberinfo_list).unwrap_or_default()
     }
 }
 

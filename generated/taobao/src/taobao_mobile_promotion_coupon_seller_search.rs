@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.mobile.promotion.coupon.seller.search`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `coupon_search_result.seller_coupon_details`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=25902&docType=2>
 ///
 /// # Example
@@ -91,6 +93,56 @@ impl ::topgen_runtime::Request for MobilePromotionCouponSellerSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for MobilePromotionCouponSellerSearchRequest {
+    type Reply = MobilePromotionCouponSellerSearchResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &MobilePromotionCouponSellerSearchResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .coupon_search_result
+                        .as_ref()
+                        .and_then(|outer| outer.seller_coupon_details.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &MobilePromotionCouponSellerSearchResponse,
+        b: &MobilePromotionCouponSellerSearchResponse,
+    ) -> bool {
+        a.coupon_search_result == b.coupon_search_result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for MobilePromotionCouponSellerSearchRequest {
+    type Item = AllsparkSellerCouponDetail;
+    fn into_items(
+        reply: MobilePromotionCouponSellerSearchResponse,
+    ) -> Vec<AllsparkSellerCouponDetail> {
+        reply
+            .coupon_search_result
+            .and_then(|outer| outer.seller_coupon_details)
+            .unwrap_or_default()
     }
 }
 

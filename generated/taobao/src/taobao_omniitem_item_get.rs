@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.omniitem.item.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.datas`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=33240&docType=2>
 ///
 /// # Example
@@ -93,6 +95,46 @@ impl ::topgen_runtime::Request for OmniitemItemGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for OmniitemItemGetRequest {
+    type Reply = OmniitemItemGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &OmniitemItemGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.datas.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(a: &OmniitemItemGetResponse, b: &OmniitemItemGetResponse) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for OmniitemItemGetRequest {
+    type Item = LightItemDo;
+    fn into_items(reply: OmniitemItemGetResponse) -> Vec<LightItemDo> {
+        reply.result.and_then(|outer| outer.datas).unwrap_or_default()
     }
 }
 

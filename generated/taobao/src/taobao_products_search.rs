@@ -17,6 +17,8 @@
 ///
 /// The request of TOP API `taobao.products.search`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `products`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=5&docType=2>
 ///
 /// # Example
@@ -211,6 +213,39 @@ impl ::topgen_runtime::Request for ProductsSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for ProductsSearchRequest {
+    type Reply = ProductsSearchResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &ProductsSearchResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.products.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &ProductsSearchResponse, b: &ProductsSearchResponse) -> bool {
+        a.total_results == b.total_results && a.products == b.products
+    }
+}
+
+impl ::topgen_runtime::PagedItems for ProductsSearchRequest {
+    type Item = Product;
+    fn into_items(reply: ProductsSearchResponse) -> Vec<Product> {
+        reply.products.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.refunds.apply.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `refunds`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=51&docType=2>
 ///
 /// # Example
@@ -136,6 +138,39 @@ impl ::topgen_runtime::Request for RefundsApplyGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for RefundsApplyGetRequest {
+    type Reply = RefundsApplyGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &RefundsApplyGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .items(Some(reply.refunds.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &RefundsApplyGetResponse, b: &RefundsApplyGetResponse) -> bool {
+        a.total_results == b.total_results && a.refunds == b.refunds
+    }
+}
+
+impl ::topgen_runtime::PagedItems for RefundsApplyGetRequest {
+    type Item = Refund;
+    fn into_items(reply: RefundsApplyGetResponse) -> Vec<Refund> {
+        reply.refunds.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.scitem.query`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `sc_item_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21595&docType=2>
 ///
 /// # Example
@@ -127,6 +129,39 @@ impl ::topgen_runtime::Request for ScitemQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for ScitemQueryRequest {
+    type Reply = ScitemQueryResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        self.page_index
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &ScitemQueryResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.sc_item_list.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &ScitemQueryResponse, b: &ScitemQueryResponse) -> bool {
+        a.sc_item_list == b.sc_item_list && a.total_page == b.total_page
+            && a.query_pagination == b.query_pagination
+    }
+}
+
+impl ::topgen_runtime::PagedItems for ScitemQueryRequest {
+    type Item = ScItem;
+    fn into_items(reply: ScitemQueryResponse) -> Vec<ScItem> {
+        reply.sc_item_list.unwrap_or_default()
     }
 }
 

@@ -11,6 +11,8 @@
 ///
 /// The request of TOP API `taobao.trades.sold.increment.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `trades`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=128&docType=2>
 ///
 /// # Example
@@ -185,6 +187,44 @@ impl ::topgen_runtime::Request for TradesSoldIncrementGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TradesSoldIncrementGetRequest {
+    type Reply = TradesSoldIncrementGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &TradesSoldIncrementGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .has_next(reply.has_next)
+            .items(Some(reply.trades.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &TradesSoldIncrementGetResponse,
+        b: &TradesSoldIncrementGetResponse,
+    ) -> bool {
+        a.total_results == b.total_results && a.trades == b.trades
+            && a.has_next == b.has_next
+    }
+}
+
+impl ::topgen_runtime::PagedItems for TradesSoldIncrementGetRequest {
+    type Item = Trade;
+    fn into_items(reply: TradesSoldIncrementGetResponse) -> Vec<Trade> {
+        reply.trades.unwrap_or_default()
     }
 }
 

@@ -10,6 +10,8 @@
 ///
 /// The request of TOP API `taobao.vas.order.search`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `article_biz_orders`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10587&docType=2>
 ///
 /// # Example
@@ -176,6 +178,38 @@ impl ::topgen_runtime::Request for VasOrderSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for VasOrderSearchRequest {
+    type Reply = VasOrderSearchResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &VasOrderSearchResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.article_biz_orders.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &VasOrderSearchResponse, b: &VasOrderSearchResponse) -> bool {
+        a.article_biz_orders == b.article_biz_orders && a.total_item == b.total_item
+    }
+}
+
+impl ::topgen_runtime::PagedItems for VasOrderSearchRequest {
+    type Item = ArticleBizOrder;
+    fn into_items(reply: VasOrderSearchResponse) -> Vec<ArticleBizOrder> {
+        reply.article_biz_orders.unwrap_or_default()
     }
 }
 

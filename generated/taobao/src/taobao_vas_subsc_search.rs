@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `taobao.vas.subsc.search`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `article_subs`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=10588&docType=2>
 ///
 /// # Example
@@ -169,6 +171,38 @@ impl ::topgen_runtime::Request for VasSubscSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for VasSubscSearchRequest {
+    type Reply = VasSubscSearchResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &VasSubscSearchResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(Some(reply.article_subs.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(a: &VasSubscSearchResponse, b: &VasSubscSearchResponse) -> bool {
+        a.article_subs == b.article_subs && a.total_item == b.total_item
+    }
+}
+
+impl ::topgen_runtime::PagedItems for VasSubscSearchRequest {
+    type Item = ArticleSub;
+    fn into_items(reply: VasSubscSearchResponse) -> Vec<ArticleSub> {
+        reply.article_subs.unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `tmall.nrt.coupontemplate.query`.
 ///
+/// The API pages by `current_page`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `current_page` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `model.data_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=45387&docType=2>
 ///
 /// # Example
@@ -86,6 +88,51 @@ impl ::topgen_runtime::Request for TmallNrtCoupontemplateQueryRequest {
 
         params.push_required("biz_code", &self.biz_code)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TmallNrtCoupontemplateQueryRequest {
+    type Reply = TmallNrtCoupontemplateQueryResponse;
+    const PAGE_PARAM: &'static str = "current_page";
+    fn page(&self) -> Option<i64> {
+        self.current_page
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.current_page = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &TmallNrtCoupontemplateQueryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .model
+                        .as_ref()
+                        .and_then(|outer| outer.data_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &TmallNrtCoupontemplateQueryResponse,
+        b: &TmallNrtCoupontemplateQueryResponse,
+    ) -> bool {
+        a.message == b.message && a.model == b.model
+    }
+}
+
+impl ::topgen_runtime::PagedItems for TmallNrtCoupontemplateQueryRequest {
+    type Item = CouponTemplateDto;
+    fn into_items(reply: TmallNrtCoupontemplateQueryResponse) -> Vec<CouponTemplateDto> {
+        reply.model.and_then(|outer| outer.data_list).unwrap_or_default()
     }
 }
 

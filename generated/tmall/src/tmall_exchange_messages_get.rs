@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `tmall.exchange.messages.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.results`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=31201&docType=2>
 ///
 /// # Example
@@ -104,6 +106,51 @@ impl ::topgen_runtime::Request for TmallExchangeMessagesGetRequest {
         ::topgen_runtime::Params::check_max_list_size("fields", value.len(), 20)?;
         params.push_required("fields", value)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TmallExchangeMessagesGetRequest {
+    type Reply = TmallExchangeMessagesGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &TmallExchangeMessagesGetResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.results.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &TmallExchangeMessagesGetResponse,
+        b: &TmallExchangeMessagesGetResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for TmallExchangeMessagesGetRequest {
+    type Item = RefundMessage;
+    fn into_items(reply: TmallExchangeMessagesGetResponse) -> Vec<RefundMessage> {
+        reply.result.and_then(|outer| outer.results).unwrap_or_default()
     }
 }
 

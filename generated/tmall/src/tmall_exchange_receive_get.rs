@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `tmall.exchange.receive.get`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `results`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=31198&docType=2>
 ///
 /// # Example
@@ -244,6 +246,45 @@ impl ::topgen_runtime::Request for TmallExchangeReceiveGetRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TmallExchangeReceiveGetRequest {
+    type Reply = TmallExchangeReceiveGetResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &TmallExchangeReceiveGetResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .total_results(reply.total_results)
+            .has_next(reply.has_next)
+            .items(Some(reply.results.as_ref().map_or(0, Vec::len)))
+    }
+
+    fn same_page(
+        a: &TmallExchangeReceiveGetResponse,
+        b: &TmallExchangeReceiveGetResponse,
+    ) -> bool {
+        a.page_results == b.page_results && a.results == b.results
+            && a.total_results == b.total_results && a.has_next == b.has_next
+            && a.error_codes == b.error_codes && a.error_msg == b.error_msg
+    }
+}
+
+impl ::topgen_runtime::PagedItems for TmallExchangeReceiveGetRequest {
+    type Item = Exchange;
+    fn into_items(reply: TmallExchangeReceiveGetResponse) -> Vec<Exchange> {
+        reply.results.unwrap_or_default()
     }
 }
 

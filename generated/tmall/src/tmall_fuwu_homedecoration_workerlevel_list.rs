@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `tmall.fuwu.homedecoration.workerlevel.list`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `result.data_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=67333&docType=2>
 ///
 /// # Example
@@ -67,6 +69,53 @@ impl ::topgen_runtime::Request for TmallFuwuHomedecorationWorkerlevelListRequest
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TmallFuwuHomedecorationWorkerlevelListRequest {
+    type Reply = TmallFuwuHomedecorationWorkerlevelListResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        self.page_index
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &TmallFuwuHomedecorationWorkerlevelListResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .result
+                        .as_ref()
+                        .and_then(|outer| outer.data_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &TmallFuwuHomedecorationWorkerlevelListResponse,
+        b: &TmallFuwuHomedecorationWorkerlevelListResponse,
+    ) -> bool {
+        a.result == b.result
+    }
+}
+
+impl ::topgen_runtime::PagedItems for TmallFuwuHomedecorationWorkerlevelListRequest {
+    type Item = SupplyLevelWorkerDto;
+    fn into_items(
+        reply: TmallFuwuHomedecorationWorkerlevelListResponse,
+    ) -> Vec<SupplyLevelWorkerDto> {
+        reply.result.and_then(|outer| outer.data_list).unwrap_or_default()
     }
 }
 

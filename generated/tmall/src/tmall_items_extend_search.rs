@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `tmall.items.extend.search`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=21643&docType=2>
 ///
 /// # Example
@@ -313,6 +315,34 @@ impl ::topgen_runtime::Request for TmallItemsExtendSearchRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for TmallItemsExtendSearchRequest {
+    type Reply = TmallItemsExtendSearchResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(reply: &TmallItemsExtendSearchResponse) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new().total_results(reply.total_results)
+    }
+
+    fn same_page(
+        a: &TmallItemsExtendSearchResponse,
+        b: &TmallItemsExtendSearchResponse,
+    ) -> bool {
+        a.brand_list == b.brand_list && a.q == b.q && a.item_list == b.item_list
+            && a.cat_list == b.cat_list && a.total_results == b.total_results
     }
 }
 

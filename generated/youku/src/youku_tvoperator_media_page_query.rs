@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `youku.tvoperator.media.page.query`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `model.data_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=43935&docType=2>
 ///
 /// # Example
@@ -93,6 +95,52 @@ impl ::topgen_runtime::Request for YoukuTvoperatorMediaPageQueryRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for YoukuTvoperatorMediaPageQueryRequest {
+    type Reply = YoukuTvoperatorMediaPageQueryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &YoukuTvoperatorMediaPageQueryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .model
+                        .as_ref()
+                        .and_then(|outer| outer.data_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &YoukuTvoperatorMediaPageQueryResponse,
+        b: &YoukuTvoperatorMediaPageQueryResponse,
+    ) -> bool {
+        a.is_success == b.is_success && a.model == b.model && a.msg_code == b.msg_code
+            && a.msg_info == b.msg_info
+    }
+}
+
+impl ::topgen_runtime::PagedItems for YoukuTvoperatorMediaPageQueryRequest {
+    type Item = Data;
+    fn into_items(reply: YoukuTvoperatorMediaPageQueryResponse) -> Vec<Data> {
+        reply.model.and_then(|outer| outer.data_list).unwrap_or_default()
     }
 }
 

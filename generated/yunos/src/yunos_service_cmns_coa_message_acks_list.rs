@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `yunos.service.cmns.coa.message.acks.list`.
 ///
+/// The API pages by `page_index`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_index` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `data.list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=49798&docType=2>
 ///
 /// # Example
@@ -95,6 +97,53 @@ impl ::topgen_runtime::Request for YunosServiceCmnsCoaMessageAcksListRequest {
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for YunosServiceCmnsCoaMessageAcksListRequest {
+    type Reply = YunosServiceCmnsCoaMessageAcksListResponse;
+    const PAGE_PARAM: &'static str = "page_index";
+    fn page(&self) -> Option<i64> {
+        self.page_index
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_index = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &YunosServiceCmnsCoaMessageAcksListResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .data
+                        .as_ref()
+                        .and_then(|outer| outer.list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &YunosServiceCmnsCoaMessageAcksListResponse,
+        b: &YunosServiceCmnsCoaMessageAcksListResponse,
+    ) -> bool {
+        a.data == b.data && a.message == b.message && a.status == b.status
+    }
+}
+
+impl ::topgen_runtime::PagedItems for YunosServiceCmnsCoaMessageAcksListRequest {
+    type Item = MessageAckResult;
+    fn into_items(
+        reply: YunosServiceCmnsCoaMessageAcksListResponse,
+    ) -> Vec<MessageAckResult> {
+        reply.data.and_then(|outer| outer.list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `yunos.tvpubadmin.content.advert.queryschedule`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `object.list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=28600&docType=2>
 ///
 /// # Example
@@ -101,6 +103,53 @@ impl ::topgen_runtime::Request for YunosTvpubadminContentAdvertQueryscheduleRequ
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for YunosTvpubadminContentAdvertQueryscheduleRequest {
+    type Reply = YunosTvpubadminContentAdvertQueryscheduleResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_no)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &YunosTvpubadminContentAdvertQueryscheduleResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .object
+                        .as_ref()
+                        .and_then(|outer| outer.list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &YunosTvpubadminContentAdvertQueryscheduleResponse,
+        b: &YunosTvpubadminContentAdvertQueryscheduleResponse,
+    ) -> bool {
+        a.object == b.object
+    }
+}
+
+impl ::topgen_runtime::PagedItems for YunosTvpubadminContentAdvertQueryscheduleRequest {
+    type Item = AdvertScheduleDo;
+    fn into_items(
+        reply: YunosTvpubadminContentAdvertQueryscheduleResponse,
+    ) -> Vec<AdvertScheduleDo> {
+        reply.object.and_then(|outer| outer.list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `yunos.tvpubadmin.content.child.nodeitem.query`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `page_vo.record_list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=29098&docType=2>
 ///
 /// # Example
@@ -119,6 +121,53 @@ impl ::topgen_runtime::Request for YunosTvpubadminContentChildNodeitemQueryReque
         }
 
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for YunosTvpubadminContentChildNodeitemQueryRequest {
+    type Reply = YunosTvpubadminContentChildNodeitemQueryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        self.page_no
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = Some(page);
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        self.page_size
+    }
+
+    fn page_info(
+        reply: &YunosTvpubadminContentChildNodeitemQueryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .page_vo
+                        .as_ref()
+                        .and_then(|outer| outer.record_list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &YunosTvpubadminContentChildNodeitemQueryResponse,
+        b: &YunosTvpubadminContentChildNodeitemQueryResponse,
+    ) -> bool {
+        a.page_vo == b.page_vo
+    }
+}
+
+impl ::topgen_runtime::PagedItems for YunosTvpubadminContentChildNodeitemQueryRequest {
+    type Item = ChildNodeContentVo;
+    fn into_items(
+        reply: YunosTvpubadminContentChildNodeitemQueryResponse,
+    ) -> Vec<ChildNodeContentVo> {
+        reply.page_vo.and_then(|outer| outer.record_list).unwrap_or_default()
     }
 }
 

@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `yunos.tvpubadmin.device.osupgradequery`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `object_list.list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=28629&docType=2>
 ///
 /// # Example
@@ -73,6 +75,53 @@ impl ::topgen_runtime::Request for YunosTvpubadminDeviceOsupgradequeryRequest {
         params.push_required("page_no", &self.page_no)?;
         params.push_required("page_size", &self.page_size)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for YunosTvpubadminDeviceOsupgradequeryRequest {
+    type Reply = YunosTvpubadminDeviceOsupgradequeryResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_no)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &YunosTvpubadminDeviceOsupgradequeryResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .object_list
+                        .as_ref()
+                        .and_then(|outer| outer.list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &YunosTvpubadminDeviceOsupgradequeryResponse,
+        b: &YunosTvpubadminDeviceOsupgradequeryResponse,
+    ) -> bool {
+        a.object_list == b.object_list
+    }
+}
+
+impl ::topgen_runtime::PagedItems for YunosTvpubadminDeviceOsupgradequeryRequest {
+    type Item = OsVersionAuditDo;
+    fn into_items(
+        reply: YunosTvpubadminDeviceOsupgradequeryResponse,
+    ) -> Vec<OsVersionAuditDo> {
+        reply.object_list.and_then(|outer| outer.list).unwrap_or_default()
     }
 }
 

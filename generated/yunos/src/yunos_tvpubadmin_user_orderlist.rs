@@ -7,6 +7,8 @@
 ///
 /// The request of TOP API `yunos.tvpubadmin.user.orderlist`.
 ///
+/// The API pages by `page_no`: with [`Paged`](topgen_runtime::Paged) in scope, [`pages`](topgen_runtime::Paged::pages) (or [`pages_with`](topgen_runtime::Paged::pages_with), with a session) streams its replies, one call per page, from the request's `page_no` (or 1) to the last page; [`PagedItems::items`](topgen_runtime::PagedItems::items) streams the items of `object.list`.
+///
 /// TOP's doc page: <https://open.taobao.com/api.htm?docId=28627&docType=2>
 ///
 /// # Example
@@ -103,6 +105,53 @@ impl ::topgen_runtime::Request for YunosTvpubadminUserOrderlistRequest {
         params.push_required("page_no", &self.page_no)?;
         params.push_required("page_size", &self.page_size)?;
         Ok(())
+    }
+}
+
+impl ::topgen_runtime::Paged for YunosTvpubadminUserOrderlistRequest {
+    type Reply = YunosTvpubadminUserOrderlistResponse;
+    const PAGE_PARAM: &'static str = "page_no";
+    fn page(&self) -> Option<i64> {
+        Some(self.page_no)
+    }
+
+    fn set_page(&mut self, page: i64) {
+        self.page_no = page;
+    }
+
+    fn page_size(&self) -> Option<i64> {
+        Some(self.page_size)
+    }
+
+    fn page_info(
+        reply: &YunosTvpubadminUserOrderlistResponse,
+    ) -> ::topgen_runtime::PageInfo {
+        ::topgen_runtime::PageInfo::new()
+            .items(
+                Some(
+                    reply
+                        .object
+                        .as_ref()
+                        .and_then(|outer| outer.list.as_ref())
+                        .map_or(0, Vec::len),
+                ),
+            )
+    }
+
+    fn same_page(
+        a: &YunosTvpubadminUserOrderlistResponse,
+        b: &YunosTvpubadminUserOrderlistResponse,
+    ) -> bool {
+        a.object == b.object
+    }
+}
+
+impl ::topgen_runtime::PagedItems for YunosTvpubadminUserOrderlistRequest {
+    type Item = SearchOrderInfoDo;
+    fn into_items(
+        reply: YunosTvpubadminUserOrderlistResponse,
+    ) -> Vec<SearchOrderInfoDo> {
+        reply.object.and_then(|outer| outer.list).unwrap_or_default()
     }
 }
 
