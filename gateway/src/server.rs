@@ -43,6 +43,9 @@ pub struct GatewayBuilder {
     record_capacity: usize,
     quotas: Vec<Quota>,
     sessions: session::Settings,
+    port: u16,
+    log_requests: bool,
+    print_warnings: bool,
 }
 
 impl GatewayBuilder {
@@ -187,7 +190,30 @@ impl GatewayBuilder {
             faults: Mutex::new(self.faults),
             part_errors: Mutex::new(Vec::new()),
             counter: AtomicU64::new(0),
+            log_requests: self.log_requests,
         })
+    }
+
+    /// The port to listen on, on `127.0.0.1` (default 0: any free port; [`Gateway::addr`]
+    /// says which).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// Writes a line per request to stderr: the HTTP method and path, the API, the verdict
+    /// (`ok`, or the rejection's code, sub code and why) and the fault applied (default: off;
+    /// the `serve` program turns it on unless `--quiet`).
+    pub fn log_requests(mut self, log: bool) -> Self {
+        self.log_requests = log;
+        self
+    }
+
+    /// Whether [`GatewayBuilder::spawn`] prints each of [`GatewayBuilder::warnings`] to stderr
+    /// (default: yes; the `serve` program prints their count instead).
+    pub fn print_warnings(mut self, print: bool) -> Self {
+        self.print_warnings = print;
+        self
     }
 
     /// Binds a free port on `127.0.0.1` and starts serving; for async tests
@@ -202,10 +228,12 @@ impl GatewayBuilder {
     /// tokio runtime: for plain `#[test]`s, blocking clients and async tests alike. Dropping
     /// the [`Gateway`] stops the server and joins the thread.
     pub fn spawn(self) -> io::Result<Gateway> {
-        for warning in self.warnings() {
-            eprintln!("topgen-gateway: warning: {warning}");
+        if self.print_warnings {
+            for warning in self.warnings() {
+                eprintln!("topgen-gateway: warning: {warning}");
+            }
         }
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -262,6 +290,8 @@ struct Shared {
     /// Errors the calls of the next batch answer, by index.
     part_errors: Mutex<Vec<(usize, TopErrorReply)>>,
     counter: AtomicU64,
+    /// [`GatewayBuilder::log_requests`].
+    log_requests: bool,
 }
 
 /// Locks a mutex, recovering the data if a holder panicked (the data stays consistent: every
@@ -307,6 +337,9 @@ impl Gateway {
             record_capacity: DEFAULT_RECORD_CAPACITY,
             quotas: Vec::new(),
             sessions: session::Settings::default(),
+            port: 0,
+            log_requests: false,
+            print_warnings: true,
         }
     }
 
@@ -687,6 +720,9 @@ impl Shared {
             gateway_time: now,
             batch: batch_record,
         };
+        if self.log_requests {
+            eprintln!("{}", log_line(&recorded));
+        }
         let mut log = lock(&self.log);
         log.seen += 1;
         if log.capacity > 0 {
@@ -732,6 +768,26 @@ pub(crate) fn gzip_bytes(bytes: &[u8]) -> Option<Vec<u8>> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
     encoder.write_all(bytes).ok()?;
     encoder.finish().ok()
+}
+
+/// The request log's line of a request: `POST /router/rest taobao.time.get ok` or
+/// `… rejected 25 isv.invalid-signature: …`, with the fault if one applied. No param value
+/// is quoted (values may be secrets).
+fn log_line(recorded: &Recorded) -> String {
+    let method = recorded.param("method").unwrap_or("-");
+    let verdict = match &recorded.verdict {
+        crate::Verdict::Ok => "ok".to_owned(),
+        crate::Verdict::Rejected(r) => format!("rejected {} {}: {}", r.code, r.sub_code, r.sub_msg),
+    };
+    let fault = recorded
+        .fault
+        .as_ref()
+        .map(|f| format!(" (fault: {f:?})"))
+        .unwrap_or_default();
+    format!(
+        "topgen-gateway: {} {} {method} {verdict}{fault}",
+        recorded.http_method, recorded.path
+    )
 }
 
 #[cfg(test)]

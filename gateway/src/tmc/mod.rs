@@ -152,6 +152,7 @@ pub struct TmcGatewayBuilder {
     config: Config,
     faults: Vec<TmcFault>,
     record_capacity: usize,
+    port: u16,
 }
 
 impl TmcGatewayBuilder {
@@ -237,11 +238,18 @@ impl TmcGatewayBuilder {
         self.spawn()
     }
 
+    /// The port to listen on, on `127.0.0.1` (default 0: any free port;
+    /// [`TmcGateway::endpoint`] says which).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
     /// Binds a free port on `127.0.0.1` and serves from a thread of its own, with its own
     /// tokio runtime: for plain `#[test]`s and async tests alike. Dropping the [`TmcGateway`]
     /// stops the server (every connection is dropped) and joins the thread.
     pub fn spawn(self) -> io::Result<TmcGateway> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -307,6 +315,7 @@ impl TmcGateway {
             },
             faults: Vec::new(),
             record_capacity: DEFAULT_TMC_RECORD_CAPACITY,
+            port: 0,
         }
     }
 

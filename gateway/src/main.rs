@@ -1,0 +1,167 @@
+//! `topgen-gateway serve`: the local TOP gateway as a program, for the tests of TOP clients
+//! written in any language. It serves every API of a folder of topgen specs (by default the
+//! shipped `specs/`) at `http://127.0.0.1:PORT/router/rest`, checking requests like TOP and
+//! answering from the specs' examples, and optionally a TMC endpoint; it prints where, logs
+//! a line per request on stderr (unless `--quiet`), and stops on Ctrl-C.
+//!
+//! ```sh
+//! cargo run -p topgen-gateway -- serve --app 12345678:your-test-secret --port 8080
+//! ```
+#![forbid(unsafe_code)]
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use topgen_gateway::{Api, Gateway, TmcGateway};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "topgen-gateway",
+    version,
+    about = "A local Taobao Open Platform (TOP) gateway on 127.0.0.1 for the tests of TOP clients"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the APIs of a folder of specs until Ctrl-C.
+    Serve(Serve),
+}
+
+#[derive(clap::Args, Debug)]
+struct Serve {
+    /// Folder of `*.yaml` API specs [default: the `specs/` this program was built from].
+    #[arg(long)]
+    specs: Option<PathBuf>,
+    /// An app allowed to call, `APP_KEY:SECRET` (repeat for several; at least one).
+    #[arg(long = "app", value_name = "KEY:SECRET", required = true)]
+    apps: Vec<String>,
+    /// A session the gateway accepts (repeat for several); without any, every session is
+    /// accepted.
+    #[arg(long = "session", value_name = "TOKEN")]
+    sessions: Vec<String>,
+    /// The port on 127.0.0.1 (0: any free port; the endpoint is printed).
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Also serve TMC (TOP's message channel) on this port (0: any free port).
+    #[arg(long, value_name = "PORT")]
+    tmc_port: Option<u16>,
+    /// How far a request's timestamp may be from the gateway's clock, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    max_skew: u64,
+    /// No request log on stderr.
+    #[arg(long)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let Command::Serve(serve) = cli.command;
+    match run(serve) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(why) => {
+            eprintln!("topgen-gateway: error: {why}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `KEY:SECRET` split at its first colon.
+fn app(text: &str) -> Result<(&str, &str), String> {
+    match text.split_once(':') {
+        Some((key, secret)) if !key.trim().is_empty() && !secret.is_empty() => {
+            Ok((key.trim(), secret))
+        }
+        // The text is not repeated: it holds a secret.
+        _ => Err("an --app is not `APP_KEY:SECRET` (both non-empty)".to_owned()),
+    }
+}
+
+fn run(serve: Serve) -> Result<(), String> {
+    let started = Instant::now();
+    let dir = serve
+        .specs
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../specs")));
+    let files = topgen_spec::spec_files(&dir).map_err(|e| e.to_string())?;
+    if files.is_empty() {
+        return Err(format!(
+            "{}: no `*.yaml` spec in this folder",
+            dir.display()
+        ));
+    }
+    let mut builder = Gateway::builder()
+        .port(serve.port)
+        .max_skew(Duration::from_secs(serve.max_skew))
+        .log_requests(!serve.quiet)
+        // A long-running program keeps the last 1,000 requests, as the library does.
+        .record_capacity(topgen_gateway::DEFAULT_RECORD_CAPACITY);
+    for text in &serve.apps {
+        let (key, secret) = app(text)?;
+        builder = builder.app(key, secret);
+    }
+    for session in &serve.sessions {
+        builder = builder.session(session.as_str());
+    }
+    for file in &files {
+        builder = builder.api(Api::from_spec_file(file).map_err(|e| e.to_string())?);
+    }
+    let without_examples = builder.warnings().len();
+    let gateway = builder
+        .print_warnings(false)
+        .spawn()
+        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", serve.port))?;
+    let tmc = match serve.tmc_port {
+        None => None,
+        Some(port) => {
+            let mut tmc = TmcGateway::builder().port(port);
+            for text in &serve.apps {
+                let (key, secret) = app(text)?;
+                tmc = tmc.app(key, secret);
+            }
+            Some(
+                tmc.spawn()
+                    .map_err(|e| format!("cannot listen on 127.0.0.1:{port} for TMC: {e}"))?,
+            )
+        }
+    };
+    let mut out = std::io::stdout();
+    let _ = writeln!(out, "endpoint: {}", gateway.endpoint());
+    if let Some(tmc) = &tmc {
+        let _ = writeln!(out, "tmc: {}", tmc.endpoint());
+    }
+    let _ = writeln!(
+        out,
+        "serving {} APIs from {} for {} app(s), started in {} ms; Ctrl-C stops",
+        files.len(),
+        dir.display(),
+        serve.apps.len(),
+        started.elapsed().as_millis()
+    );
+    if without_examples > 0 {
+        let _ = writeln!(
+            out,
+            "{without_examples} of the APIs have no reply example: a request to one that passes \
+             gets an empty success (`{{\"<name>_response\":{{}}}}`)"
+        );
+    }
+    let _ = out.flush();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the signal handler: {e}"))?;
+    runtime
+        .block_on(tokio::signal::ctrl_c())
+        .map_err(|e| format!("waiting for Ctrl-C: {e}"))?;
+    // Dropping the gateways stops their servers and joins their threads.
+    drop(tmc);
+    let served = gateway.request_count();
+    drop(gateway);
+    let _ = writeln!(out, "stopped after {served} request(s)");
+    Ok(())
+}
