@@ -10,7 +10,7 @@ use tokio::sync::{mpsc, oneshot, watch};
 use tokio::task::{JoinError, JoinSet};
 use tokio::time::{Instant, MissedTickBehavior};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
-use topgen_runtime::Secret;
+use topgen_runtime::{RetryPolicy, Secret};
 use tracing::Instrument;
 
 use super::connection::{self, Failure, Socket};
@@ -130,16 +130,15 @@ impl Runner {
         }
     }
 
-    /// `base × 2^(attempt−1)` capped at `max`, less up to half at random.
+    /// `base × 2^(attempt−1)` capped at `max` (the runtime's [`RetryPolicy::backoff`]), less
+    /// up to half at random.
     fn backoff(&self, attempt: u32) -> Duration {
-        let doublings = attempt.saturating_sub(1).min(31);
-        let delay = self
-            .config
-            .reconnect_base
-            .checked_mul(1u32 << doublings)
-            .unwrap_or(Duration::MAX)
-            .min(self.config.reconnect_max);
-        delay.mul_f64(1.0 - 0.5 * topgen_runtime::__private::retry::jitter_sample())
+        let policy = RetryPolicy::default()
+            .with_base_delay(self.config.reconnect_base)
+            .with_max_delay(self.config.reconnect_max);
+        policy
+            .backoff(attempt)
+            .mul_f64(1.0 - 0.5 * topgen_runtime::__private::retry::jitter_sample())
     }
 
     /// Runs `future` while no connection is up: handlers keep running and finishing, the
