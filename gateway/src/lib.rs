@@ -149,7 +149,8 @@
 //! [`GatewayBuilder::session_expiring`], get code 27 once expired.
 //!
 //! Secrets (app secrets, sessions, params named like secrets) are never shown by this crate's
-//! `Debug` output nor in the replies it sends. The gateway only listens on `127.0.0.1`.
+//! `Debug` output nor in the replies it sends, nor by the control API. The gateway listens on
+//! `127.0.0.1` unless told otherwise ([Control API](#control-api)).
 //!
 //! # Batch calls
 //!
@@ -167,6 +168,38 @@
 //! [`Gateway::push_part_error`] makes one call of the next batch answer a TOP error; a
 //! [`Fault`] applies to the batch as a whole. [`Recorded::batch`] keeps the separator, the
 //! public params and each call with its verdict.
+//!
+//! # Control API
+//!
+//! The gateway is also driven over HTTP, on its own port, under [`CONTROL_PATH`]
+//! (`/__gateway`): for tests in any language (the `topgen-gateway serve` program; the README
+//! has `curl` lines). JSON in and out; these requests are neither checked like TOP's nor
+//! recorded, and take no fault.
+//!
+//! | route | does |
+//! |---|---|
+//! | `GET /__gateway` | the app keys, the API count, the requests seen, the routes |
+//! | `POST /__gateway/faults` `{"fault": F, "count"?: n, "api"?: "method"}` | queues `n` (1) faults, for any request or for that API's ([`Gateway::push_fault`], [`Gateway::push_fault_for`]) |
+//! | `GET /__gateway/faults`, `DELETE /__gateway/faults` | what is queued (common, per API, default); clears it all |
+//! | `PUT /__gateway/faults/default` `F` or `null`, `DELETE …/default` | [`Gateway::set_default_fault`] |
+//! | `GET /__gateway/requests`, `DELETE /__gateway/requests` | the record ([`Gateway::requests`]: params and headers with secret values as `***`, verdict, rejection, fault, format); clears it |
+//! | `PUT /__gateway/replies/{method}` `{"response": {…}, "xml"?: "…"}` or `{"error": {"code", "msg", "sub_code"?, "sub_msg"?}}` | that API answers this (its checks stay) |
+//! | `DELETE /__gateway/replies/{method}`, `DELETE /__gateway/replies` | the replies as they were |
+//! | `POST /__gateway/tmc/messages` `{"topic", "content", "group"?, "user_id"?, "nick"?, "publisher"?, "data_id"?, "time"?, "gzip"?}` | queues a message on the TMC endpoint of [`GatewayBuilder::tmc`]: `{"id": …, "id_text": "…"}` |
+//! | `GET /__gateway/tmc` | that endpoint's pending messages per group, deliveries, confirms, failures, publishes |
+//!
+//! A fault `F` is `{"kind": K, …}`, one kind per [`Fault`]: `isp_error`, `isv_error`,
+//! `top_error` (`code`, `msg`, `sub_code`, `sub_msg`), `http` (`status`, `content_type`,
+//! `body`), `proxy_error_page` (`status`), `delay` (`ms`), `stall_body` (`after`, `ms`),
+//! `truncate` (`keep`), `drop_mid_body` (`after`), `oversize` (`bytes`), `chunked`, `gzip`,
+//! `close`, `all` (`faults`). A request takes its API's queued fault first, then the common
+//! queue's, then the default. A bad control request gets 400 (404 for an unknown route or
+//! API, 405 for a wrong verb) and `{"error": …}` naming the field path and what was expected.
+//!
+//! The gateway listens on `127.0.0.1` unless [`GatewayBuilder::listen`] names another
+//! address; bound beyond loopback, the control API requires `Authorization: Bearer TOKEN`:
+//! [`GatewayBuilder::control_token`]'s, or a random one ([`Gateway::control_token`], which the
+//! program prints). TOP calls never need it.
 //!
 //! # TMC
 //!
@@ -274,6 +307,7 @@
 //! for a condition on the endpoint's state without sleeping.
 //!
 //! `Debug` output never shows an app secret, a Token, a CONNECT's sign or a session.
+//! [`TmcGatewayBuilder::listen`] binds another address than `127.0.0.1`.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
@@ -281,6 +315,7 @@ mod api;
 mod batch;
 mod body;
 mod check;
+mod control;
 mod fault;
 mod json;
 mod quota;
@@ -295,6 +330,7 @@ mod wire;
 pub use api::{Api, Reply};
 pub use batch::{BATCH_PATH, RecordedBatch, RecordedPart};
 pub use check::{DEFAULT_MAX_SKEW, PATH, SYSTEM_PARAMS};
+pub use control::CONTROL_PATH;
 pub use fault::{Fault, TopErrorReply};
 pub use quota::Quota;
 pub use record::{Recorded, RecordedFile, Rejection, Verdict};

@@ -10,6 +10,7 @@
 #![forbid(unsafe_code)]
 
 use std::io::Write;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
@@ -46,9 +47,17 @@ struct Serve {
     /// accepted.
     #[arg(long = "session", value_name = "TOKEN")]
     sessions: Vec<String>,
-    /// The port on 127.0.0.1 (0: any free port; the endpoint is printed).
+    /// The port (0: any free port; the endpoint is printed).
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// The address to listen on, for TOP calls, the control API and TMC (e.g. 0.0.0.0 in a
+    /// container). Beyond loopback the control API needs a token, printed at start-up.
+    #[arg(long, value_name = "ADDRESS", default_value = "127.0.0.1")]
+    listen: IpAddr,
+    /// The token the control API requires (`Authorization: Bearer TOKEN`), on any address
+    /// [default: none on 127.0.0.1, a random one beyond].
+    #[arg(long, value_name = "TOKEN", env = "TOPGEN_GATEWAY_CONTROL_TOKEN")]
+    control_token: Option<String>,
     /// Also serve TMC (TOP's message channel) on this port (0: any free port).
     #[arg(long, value_name = "PORT")]
     tmc_port: Option<u16>,
@@ -70,6 +79,20 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `url` with an unspecified listen address (`0.0.0.0`, `::`) replaced by loopback, which
+/// reaches it from this machine.
+fn reachable(url: &str, listen: IpAddr) -> String {
+    if !listen.is_unspecified() {
+        return url.to_owned();
+    }
+    let (unspecified, loopback) = if listen.is_ipv4() {
+        ("0.0.0.0", "127.0.0.1")
+    } else {
+        ("[::]", "[::1]")
+    };
+    url.replacen(unspecified, loopback, 1)
 }
 
 /// `KEY:SECRET` split at its first colon.
@@ -95,12 +118,33 @@ fn run(serve: Serve) -> Result<(), String> {
             dir.display()
         ));
     }
+    let tmc =
+        match serve.tmc_port {
+            None => None,
+            Some(port) => {
+                let mut tmc = TmcGateway::builder().listen(serve.listen).port(port);
+                for text in &serve.apps {
+                    let (key, secret) = app(text)?;
+                    tmc = tmc.app(key, secret);
+                }
+                Some(tmc.spawn().map_err(|e| {
+                    format!("cannot listen on {}:{port} for TMC: {e}", serve.listen)
+                })?)
+            }
+        };
     let mut builder = Gateway::builder()
+        .listen(serve.listen)
         .port(serve.port)
         .max_skew(Duration::from_secs(serve.max_skew))
         .log_requests(!serve.quiet)
         // A long-running program keeps the last 1,000 requests, as the library does.
         .record_capacity(topgen_gateway::DEFAULT_RECORD_CAPACITY);
+    if let Some(token) = &serve.control_token {
+        builder = builder.control_token(token.as_str());
+    }
+    if let Some(tmc) = &tmc {
+        builder = builder.tmc(tmc);
+    }
     for text in &serve.apps {
         let (key, secret) = app(text)?;
         builder = builder.app(key, secret);
@@ -115,25 +159,35 @@ fn run(serve: Serve) -> Result<(), String> {
     let gateway = builder
         .print_warnings(false)
         .spawn()
-        .map_err(|e| format!("cannot listen on 127.0.0.1:{}: {e}", serve.port))?;
-    let tmc = match serve.tmc_port {
-        None => None,
-        Some(port) => {
-            let mut tmc = TmcGateway::builder().port(port);
-            for text in &serve.apps {
-                let (key, secret) = app(text)?;
-                tmc = tmc.app(key, secret);
-            }
-            Some(
-                tmc.spawn()
-                    .map_err(|e| format!("cannot listen on 127.0.0.1:{port} for TMC: {e}"))?,
-            )
-        }
-    };
+        .map_err(|e| format!("cannot listen on {}:{}: {e}", serve.listen, serve.port))?;
     let mut out = std::io::stdout();
-    let _ = writeln!(out, "endpoint: {}", gateway.endpoint());
+    let _ = writeln!(
+        out,
+        "endpoint: {}",
+        reachable(&gateway.endpoint(), serve.listen)
+    );
     if let Some(tmc) = &tmc {
-        let _ = writeln!(out, "tmc: {}", tmc.endpoint());
+        let _ = writeln!(out, "tmc: {}", reachable(&tmc.endpoint(), serve.listen));
+    }
+    let control = reachable(
+        &format!("http://{}{}", gateway.addr(), topgen_gateway::CONTROL_PATH),
+        serve.listen,
+    );
+    match gateway.control_token() {
+        // Printed on purpose: the token is this run's, made for the caller to use.
+        Some(token) if serve.control_token.is_none() => {
+            let _ = writeln!(
+                out,
+                "control: {control} (listening on {} beyond loopback: send `Authorization: Bearer {token}`)",
+                serve.listen
+            );
+        }
+        Some(_) => {
+            let _ = writeln!(out, "control: {control} (with the --control-token)");
+        }
+        None => {
+            let _ = writeln!(out, "control: {control}");
+        }
     }
     let _ = writeln!(
         out,

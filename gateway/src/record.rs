@@ -17,7 +17,7 @@ pub(crate) fn is_secret_param(name: &str) -> bool {
 }
 
 /// Whether a header's value may be a credential.
-fn is_secret_header(name: &str) -> bool {
+pub(crate) fn is_secret_header(name: &str) -> bool {
     ["authorization", "proxy-authorization", "cookie"]
         .iter()
         .any(|h| name.eq_ignore_ascii_case(h))

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::io::{self, Write as _};
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
@@ -17,6 +17,7 @@ use tokio::task::JoinSet;
 use crate::api::Api;
 use crate::batch::{self, BATCH_PATH};
 use crate::check::{self, Config, DEFAULT_MAX_SKEW, Hidden, PATH};
+use crate::control;
 use crate::fault::{Fault, TopErrorReply};
 use crate::quota::{Quota, Quotas};
 use crate::record::{Recorded, find};
@@ -44,6 +45,9 @@ pub struct GatewayBuilder {
     quotas: Vec<Quota>,
     sessions: session::Settings,
     port: u16,
+    listen: IpAddr,
+    control_token: Option<String>,
+    tmc: Option<crate::tmc::TmcLink>,
     log_requests: bool,
     print_warnings: bool,
 }
@@ -191,6 +195,9 @@ impl GatewayBuilder {
             part_errors: Mutex::new(Vec::new()),
             counter: AtomicU64::new(0),
             log_requests: self.log_requests,
+            control: control::Settings::new(self.control_token, self.listen),
+            tmc: self.tmc,
+            replaced: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -198,6 +205,29 @@ impl GatewayBuilder {
     /// says which).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
+        self
+    }
+
+    /// The address to listen on (default `127.0.0.1`): `0.0.0.0` or another interface's, to
+    /// be reached from other machines or containers. Bound beyond loopback, the control API
+    /// ([`CONTROL_PATH`](crate::CONTROL_PATH), see the [crate docs](crate#control-api)) requires a token: the one of
+    /// [`GatewayBuilder::control_token`], or else a random one ([`Gateway::control_token`]).
+    pub fn listen(mut self, address: IpAddr) -> Self {
+        self.listen = address;
+        self
+    }
+
+    /// The token the control API requires (`Authorization: Bearer TOKEN`), on any address;
+    /// without one, it requires none on loopback and a random one beyond.
+    pub fn control_token(mut self, token: impl Into<String>) -> Self {
+        self.control_token = Some(token.into());
+        self
+    }
+
+    /// Lets the control API queue messages on this TMC endpoint and read what its consumers
+    /// confirmed, failed and published (`/__gateway/tmc/…`).
+    pub fn tmc(mut self, tmc: &crate::TmcGateway) -> Self {
+        self.tmc = Some(tmc.link());
         self
     }
 
@@ -233,7 +263,7 @@ impl GatewayBuilder {
                 eprintln!("topgen-gateway: warning: {warning}");
             }
         }
-        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
+        let listener = std::net::TcpListener::bind((self.listen, self.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -261,11 +291,35 @@ impl GatewayBuilder {
     }
 }
 
-/// The fault queue and the default fault.
+/// The fault queue, the queues of single APIs and the default fault.
 #[derive(Debug, Clone, Default)]
-struct Faults {
-    queue: VecDeque<Fault>,
-    default: Option<Fault>,
+pub(crate) struct Faults {
+    pub queue: VecDeque<Fault>,
+    /// By method: taken by that API's requests before the common queue.
+    pub by_api: BTreeMap<String, VecDeque<Fault>>,
+    pub default: Option<Fault>,
+}
+
+impl Faults {
+    /// The fault of the next request for `method` (`None` for a batch): that API's next one,
+    /// or else the common queue's next one, or else the default.
+    fn take(&mut self, method: Option<&str>) -> Option<Fault> {
+        if let Some(method) = method
+            && let Some(queue) = self.by_api.get_mut(method)
+            && let Some(fault) = queue.pop_front()
+        {
+            if queue.is_empty() {
+                self.by_api.remove(method);
+            }
+            return Some(fault);
+        }
+        self.queue.pop_front().or_else(|| self.default.clone())
+    }
+
+    /// How many queued faults wait, in the common queue and the queues of single APIs.
+    pub fn pending(&self) -> usize {
+        self.queue.len() + self.by_api.values().map(VecDeque::len).sum::<usize>()
+    }
 }
 
 /// The warnings of a configuration: the APIs without a success example.
@@ -274,29 +328,35 @@ fn warnings(config: &Config) -> Vec<String> {
 }
 
 /// The record: the last `capacity` requests, and how many were seen.
-struct Log {
-    records: VecDeque<Recorded>,
-    capacity: usize,
-    seen: usize,
+pub(crate) struct Log {
+    pub records: VecDeque<Recorded>,
+    pub capacity: usize,
+    pub seen: usize,
 }
 
 /// State shared between the [`Gateway`] handle and the server task.
-struct Shared {
-    config: Mutex<Config>,
+pub(crate) struct Shared {
+    pub config: Mutex<Config>,
     quotas: Quotas,
     sessions: Mutex<Sessions>,
-    log: Mutex<Log>,
-    faults: Mutex<Faults>,
+    pub log: Mutex<Log>,
+    pub faults: Mutex<Faults>,
     /// Errors the calls of the next batch answer, by index.
     part_errors: Mutex<Vec<(usize, TopErrorReply)>>,
     counter: AtomicU64,
     /// [`GatewayBuilder::log_requests`].
     log_requests: bool,
+    /// Who may use the control API.
+    pub control: control::Settings,
+    /// [`GatewayBuilder::tmc`]: the TMC endpoint's URL and state.
+    pub tmc: Option<crate::tmc::TmcLink>,
+    /// The APIs whose reply the control API replaced, as they were before.
+    pub replaced: Mutex<BTreeMap<String, Api>>,
 }
 
 /// Locks a mutex, recovering the data if a holder panicked (the data stays consistent: every
 /// critical section is a single push, pop or replace).
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
@@ -338,6 +398,9 @@ impl Gateway {
             quotas: Vec::new(),
             sessions: session::Settings::default(),
             port: 0,
+            listen: IpAddr::V4(Ipv4Addr::LOCALHOST),
+            control_token: None,
+            tmc: None,
             log_requests: false,
             print_warnings: true,
         }
@@ -351,6 +414,13 @@ impl Gateway {
     /// The address the gateway listens on.
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The token the control API requires (`Authorization: Bearer TOKEN`), if it requires
+    /// one: [`GatewayBuilder::control_token`]'s, or the random one of a gateway bound beyond
+    /// loopback ([`GatewayBuilder::listen`]).
+    pub fn control_token(&self) -> Option<&str> {
+        self.shared.control.token()
     }
 
     /// The requests received so far, oldest first: every one, or the last
@@ -424,9 +494,19 @@ impl Gateway {
         *lock(&self.shared.faults) = Faults::default();
     }
 
-    /// How many queued faults are still to be taken.
+    /// Queues a fault for the next request of the API `method` without one: its requests
+    /// take their API's queued faults before the common queue's ([`Gateway::push_fault`]).
+    pub fn push_fault_for(&self, method: impl Into<String>, fault: Fault) {
+        lock(&self.shared.faults)
+            .by_api
+            .entry(method.into())
+            .or_default()
+            .push_back(fault);
+    }
+
+    /// How many queued faults are still to be taken (common and per API).
     pub fn pending_faults(&self) -> usize {
-        lock(&self.shared.faults).queue.len()
+        lock(&self.shared.faults).pending()
     }
 }
 
@@ -569,13 +649,19 @@ impl Shared {
         }
     }
 
-    fn next_fault(&self) -> Option<Fault> {
-        let mut faults = lock(&self.faults);
-        faults.queue.pop_front().or_else(|| faults.default.clone())
+    fn next_fault(&self, method: Option<&str>) -> Option<Fault> {
+        lock(&self.faults).take(method)
     }
 
-    /// Judges and records a request; the answer to give.
+    /// Judges and records a request; the answer to give. The control API's requests
+    /// ([`CONTROL_PATH`](crate::CONTROL_PATH)) are answered by it, neither judged nor recorded.
     fn answer(&self, req: &HttpRequest) -> Plan {
+        if control::is_control(&req.path_and_query().0) {
+            return Plan {
+                delay: Duration::ZERO,
+                outgoing: Some(self.control(req)),
+            };
+        }
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let request_id = format!("gateway-{n}");
         let config = lock(&self.config).clone();
@@ -591,7 +677,10 @@ impl Shared {
         // Quotas, sessions and the token APIs: single calls (a batch's calls are judged by
         // the batch checks).
         let token_reply = self.after_checks(&mut judged);
-        let fault = self.next_fault();
+        let method = find(&judged.query, "method")
+            .or_else(|| find(&judged.body, "method"))
+            .map(str::to_owned);
+        let fault = self.next_fault(method.as_deref());
         let format = judged.reply_format;
 
         // What is answered.

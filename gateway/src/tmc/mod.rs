@@ -11,7 +11,7 @@ mod server;
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 use std::io;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -134,6 +134,13 @@ impl Shared {
         f(&lock(&self.state))
     }
 
+    /// Queues `message` for `group`, ready now ([`TmcGateway::queue`], and the HTTP
+    /// gateway's control API); its id.
+    pub fn queue(&self, group: &str, message: QueuedMessage) -> i64 {
+        let now_millis = chrono::Utc::now().timestamp_millis();
+        self.update(|s| s.queues.queue(group, message, now_millis))
+    }
+
     /// Changes the state, then wakes whoever waits for a change.
     pub fn update<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
         let result = f(&mut lock(&self.state));
@@ -141,6 +148,22 @@ impl Shared {
         self.changed.notify_all();
         self.notify.notify_waiters();
         result
+    }
+}
+
+/// A TMC endpoint's URL and state, held by an HTTP gateway's control API
+/// ([`GatewayBuilder::tmc`](crate::GatewayBuilder::tmc)).
+#[derive(Clone)]
+pub(crate) struct TmcLink {
+    pub endpoint: String,
+    pub shared: Arc<Shared>,
+}
+
+impl fmt::Debug for TmcLink {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("TmcLink")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
     }
 }
 
@@ -153,6 +176,7 @@ pub struct TmcGatewayBuilder {
     faults: Vec<TmcFault>,
     record_capacity: usize,
     port: u16,
+    listen: IpAddr,
 }
 
 impl TmcGatewayBuilder {
@@ -245,11 +269,18 @@ impl TmcGatewayBuilder {
         self
     }
 
+    /// The address to listen on (default `127.0.0.1`), e.g. `0.0.0.0` to be reached from
+    /// other machines or containers.
+    pub fn listen(mut self, address: IpAddr) -> Self {
+        self.listen = address;
+        self
+    }
+
     /// Binds a free port on `127.0.0.1` and serves from a thread of its own, with its own
     /// tokio runtime: for plain `#[test]`s and async tests alike. Dropping the [`TmcGateway`]
     /// stops the server (every connection is dropped) and joins the thread.
     pub fn spawn(self) -> io::Result<TmcGateway> {
-        let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))?;
+        let listener = std::net::TcpListener::bind((self.listen, self.port))?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
         let runtime = tokio::runtime::Builder::new_current_thread()
@@ -316,6 +347,16 @@ impl TmcGateway {
             faults: Vec::new(),
             record_capacity: DEFAULT_TMC_RECORD_CAPACITY,
             port: 0,
+            listen: IpAddr::V4(Ipv4Addr::LOCALHOST),
+        }
+    }
+
+    /// The endpoint's state, for the HTTP gateway's control API
+    /// ([`GatewayBuilder::tmc`](crate::GatewayBuilder::tmc)).
+    pub(crate) fn link(&self) -> TmcLink {
+        TmcLink {
+            endpoint: self.endpoint(),
+            shared: Arc::clone(&self.shared),
         }
     }
 
@@ -332,9 +373,7 @@ impl TmcGateway {
     /// Queues `message` for the consumer group `group` (of any app), ready now; returns its
     /// id ([`FIRST_MESSAGE_ID`], then up by 2).
     pub fn queue(&self, group: &str, message: QueuedMessage) -> i64 {
-        let now_millis = chrono::Utc::now().timestamp_millis();
-        self.shared
-            .update(|s| s.queues.queue(group, message, now_millis))
+        self.shared.queue(group, message)
     }
 
     /// The messages of `group` not confirmed yet: ready, in flight (delivered, neither

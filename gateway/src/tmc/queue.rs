@@ -293,6 +293,13 @@ impl Queues {
         self.groups.get(group).map_or(0, |g| g.pending.len())
     }
 
+    /// Each group that ever had a message, with its pending count, in name order.
+    pub(crate) fn groups(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.groups
+            .iter()
+            .map(|(name, g)| (name.as_str(), g.pending.len()))
+    }
+
     /// Messages of `group` ready to push.
     pub(crate) fn ready(&self, group: &str) -> usize {
         self.groups.get(group).map_or(0, |g| {
