@@ -379,6 +379,104 @@ pub fn peer_installed(dir: &Path) -> bool {
         .is_file()
 }
 
+/// One call of a minimal HTTP/1.1 client on a kept-alive connection: writes `request` (a whole
+/// pre-built request) and reads the answer by its `Content-Length`. `Some(true)` for a 200
+/// whose body is `reply_len` bytes long, `Some(false)` for another answer, `None` when the
+/// connection broke (or the answer is not HTTP/1.1 with a length). The answer is left in
+/// `buf` (head and body).
+pub async fn raw_call(
+    stream: &mut tokio::net::TcpStream,
+    request: &[u8],
+    reply_len: usize,
+    buf: &mut Vec<u8>,
+) -> Option<bool> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    stream.write_all(request).await.ok()?;
+    buf.clear();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    };
+    let head = std::str::from_utf8(&buf[..head_end]).ok()?;
+    let ok_status = head.starts_with("HTTP/1.1 200");
+    let length: usize = head.lines().find_map(|l| {
+        let (name, value) = l.split_once(':')?;
+        name.eq_ignore_ascii_case("content-length")
+            .then(|| value.trim().parse().ok())
+            .flatten()
+    })?;
+    while buf.len() < head_end + length {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+    }
+    Some(ok_status && length == reply_len)
+}
+
+/// A gettoken call signed once and sent as is, many times: by the benches' plain-reqwest
+/// and raw HTTP/1.1 clients ([`prebuild`]).
+pub struct Prebuilt {
+    /// The endpoint with the signed query.
+    pub url: String,
+    /// The form body.
+    pub body: Vec<u8>,
+    /// The whole HTTP/1.1 request, for the raw client ([`raw_call`]).
+    pub http: Vec<u8>,
+    /// The reply's expected length.
+    pub reply_len: usize,
+}
+
+/// The content type of the prebuilt form bodies.
+pub const FORM: &str = "application/x-www-form-urlencoded;charset=UTF-8";
+
+/// The `Accept` header of the prebuilt requests (the official Java SDK's).
+pub const ACCEPT: &str = "text/xml,text/javascript";
+
+/// The gettoken call as `client` signs it now (its format, its sign method), for `endpoint`
+/// (`http://HOST/router/rest`); its reply expected to be `reply_len` bytes long.
+pub fn prebuild(
+    client: &topgen_runtime::Client,
+    endpoint: &str,
+    reply_len: usize,
+) -> Result<Prebuilt, Box<dyn std::error::Error>> {
+    let now = topgen_runtime::time::now();
+    let prepared = client.prepare(
+        &gettoken_request(),
+        &topgen_runtime::CallOptions::new(),
+        &now,
+    )?;
+    let topgen_runtime::Body::Form(body) = prepared.body.clone() else {
+        return Err("gettoken has no file param".into());
+    };
+    let query = prepared.query_string();
+    let url = format!("{endpoint}?{query}");
+    let (host, path) = endpoint
+        .strip_prefix("http://")
+        .and_then(|rest| rest.split_once('/'))
+        .ok_or("the gateway's endpoint is http://HOST/PATH")?;
+    let http = format!(
+        "POST /{path}?{query} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {FORM}\r\nAccept: {ACCEPT}\r\n\
+         Content-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes();
+    Ok(Prebuilt {
+        url,
+        body: body.into_bytes(),
+        http,
+        reply_len,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

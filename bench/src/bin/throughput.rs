@@ -34,12 +34,13 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
-use topgen_bench::{APP_KEY, SECRET, Summary, gettoken_json, gettoken_reply, gettoken_request};
+use topgen_bench::{
+    ACCEPT, APP_KEY, FORM, Prebuilt, SECRET, Summary, gettoken_json, gettoken_reply,
+    gettoken_request, prebuild,
+};
 use topgen_gateway::{Api, Gateway, Verdict};
-use topgen_runtime::Body;
-use topgen_runtime::{CallOptions, Client, Format, Request, RetryPolicy, SignMethod, time};
+use topgen_runtime::{Client, Format, Request, RetryPolicy, SignMethod};
 use topgen_taobao_wdk::WdkIotWombatCommonGettokenRequest;
 
 /// The gateway's allowed timestamp skew in this benchmark: the peer's timestamps are host-local
@@ -214,7 +215,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut samples: Vec<Vec<(Which, Sample)>> = Vec::new();
     for round in 0..args.rounds {
         // Pre-built bytes, signed now (the gateway allows 10 minutes of skew).
-        let prebuilt = Arc::new(prebuild(&ours, &endpoint, args.format)?);
+        let prebuilt = Arc::new(prebuild(
+            &ours,
+            &endpoint,
+            gettoken_reply(args.format).len(),
+        )?);
         let mut order = clients.clone();
         order.rotate_left(round % clients.len());
         let mut row = Vec::new();
@@ -337,49 +342,6 @@ fn peer_ready(args: &Args) -> Result<(), String> {
     Ok(())
 }
 
-/// The request every pre-built client sends: URL with the signed query, form body.
-struct Prebuilt {
-    url: String,
-    body: Vec<u8>,
-    /// The whole HTTP/1.1 request, for the raw client.
-    http: Vec<u8>,
-    /// The reply's expected length.
-    reply_len: usize,
-}
-
-const FORM: &str = "application/x-www-form-urlencoded;charset=UTF-8";
-const ACCEPT: &str = "text/xml,text/javascript";
-
-fn prebuild(
-    client: &Client,
-    endpoint: &str,
-    format: Format,
-) -> Result<Prebuilt, Box<dyn std::error::Error>> {
-    let prepared = client.prepare(&gettoken_request(), &CallOptions::new(), &time::now())?;
-    let Body::Form(body) = prepared.body.clone() else {
-        return Err("gettoken has no file param".into());
-    };
-    let query = prepared.query_string();
-    let url = format!("{endpoint}?{query}");
-    let host = endpoint
-        .strip_prefix("http://")
-        .and_then(|rest| rest.split('/').next())
-        .ok_or("the gateway's endpoint is http://HOST/…")?;
-    let http = format!(
-        "POST {}?{query} HTTP/1.1\r\nHost: {host}\r\nContent-Type: {FORM}\r\nAccept: {ACCEPT}\r\n\
-         Content-Length: {}\r\n\r\n{body}",
-        topgen_gateway::PATH,
-        body.len()
-    )
-    .into_bytes();
-    Ok(Prebuilt {
-        url,
-        body: body.into_bytes(),
-        http,
-        reply_len: gettoken_reply(format).len(),
-    })
-}
-
 async fn post_prebuilt(client: &reqwest::Client, prebuilt: &Prebuilt) -> bool {
     let sent = client
         .post(&prebuilt.url)
@@ -462,7 +424,14 @@ async fn measure_raw(args: &Args, addr: std::net::SocketAddr, prebuilt: Arc<Preb
                         let Some(stream) = conn.as_mut() else {
                             continue;
                         };
-                        match raw_call(stream, &prebuilt, &mut buf).await {
+                        match topgen_bench::raw_call(
+                            stream,
+                            &prebuilt.http,
+                            prebuilt.reply_len,
+                            &mut buf,
+                        )
+                        .await
+                        {
                             Some(true) => ok += 1,
                             Some(false) => failed += 1,
                             None => {
@@ -481,40 +450,6 @@ async fn measure_raw(args: &Args, addr: std::net::SocketAddr, prebuilt: Arc<Preb
     let cpu = CpuClock::start();
     let (ok, failed) = run(args.seconds).await;
     cpu.sample(ok, failed)
-}
-
-/// One call on a raw connection: `Some(true)` for a 200 with the expected body length,
-/// `Some(false)` for another answer, `None` when the connection broke.
-async fn raw_call(stream: &mut TcpStream, prebuilt: &Prebuilt, buf: &mut Vec<u8>) -> Option<bool> {
-    stream.write_all(&prebuilt.http).await.ok()?;
-    buf.clear();
-    let mut chunk = [0u8; 4096];
-    let head_end = loop {
-        if let Some(at) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-            break at + 4;
-        }
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    };
-    let head = std::str::from_utf8(&buf[..head_end]).ok()?;
-    let ok_status = head.starts_with("HTTP/1.1 200");
-    let length: usize = head.lines().find_map(|l| {
-        let (name, value) = l.split_once(':')?;
-        name.eq_ignore_ascii_case("content-length")
-            .then(|| value.trim().parse().ok())
-            .flatten()
-    })?;
-    while buf.len() < head_end + length {
-        let n = stream.read(&mut chunk).await.ok()?;
-        if n == 0 {
-            return None;
-        }
-        buf.extend_from_slice(&chunk[..n]);
-    }
-    Some(ok_status && length == prebuilt.reply_len)
 }
 
 /// What the peer's script prints.
