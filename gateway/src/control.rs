@@ -5,6 +5,7 @@
 use std::collections::VecDeque;
 use std::fmt;
 use std::net::IpAddr;
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -441,7 +442,7 @@ impl Shared {
                 "DELETE" => {
                     let replaced = std::mem::take(&mut *lock(&self.replaced));
                     let restored: Vec<String> = replaced.keys().cloned().collect();
-                    lock(&self.config).apis.extend(replaced);
+                    Arc::make_mut(&mut lock(&self.config)).apis.extend(replaced);
                     ok(json!({ "restored": restored }))
                 }
                 _ => not_allowed("DELETE"),
@@ -556,7 +557,8 @@ impl Shared {
             Ok(spec) => spec,
             Err(answer) => return answer,
         };
-        let mut config = lock(&self.config);
+        let mut guard = lock(&self.config);
+        let config = Arc::make_mut(&mut guard);
         let Some(current) = config.apis.get(method) else {
             return error(404, format!("the gateway serves no API {method:?}"));
         };
@@ -602,7 +604,7 @@ impl Shared {
             }
         }
         let previous = config.apis.insert(method.to_owned(), api);
-        drop(config);
+        drop(guard);
         if let Some(previous) = previous {
             lock(&self.replaced)
                 .entry(method.to_owned())
@@ -615,7 +617,9 @@ impl Shared {
         match lock(&self.replaced).remove(method) {
             None => error(404, format!("the reply of {method:?} was not replaced")),
             Some(api) => {
-                lock(&self.config).apis.insert(method.to_owned(), api);
+                Arc::make_mut(&mut lock(&self.config))
+                    .apis
+                    .insert(method.to_owned(), api);
                 ok(json!({ "restored": method }))
             }
         }

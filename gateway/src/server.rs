@@ -185,7 +185,7 @@ impl GatewayBuilder {
         Arc::new(Shared {
             quotas: Quotas::new(self.quotas),
             sessions: Mutex::new(Sessions::new(&self.sessions, Instant::now())),
-            config: Mutex::new(self.config),
+            config: Mutex::new(Arc::new(self.config)),
             log: Mutex::new(Log {
                 records: VecDeque::with_capacity(self.record_capacity.min(DEFAULT_RECORD_CAPACITY)),
                 capacity: self.record_capacity,
@@ -336,7 +336,8 @@ pub(crate) struct Log {
 
 /// State shared between the [`Gateway`] handle and the server task.
 pub(crate) struct Shared {
-    pub config: Mutex<Config>,
+    /// Read by every request (an `Arc` clone); changed by copy-on-write ([`Arc::make_mut`]).
+    pub config: Mutex<Arc<Config>>,
     quotas: Quotas,
     sessions: Mutex<Sessions>,
     pub log: Mutex<Log>,
@@ -460,7 +461,7 @@ impl Gateway {
         if let Some(warning) = api.warning() {
             eprintln!("topgen-gateway: warning: {warning}");
         }
-        lock(&self.shared.config)
+        Arc::make_mut(&mut lock(&self.shared.config))
             .apis
             .insert(api.method().to_owned(), api);
     }
@@ -627,7 +628,8 @@ impl Shared {
                 None => Ok(None),
                 Some(Err(rejection)) => Err(rejection),
                 Some(Ok(issued)) => {
-                    let mut config = lock(&self.config);
+                    let mut guard = lock(&self.config);
+                    let config = Arc::make_mut(&mut guard);
                     config.sessions.push(Hidden(issued.session));
                     if let Some(old) = issued.revoked {
                         config.sessions.retain(|s| s.0 != old);
@@ -664,7 +666,8 @@ impl Shared {
         }
         let n = self.counter.fetch_add(1, Ordering::Relaxed) + 1;
         let request_id = format!("gateway-{n}");
-        let config = lock(&self.config).clone();
+        // The configuration as it is now, shared, not copied (writes copy it, and are rare).
+        let config = Arc::clone(&lock(&self.config));
         let now = config.clock.unwrap_or_else(check::now_gmt8);
         let (mut judged, batch) = if req.path_and_query().0 == BATCH_PATH {
             let injected = std::mem::take(&mut *lock(&self.part_errors));
