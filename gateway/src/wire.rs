@@ -234,8 +234,10 @@ enum Piece {
 
 /// hyper's response for `out`; `flushed` is the connection's [`Watched::flushed`].
 pub(crate) fn response(out: Outgoing, flushed: &Arc<Notify>) -> Response<AnswerBody> {
-    let Ok(status) = StatusCode::from_u16(out.status) else {
-        return bad_status(out.status);
+    let status = match StatusCode::from_u16(out.status) {
+        // An interim status (1xx) cannot be an answer.
+        Ok(status) if !status.is_informational() => status,
+        _ => return bad_status(out.status),
     };
     let mut builder = Response::builder().status(status);
     for (name, value) in &out.headers {
@@ -311,9 +313,11 @@ fn bad_header(name: &str) -> Response<AnswerBody> {
     ))
 }
 
-/// 500: a status that is not a valid HTTP status (outside 100–999).
+/// 500: a status that cannot be an answer's (outside 200–999).
 fn bad_status(status: u16) -> Response<AnswerBody> {
-    internal(&format!("{status} is not a valid HTTP status"))
+    internal(&format!(
+        "{status} is not an HTTP status an answer can have (200 to 999)"
+    ))
 }
 
 fn internal(text: &str) -> Response<AnswerBody> {

@@ -208,6 +208,16 @@ async fn http_1_0_closes_after_the_answer_unless_kept_alive() {
     assert!(closes(&mut stream).await.is_empty());
     assert_eq!(gateway.request_count(), 3);
     assert!(gateway.requests().iter().all(|r| r.verdict == Verdict::Ok));
+
+    // HTTP/1.0 knows no chunks: a chunked answer (Fault::Chunked) is sent until the close.
+    gateway.push_fault(Fault::oversize(30_000).and(Fault::chunked()));
+    let raw = exchange(gateway.addr(), &http10(&call, None)).await;
+    let answer = parse_answer(&raw);
+    assert_eq!(answer.status, 200);
+    assert_eq!(answer.header("transfer-encoding"), None);
+    assert_eq!(answer.header("content-length"), None);
+    assert_eq!(answer.body.len(), 30_000);
+    assert!(answer.text().starts_with(SUCCESS));
 }
 
 #[tokio::test]
@@ -414,6 +424,30 @@ async fn a_dropped_body_sends_exactly_its_first_part() {
     assert!(
         text.ends_with(&format!("\r\n\r\nA\r\n{}\r\n", &SUCCESS[..10])),
         "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_answer_hyper_cannot_send_is_a_clear_500() {
+    let gateway = start().await;
+    gateway.push_faults([
+        Fault::status(1000),
+        Fault::status(101),
+        Fault::http(502, "text/html\r\nX-Injected: 1", "<html></html>"),
+    ]);
+    for why in [
+        "1000 is not an HTTP status an answer can have",
+        "101 is not an HTTP status an answer can have",
+        "the answer's header \"Content-Type\" is not a valid HTTP header",
+    ] {
+        let answer = Call::good().signed().send(gateway.addr()).await;
+        assert_eq!(answer.status, 500);
+        assert!(answer.text().contains(why), "{}", answer.text());
+        assert_eq!(answer.header("x-injected"), None);
+    }
+    assert_eq!(
+        Call::good().signed().send(gateway.addr()).await.text(),
+        SUCCESS
     );
 }
 
