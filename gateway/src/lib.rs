@@ -161,10 +161,12 @@
 //! [`Fault::DropMidBody`] a body that announces its whole `Content-Length` and fails after its
 //! first part (hyper aborts the connection), [`Fault::Close`] no answer (hyper closes the
 //! connection); [`Fault::Truncate`] and [`Fault::Oversize`] are just the body's bytes, cut or
-//! padded, in a complete answer. No HTTP is written byte by byte: the only byte-level piece is
-//! a pass-through of the socket that tells when hyper has flushed, so that a dropped body's
-//! first part is on the wire before the connection is aborted (hyper discards what it still
-//! buffers when a body fails).
+//! padded, in a complete answer. A [`Fault::Http`] hyper cannot send as HTTP (a status under
+//! 200 or over 999, a content type with a line break) is answered 500 with the reason; a 204
+//! or 304 goes without its body, as HTTP wants. No HTTP is written byte by byte: the only
+//! byte-level piece is a pass-through of the socket that tells when hyper has flushed, so that
+//! a dropped body's first part is on the wire before the connection is aborted (hyper
+//! discards what it still buffers when a body fails).
 //!
 //! # Batch calls
 //!

@@ -27,9 +27,11 @@
 //!   hyper, which sends it as a complete answer (a right `Content-Length`).
 //!
 //! No byte-level HTTP is written here any more: every fault of [`crate::Fault`] is one hyper
-//! can produce. The one thing it cannot (and that no fault needs) is an answer that is wrong
-//! as HTTP — e.g. a `Content-Length` that lies about a complete answer, or chunks without
-//! their end on a connection kept open. The only byte-level piece left is [`Watched`]: a
+//! can produce. What hyper cannot send (and no fault needs) is an answer that is wrong as
+//! HTTP — a `Content-Length` that lies about a complete answer, chunks without their end on a
+//! connection kept open, a body on a 204 or 304 (hyper leaves it out), an interim (1xx) or
+//! four-digit status or a header value with a line break (a 500 that says so, from
+//! [`response`]). The only byte-level piece left is [`Watched`]: a
 //! pass-through of the socket that tells when hyper flushed, so that a dropped body's first
 //! part is on the wire before the connection is aborted (hyper drops what it buffered when
 //! a body fails).
