@@ -152,6 +152,34 @@
 //! `Debug` output nor in the replies it sends, nor by the control API. The gateway listens on
 //! `127.0.0.1` unless told otherwise ([Control API](#control-api)).
 //!
+//! # HTTP
+//!
+//! The gateway speaks HTTP/1.1 (and 1.0) through [hyper](https://docs.rs/hyper)'s HTTP/1
+//! server — the HTTP stack under reqwest — not a hand-written one, so that any client's HTTP
+//! works, not only ours. Its tests (`tests/clients.rs`, over raw sockets, and curl when the
+//! machine has it) prove: keep-alive; `Expect: 100-continue` (curl and PHP send it for larger
+//! bodies, .NET by default: the `100 Continue` comes before the body is read); chunked request
+//! bodies; HTTP/1.0, closed after one answer or kept alive with `Connection: keep-alive`;
+//! pipelined requests, answered in order; a 20 MiB multipart upload; a body over 32 MiB (413,
+//! refused from its `Content-Length` before it is read, or as soon as a chunked one goes over);
+//! a client that disconnects mid-body (nothing left hanging, the request **not recorded**:
+//! only requests read whole are judged and recorded); what is not HTTP (hyper's 400; 431 for a
+//! head over 64 KiB). A kept-alive connection is closed after 120 s without a request, and a
+//! request body must arrive within 120 s of its head (408 otherwise).
+//!
+//! Every [`Fault`] is produced through hyper: [`Fault::Delay`] answers late,
+//! [`Fault::StallBody`] is a streaming body (first part, pause, rest), [`Fault::Chunked`] a body
+//! without an exact size (chunked; until the close for an HTTP/1.0 client),
+//! [`Fault::DropMidBody`] a body that announces its whole `Content-Length` and fails after its
+//! first part (hyper aborts the connection), [`Fault::Close`] no answer (hyper closes the
+//! connection); [`Fault::Truncate`] and [`Fault::Oversize`] are just the body's bytes, cut or
+//! padded, in a complete answer. A [`Fault::Http`] hyper cannot send as HTTP (a status under
+//! 200 or over 999, a content type with a line break) is answered 500 with the reason; a 204
+//! or 304 goes without its body, as HTTP wants. No HTTP is written byte by byte: the only
+//! byte-level piece is a pass-through of the socket that tells when hyper has flushed, so that
+//! a dropped body's first part is on the wire before the connection is aborted (hyper
+//! discards what it still buffers when a body fails).
+//!
 //! # Batch calls
 //!
 //! `POST /router/batch` ([`BATCH_PATH`]) takes several calls in one request, laid out as TOP's

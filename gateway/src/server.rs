@@ -2,16 +2,20 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
+use std::future::Future;
 use std::io::{self, Write as _};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, FixedOffset};
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::oneshot;
+use tokio::sync::{Notify, oneshot};
 use tokio::task::JoinSet;
 
 use crate::api::Api;
@@ -23,7 +27,7 @@ use crate::quota::{Quota, Quotas};
 use crate::record::{Recorded, find};
 use crate::reply::{self, ErrorFields};
 use crate::session::{self, Sessions};
-use crate::wire::{Conn, HttpRequest, Outgoing, ReadError};
+use crate::wire::{self, HttpRequest, MAX_HEAD, Outgoing, Watched};
 
 /// [`Fault::Oversize`] pads a body to at most this many bytes.
 pub(crate) const MAX_OVERSIZE: usize = 256 << 20;
@@ -543,60 +547,70 @@ async fn serve(listener: TcpListener, shared: Arc<Shared>, mut shutdown: oneshot
     }
 }
 
-/// Serves the requests of one connection, one after the other.
+/// Serves the requests of one connection with hyper (keep-alive, pipelining, `Expect:
+/// 100-continue`, chunked bodies, the idle timeout: see [`crate::wire`]), then closes it
+/// gently ([`Watched::close`]) — also after an error, a [`Fault::Close`] or a dropped body.
 async fn connection(stream: TcpStream, shared: Arc<Shared>) {
     let _ = stream.set_nodelay(true);
-    let mut conn = Conn::new(stream);
-    loop {
-        let request = match tokio::time::timeout(IDLE_TIMEOUT, conn.read_request()).await {
-            Ok(Ok(Some(request))) => request,
-            // Closed, idle too long, or a socket error.
-            Err(_) | Ok(Ok(None)) | Ok(Err(ReadError::Io)) => return,
-            Ok(Err(ReadError::Malformed(why))) => {
-                let _ = conn.write(&plain(400, &why)).await;
-                conn.close().await;
-                return;
-            }
-            Ok(Err(ReadError::TooLarge(status, why))) => {
-                let _ = conn.write(&plain(status, &why)).await;
-                conn.close().await;
-                return;
-            }
-        };
-        let plan = shared.answer(&request);
-        if !plan.delay.is_zero() {
-            tokio::time::sleep(plan.delay).await;
-        }
-        let Some(outgoing) = plan.outgoing else {
-            conn.close().await;
-            return;
-        };
-        if conn.write(&outgoing).await.is_err() {
-            return;
-        }
-        if outgoing.close {
-            conn.close().await;
-            return;
-        }
+    let watched = Watched::new(stream);
+    let flushed = Arc::clone(watched.flushed());
+    let service = service_fn(move |request| {
+        let shared = Arc::clone(&shared);
+        let flushed = Arc::clone(&flushed);
+        // Boxed: `poll_without_shutdown` wants an `Unpin` future.
+        Box::pin(async move { respond(request, &shared, &flushed).await })
+            as Pin<Box<dyn Future<Output = _> + Send>>
+    });
+    let mut served = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        // From the end of an answer (or the accept) to the end of the next request's head:
+        // the idle timeout of a kept-alive connection, and the limit of a slow head.
+        .header_read_timeout(IDLE_TIMEOUT)
+        .max_header_size(MAX_HEAD)
+        // `Content-Type`, as TOP writes it (hyper writes lower case by default).
+        .title_case_headers(true)
+        .serve_connection(TokioIo::new(watched), service);
+    // Ends when the client closes, after an answer that closes, or on an error (a malformed
+    // request, hyper's 400 sent; the idle timeout; a fault that drops the connection).
+    let _ = std::future::poll_fn(|cx| served.poll_without_shutdown(cx)).await;
+    served.into_parts().io.into_inner().close().await;
+}
+
+/// The answer to one request: hyper's request read ([`wire::read_request`]), judged and
+/// recorded ([`Shared::answer`]), delayed, and turned into hyper's response
+/// ([`wire::response`]). `Err` for [`Fault::Close`]: hyper closes the connection without an
+/// answer. A request whose body cannot be read (too large, too slow, broken, the client gone)
+/// gets a plain 4xx and is neither judged nor recorded.
+async fn respond(
+    request: hyper::Request<hyper::body::Incoming>,
+    shared: &Shared,
+    flushed: &Arc<Notify>,
+) -> Result<hyper::Response<wire::AnswerBody>, NoAnswer> {
+    let request = match wire::read_request(request, IDLE_TIMEOUT).await {
+        Ok(request) => request,
+        Err(refusal) => return Ok(wire::response(refusal, flushed)),
+    };
+    let plan = shared.answer(&request);
+    if !plan.delay.is_zero() {
+        tokio::time::sleep(plan.delay).await;
+    }
+    match plan.outgoing {
+        Some(outgoing) => Ok(wire::response(outgoing, flushed)),
+        None => Err(NoAnswer),
     }
 }
 
-/// A plain-text answer that closes the connection (for requests that are not HTTP enough).
-fn plain(status: u16, text: &str) -> Outgoing {
-    Outgoing {
-        status,
-        headers: vec![
-            (
-                "Content-Type".to_owned(),
-                "text/plain;charset=UTF-8".to_owned(),
-            ),
-            ("Server".to_owned(), "topgen-gateway".to_owned()),
-        ],
-        body: format!("topgen-gateway: {text}\n").into_bytes(),
-        close: true,
-        ..Outgoing::default()
+/// [`Fault::Close`]: the service's error, on which hyper closes the connection unanswered.
+#[derive(Debug)]
+struct NoAnswer;
+
+impl fmt::Display for NoAnswer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("no answer (Fault::Close)")
     }
 }
+
+impl std::error::Error for NoAnswer {}
 
 /// What to do with one request.
 struct Plan {

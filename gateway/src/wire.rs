@@ -1,18 +1,67 @@
-//! HTTP/1.1 on the wire, by hand: reading requests (`Content-Length` or chunked bodies,
-//! keep-alive, pipelining) and writing answers byte by byte (so that faults can stall, truncate
-//! or drop them). The bodies' layouts are decoded in `body`.
+//! HTTP on the wire, served by hyper (its HTTP/1.1 server, `hyper::server::conn::http1`): this
+//! module turns hyper's request into the [`HttpRequest`] the checks read, and an [`Outgoing`]
+//! answer, faults included, into hyper's response. The connection loop is `server::connection`.
+//!
+//! What hyper does, for every client: keep-alive (HTTP/1.1 by default, HTTP/1.0 with
+//! `Connection: keep-alive`), pipelined requests (answered in order), `Expect: 100-continue`
+//! (the `100 Continue` goes out when the body is first read, so a request refused before its
+//! body is read, 413, never gets one), `Content-Length` and chunked request bodies, the idle
+//! timeout between requests (its header read timeout, which runs from the end of the last
+//! answer), and the answers to what is not HTTP: 400 for a bad request line or header, 431 for
+//! a head over [`MAX_HEAD`] bytes (or over 100 header lines), 414 for a too long URI.
+//!
+//! What is ours: the request body is read up to [`MAX_BODY`] bytes within a deadline
+//! ([`read_request`]; 413 for a longer body, announced or not, without reading it into memory;
+//! 408 when it takes too long; 400 when it cannot be read, e.g. a broken chunk), and the
+//! delivery faults are shaped as hyper bodies ([`response`]):
+//!
+//! - `Delay`: the answer is returned late (in `server`);
+//! - `StallBody`: a streaming body: its first part, a pause, the rest (a trickle);
+//! - `Chunked`: a body without an exact size: hyper sends it chunked (to an HTTP/1.0 client,
+//!   which knows no chunks, it sends it until the close instead);
+//! - `DropMidBody`: a body that announces the whole `Content-Length`, yields its first part
+//!   and, once hyper has flushed that part to the socket ([`Watched`]), fails: hyper aborts
+//!   the connection, the answer cut short;
+//! - `Close`: no answer at all: the service fails and hyper closes the connection;
+//! - `Truncate` and `Oversize`: just bytes: the body is cut or padded before it is handed to
+//!   hyper, which sends it as a complete answer (a right `Content-Length`).
+//!
+//! No byte-level HTTP is written here any more: every fault of [`crate::Fault`] is one hyper
+//! can produce. What hyper cannot send (and no fault needs) is an answer that is wrong as
+//! HTTP — a `Content-Length` that lies about a complete answer, chunks without their end on a
+//! connection kept open, a body on a 204 or 304 (hyper leaves it out), an interim (1xx) or
+//! four-digit status or a header value with a line break (a 500 that says so, from
+//! [`response`]). The only byte-level piece left is [`Watched`]: a
+//! pass-through of the socket that tells when hyper flushed, so that a dropped body's first
+//! part is on the wire before the connection is aborted (hyper drops what it buffered when
+//! a body fails).
 
+use std::collections::VecDeque;
 use std::io;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll, ready};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use futures_util::StreamExt as _;
+use http_body_util::{BodyExt as _, Either, Full, StreamBody};
+use hyper::body::{Bytes, Frame, Incoming};
+use hyper::header::{CONNECTION, CONTENT_LENGTH, HeaderName, HeaderValue};
+use hyper::{Request, Response, StatusCode, Version};
+use tokio::io::{AsyncRead, AsyncReadExt as _, AsyncWrite, AsyncWriteExt as _, ReadBuf};
 use tokio::net::TcpStream;
+use tokio::sync::Notify;
 
-/// A request head may be at most this long.
-const MAX_HEAD: usize = 64 * 1024;
+/// A request head (request line and headers) may be at most this long; hyper answers 431
+/// beyond.
+pub(crate) const MAX_HEAD: usize = 64 * 1024;
 
-/// A request body may be at most this long.
+/// A request body may be at most this long; 413 beyond.
 pub(crate) const MAX_BODY: usize = 32 * 1024 * 1024;
+
+/// A dropped body ([`crate::Fault::DropMidBody`]) waits at most this long for its first part
+/// to be flushed before the connection is aborted (a client that does not read).
+const FLUSH_WAIT: Duration = Duration::from_secs(10);
 
 /// One HTTP request as read from the connection.
 #[derive(Debug)]
@@ -22,7 +71,8 @@ pub(crate) struct HttpRequest {
     pub target: String,
     /// HTTP/1.0 closes after one answer unless asked otherwise.
     pub http10: bool,
-    /// Header names in lower case, values as sent (lossy UTF-8), in order.
+    /// Header names in lower case, values as sent (lossy UTF-8), in the order sent (the lines
+    /// of a repeated name together, at the place of its first).
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
 }
@@ -64,276 +114,6 @@ impl HttpRequest {
     }
 }
 
-/// Why a request could not be read.
-#[derive(Debug)]
-pub(crate) enum ReadError {
-    /// Not HTTP/1.x as this server reads it; answered 400.
-    Malformed(String),
-    /// Head or body too large; answered 413/431.
-    TooLarge(u16, String),
-    /// The peer went away or the socket failed.
-    Io,
-}
-
-impl From<io::Error> for ReadError {
-    fn from(_: io::Error) -> Self {
-        ReadError::Io
-    }
-}
-
-/// One accepted connection and the bytes read but not used yet.
-pub(crate) struct Conn {
-    stream: TcpStream,
-    buf: Vec<u8>,
-}
-
-impl Conn {
-    pub fn new(stream: TcpStream) -> Self {
-        Self {
-            stream,
-            buf: Vec::new(),
-        }
-    }
-
-    /// Reads more bytes into the buffer; 0 at end of stream.
-    async fn fill(&mut self) -> io::Result<usize> {
-        let mut chunk = [0u8; 16 * 1024];
-        let n = self.stream.read(&mut chunk).await?;
-        self.buf.extend_from_slice(&chunk[..n]);
-        Ok(n)
-    }
-
-    /// Fills the buffer until it holds `n` bytes.
-    async fn fill_to(&mut self, n: usize) -> Result<(), ReadError> {
-        while self.buf.len() < n {
-            if self.fill().await? == 0 {
-                return Err(ReadError::Malformed(
-                    "the connection was closed in the middle of the body".to_owned(),
-                ));
-            }
-        }
-        Ok(())
-    }
-
-    /// Reads one CRLF-terminated line (without the CRLF), for chunked bodies.
-    async fn read_line(&mut self, max: usize) -> Result<Vec<u8>, ReadError> {
-        loop {
-            if let Some(i) = find(&self.buf, b"\r\n") {
-                let line = self.buf[..i].to_vec();
-                self.buf.drain(..i + 2);
-                return Ok(line);
-            }
-            if self.buf.len() > max {
-                return Err(ReadError::Malformed("a chunk line is too long".to_owned()));
-            }
-            if self.fill().await? == 0 {
-                return Err(ReadError::Malformed(
-                    "the connection was closed in the middle of a chunked body".to_owned(),
-                ));
-            }
-        }
-    }
-
-    /// Reads the next request; `Ok(None)` when the client closed the connection between
-    /// requests.
-    pub async fn read_request(&mut self) -> Result<Option<HttpRequest>, ReadError> {
-        let head_end = loop {
-            if let Some(i) = find(&self.buf, b"\r\n\r\n") {
-                break i;
-            }
-            if self.buf.len() > MAX_HEAD {
-                return Err(ReadError::TooLarge(
-                    431,
-                    format!("the request head is longer than {MAX_HEAD} bytes"),
-                ));
-            }
-            if self.fill().await? == 0 {
-                return if self.buf.iter().all(u8::is_ascii_whitespace) {
-                    Ok(None)
-                } else {
-                    Err(ReadError::Malformed(
-                        "the connection was closed in the middle of the request head".to_owned(),
-                    ))
-                };
-            }
-        };
-        let head: Vec<u8> = self.buf.drain(..head_end + 4).collect();
-        let head = String::from_utf8_lossy(&head[..head_end]).into_owned();
-        // Blank lines before a request are allowed (RFC 9112 §2.2).
-        let head = head.trim_start_matches("\r\n");
-        let mut lines = head.split("\r\n");
-        let request_line = lines.next().unwrap_or("");
-        let mut parts = request_line.split(' ');
-        let (Some(method), Some(target), Some(version), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(ReadError::Malformed(format!(
-                "not an HTTP request line: {request_line:?}"
-            )));
-        };
-        let http10 = match version {
-            "HTTP/1.1" => false,
-            "HTTP/1.0" => true,
-            other => {
-                return Err(ReadError::Malformed(format!(
-                    "unsupported HTTP version {other:?}"
-                )));
-            }
-        };
-        if method.is_empty() || target.is_empty() {
-            return Err(ReadError::Malformed(format!(
-                "not an HTTP request line: {request_line:?}"
-            )));
-        }
-        let mut headers = Vec::new();
-        for line in lines {
-            let Some((name, value)) = line.split_once(':') else {
-                return Err(ReadError::Malformed(format!("not a header line: {line:?}")));
-            };
-            if name.is_empty() || name.ends_with([' ', '\t']) || line.starts_with([' ', '\t']) {
-                return Err(ReadError::Malformed(format!("not a header line: {line:?}")));
-            }
-            headers.push((name.to_ascii_lowercase(), value.trim().to_owned()));
-        }
-        let mut request = HttpRequest {
-            method: method.to_owned(),
-            target: target.to_owned(),
-            http10,
-            headers,
-            body: Vec::new(),
-        };
-        if request
-            .header("expect")
-            .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
-        {
-            self.stream
-                .write_all(b"HTTP/1.1 100 Continue\r\n\r\n")
-                .await?;
-        }
-        let chunked = request
-            .header("transfer-encoding")
-            .is_some_and(|te| te.to_ascii_lowercase().contains("chunked"));
-        if chunked {
-            request.body = self.read_chunked().await?;
-        } else if let Some(length) = request.header("content-length") {
-            let length: usize = length
-                .parse()
-                .map_err(|_| ReadError::Malformed(format!("invalid Content-Length {length:?}")))?;
-            if length > MAX_BODY {
-                return Err(ReadError::TooLarge(
-                    413,
-                    format!("the request body is longer than {MAX_BODY} bytes"),
-                ));
-            }
-            self.fill_to(length).await?;
-            request.body = self.buf.drain(..length).collect();
-        }
-        Ok(Some(request))
-    }
-
-    async fn read_chunked(&mut self) -> Result<Vec<u8>, ReadError> {
-        let mut body = Vec::new();
-        loop {
-            let line = self.read_line(1024).await?;
-            let line = String::from_utf8_lossy(&line);
-            let size = line.split(';').next().unwrap_or("").trim();
-            let size = usize::from_str_radix(size, 16)
-                .map_err(|_| ReadError::Malformed(format!("invalid chunk size {size:?}")))?;
-            if size == 0 {
-                // Trailers, up to the empty line.
-                while !self.read_line(MAX_HEAD).await?.is_empty() {}
-                return Ok(body);
-            }
-            if body.len().saturating_add(size) > MAX_BODY {
-                return Err(ReadError::TooLarge(
-                    413,
-                    format!("the request body is longer than {MAX_BODY} bytes"),
-                ));
-            }
-            self.fill_to(size.saturating_add(2)).await?;
-            body.extend(self.buf.drain(..size));
-            if self.buf.get(..2) != Some(b"\r\n") {
-                return Err(ReadError::Malformed(
-                    "a chunk is not followed by CRLF".to_owned(),
-                ));
-            }
-            self.buf.drain(..2);
-        }
-    }
-
-    /// Writes an answer as `out` says; `Err` when the peer went away.
-    pub async fn write(&mut self, out: &Outgoing) -> io::Result<()> {
-        let mut head = format!("HTTP/1.1 {} {}\r\n", out.status, reason(out.status));
-        for (name, value) in &out.headers {
-            head.push_str(name);
-            head.push_str(": ");
-            head.push_str(value);
-            head.push_str("\r\n");
-        }
-        if out.chunked {
-            head.push_str("Transfer-Encoding: chunked\r\n");
-        } else {
-            head.push_str(&format!("Content-Length: {}\r\n", out.body.len()));
-        }
-        if out.close {
-            head.push_str("Connection: close\r\n");
-        }
-        head.push_str("\r\n");
-        self.stream.write_all(head.as_bytes()).await?;
-        self.stream.flush().await?;
-
-        let sent = out
-            .truncate
-            .map_or(out.body.len(), |n| n.min(out.body.len()));
-        let body = &out.body[..sent];
-        let (first, rest) = match out.stall {
-            Some((at, _)) => body.split_at(at.min(body.len())),
-            None => (body, &[][..]),
-        };
-        self.write_piece(first, out.chunked).await?;
-        if let Some((_, pause)) = out.stall {
-            self.stream.flush().await?;
-            tokio::time::sleep(pause).await;
-        }
-        self.write_piece(rest, out.chunked).await?;
-        if out.chunked && out.truncate.is_none() {
-            self.stream.write_all(b"0\r\n\r\n").await?;
-        }
-        self.stream.flush().await
-    }
-
-    async fn write_piece(&mut self, bytes: &[u8], chunked: bool) -> io::Result<()> {
-        if bytes.is_empty() {
-            return Ok(());
-        }
-        if chunked {
-            self.stream
-                .write_all(format!("{:X}\r\n", bytes.len()).as_bytes())
-                .await?;
-            self.stream.write_all(bytes).await?;
-            self.stream.write_all(b"\r\n").await
-        } else {
-            self.stream.write_all(bytes).await
-        }
-    }
-
-    /// Closes the connection (FIN), after a short wait for the peer to read what was sent.
-    pub async fn close(mut self) {
-        let _ = self.stream.shutdown().await;
-        // Drain what the client may still send, briefly, so that the close is a FIN, not a
-        // reset that could destroy the answer before the client read it.
-        let mut sink = [0u8; 1024];
-        let drain = async {
-            while let Ok(n) = self.stream.read(&mut sink).await {
-                if n == 0 {
-                    break;
-                }
-            }
-        };
-        let _ = tokio::time::timeout(Duration::from_millis(200), drain).await;
-    }
-}
-
 /// An answer and how to put it on the wire.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Outgoing {
@@ -349,6 +129,290 @@ pub(crate) struct Outgoing {
     pub truncate: Option<usize>,
     /// `Connection: close`, and close after the answer.
     pub close: bool,
+}
+
+/// Reads hyper's request: its head, then its body, at most [`MAX_BODY`] bytes within
+/// `deadline`. `Err` is the answer to give instead (it closes the connection): 413 for a body
+/// over the limit (refused from its `Content-Length` before any of it is read, or as soon as a
+/// chunked one goes over), 408 for a body that did not arrive in time, 400 for one that could
+/// not be read (a broken chunk, or the client went away mid-body: then nobody reads the 400,
+/// and the request is not recorded).
+pub(crate) async fn read_request(
+    request: Request<Incoming>,
+    deadline: Duration,
+) -> Result<HttpRequest, Outgoing> {
+    let (head, mut body) = request.into_parts();
+    let headers: Vec<(String, String)> = head
+        .headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                // hyper's names are lower case already.
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let announced = head
+        .headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let too_large = || {
+        plain(
+            413,
+            &format!("the request body is longer than {MAX_BODY} bytes"),
+        )
+    };
+    if announced.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(too_large());
+    }
+    let capacity = announced.map_or(0, |n| usize::try_from(n).unwrap_or(MAX_BODY));
+    let collect = async {
+        let mut bytes = Vec::with_capacity(capacity);
+        while let Some(frame) = body.frame().await {
+            let frame = frame
+                .map_err(|e| plain(400, &format!("the request body could not be read: {e}")))?;
+            if let Ok(data) = frame.into_data() {
+                if bytes.len().saturating_add(data.len()) > MAX_BODY {
+                    return Err(too_large());
+                }
+                bytes.extend_from_slice(&data);
+            }
+        }
+        Ok(bytes)
+    };
+    let body = match tokio::time::timeout(deadline, collect).await {
+        Ok(body) => body?,
+        Err(_) => {
+            return Err(plain(
+                408,
+                &format!(
+                    "the request body did not arrive within {} s",
+                    deadline.as_secs()
+                ),
+            ));
+        }
+    };
+    Ok(HttpRequest {
+        method: head.method.as_str().to_owned(),
+        target: head.uri.to_string(),
+        http10: head.version == Version::HTTP_10,
+        headers,
+        body,
+    })
+}
+
+/// A plain-text answer that closes the connection (for requests that are not HTTP enough).
+pub(crate) fn plain(status: u16, text: &str) -> Outgoing {
+    Outgoing {
+        status,
+        headers: vec![
+            (
+                "Content-Type".to_owned(),
+                "text/plain;charset=UTF-8".to_owned(),
+            ),
+            ("Server".to_owned(), "topgen-gateway".to_owned()),
+        ],
+        body: format!("topgen-gateway: {text}\n").into_bytes(),
+        close: true,
+        ..Outgoing::default()
+    }
+}
+
+/// The body of an answer: the whole of it at once, or a stream of parts ([`Piece`]).
+pub(crate) type AnswerBody = Either<Full<Bytes>, StreamBody<Pieces>>;
+
+/// The stream of a delivered-in-parts body.
+pub(crate) type Pieces = Pin<Box<dyn futures_util::Stream<Item = io::Result<Frame<Bytes>>> + Send>>;
+
+/// One step of a body delivered in parts.
+enum Piece {
+    Data(Bytes),
+    Pause(Duration),
+    /// Fail once what was yielded is flushed: hyper aborts the connection.
+    Abort,
+}
+
+/// hyper's response for `out`; `flushed` is the connection's [`Watched::flushed`].
+pub(crate) fn response(out: Outgoing, flushed: &Arc<Notify>) -> Response<AnswerBody> {
+    let status = match StatusCode::from_u16(out.status) {
+        // An interim status (1xx) cannot be an answer.
+        Ok(status) if !status.is_informational() => status,
+        _ => return bad_status(out.status),
+    };
+    let mut builder = Response::builder().status(status);
+    for (name, value) in &out.headers {
+        let (Ok(valid_name), Ok(valid_value)) = (
+            HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) else {
+            return bad_header(name);
+        };
+        builder = builder.header(valid_name, valid_value);
+    }
+    if out.close {
+        builder = builder.header(CONNECTION, HeaderValue::from_static("close"));
+    }
+    let in_parts = out.chunked || out.stall.is_some() || out.truncate.is_some();
+    if !in_parts {
+        // Every part was checked above, so this does not fail.
+        return builder
+            .body(Either::Left(Full::new(Bytes::from(out.body))))
+            .unwrap_or_else(|e| internal(&e.to_string()));
+    }
+    if !out.chunked {
+        // The whole length, even when less is sent (DropMidBody).
+        builder = builder.header(CONTENT_LENGTH, out.body.len());
+    }
+    let mut body = Bytes::from(out.body);
+    if let Some(keep) = out.truncate {
+        body.truncate(keep);
+    }
+    let mut pieces = VecDeque::new();
+    match out.stall {
+        Some((at, pause)) => {
+            let rest = body.split_off(at.min(body.len()));
+            pieces.push_back(Piece::Data(body));
+            pieces.push_back(Piece::Pause(pause));
+            pieces.push_back(Piece::Data(rest));
+        }
+        None => pieces.push_back(Piece::Data(body)),
+    }
+    if out.truncate.is_some() {
+        pieces.push_back(Piece::Abort);
+    }
+    let stream = futures_util::stream::unfold(
+        (pieces, Arc::clone(flushed)),
+        |(mut pieces, flushed)| async move {
+            loop {
+                match pieces.pop_front()? {
+                    Piece::Data(bytes) if bytes.is_empty() => {}
+                    Piece::Data(bytes) => return Some((Ok(Frame::data(bytes)), (pieces, flushed))),
+                    Piece::Pause(pause) => tokio::time::sleep(pause).await,
+                    Piece::Abort => {
+                        // hyper buffered what was yielded; it flushes while this waits.
+                        let _ = tokio::time::timeout(FLUSH_WAIT, flushed.notified()).await;
+                        let dropped = io::Error::new(
+                            io::ErrorKind::ConnectionAborted,
+                            "the body is dropped mid-way (Fault::DropMidBody)",
+                        );
+                        return Some((Err(dropped), (pieces, flushed)));
+                    }
+                }
+            }
+        },
+    );
+    builder
+        .body(Either::Right(StreamBody::new(stream.boxed())))
+        .unwrap_or_else(|e| internal(&e.to_string()))
+}
+
+/// 500: an answer header (from [`crate::Fault::Http`]'s content type) is not valid HTTP.
+fn bad_header(name: &str) -> Response<AnswerBody> {
+    internal(&format!(
+        "the answer's header {name:?} is not a valid HTTP header (a control character?)"
+    ))
+}
+
+/// 500: a status that cannot be an answer's (outside 200–999).
+fn bad_status(status: u16) -> Response<AnswerBody> {
+    internal(&format!(
+        "{status} is not an HTTP status an answer can have (200 to 999)"
+    ))
+}
+
+fn internal(text: &str) -> Response<AnswerBody> {
+    let mut response = Response::new(Either::Left(Full::new(Bytes::from(format!(
+        "topgen-gateway: {text}\n"
+    )))));
+    *response.status_mut() = StatusCode::INTERNAL_SERVER_ERROR;
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain;charset=UTF-8"),
+    );
+    response
+}
+
+/// The connection's socket, passed through to hyper, telling [`Watched::flushed`] each time
+/// hyper flushes (hyper flushes the socket only once its own buffer is written out).
+pub(crate) struct Watched {
+    stream: TcpStream,
+    flushed: Arc<Notify>,
+}
+
+impl Watched {
+    pub fn new(stream: TcpStream) -> Self {
+        Self {
+            stream,
+            flushed: Arc::new(Notify::new()),
+        }
+    }
+
+    /// Notified (`notify_waiters`) at each flush.
+    pub fn flushed(&self) -> &Arc<Notify> {
+        &self.flushed
+    }
+
+    /// Closes the connection (FIN), after a short wait for the peer to read what was sent.
+    pub async fn close(self) {
+        let mut stream = self.stream;
+        let _ = stream.shutdown().await;
+        // Drain what the client may still send, briefly, so that the close is a FIN, not a
+        // reset that could destroy the answer before the client read it.
+        let mut sink = [0u8; 1024];
+        let drain = async {
+            while let Ok(n) = stream.read(&mut sink).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(Duration::from_millis(200), drain).await;
+    }
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_read(cx, buf)
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().stream).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.stream.is_write_vectored()
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let this = self.get_mut();
+        let flushed = ready!(Pin::new(&mut this.stream).poll_flush(cx));
+        this.flushed.notify_waiters();
+        Poll::Ready(flushed)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().stream).poll_shutdown(cx)
+    }
 }
 
 /// The reason phrase of a status code.
