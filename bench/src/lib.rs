@@ -477,6 +477,60 @@ pub fn prebuild(
     })
 }
 
+/// The raw HTTP/1.1 client for `seconds`: `concurrency` keep-alive connections to `addr`,
+/// each sending `prebuilt` call after call (reconnecting when a connection breaks); the counts
+/// of calls answered as expected ([`raw_call`]) and of the others.
+pub async fn raw_window(
+    addr: std::net::SocketAddr,
+    prebuilt: std::sync::Arc<Prebuilt>,
+    concurrency: usize,
+    seconds: f64,
+) -> (u64, u64) {
+    use std::time::{Duration, Instant};
+    let until = Instant::now() + Duration::from_secs_f64(seconds);
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let prebuilt = std::sync::Arc::clone(&prebuilt);
+        tasks.spawn(async move {
+            let (mut ok, mut failed) = (0u64, 0u64);
+            let mut conn: Option<tokio::net::TcpStream> = None;
+            let mut buf = Vec::with_capacity(4096);
+            while Instant::now() < until {
+                let stream = match &mut conn {
+                    Some(stream) => stream,
+                    None => match tokio::net::TcpStream::connect(addr).await {
+                        Ok(s) => {
+                            let _ = s.set_nodelay(true);
+                            conn.insert(s)
+                        }
+                        Err(_) => {
+                            failed += 1;
+                            continue;
+                        }
+                    },
+                };
+                match raw_call(stream, &prebuilt.http, prebuilt.reply_len, &mut buf).await {
+                    Some(true) => ok += 1,
+                    Some(false) => failed += 1,
+                    None => {
+                        failed += 1;
+                        conn = None;
+                    }
+                }
+            }
+            (ok, failed)
+        });
+    }
+    let (mut ok, mut failed) = (0, 0);
+    while let Some(done) = tasks.join_next().await {
+        // A loop that panicked counts as one failure.
+        let (o, f) = done.unwrap_or((0, 1));
+        ok += o;
+        failed += f;
+    }
+    (ok, failed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

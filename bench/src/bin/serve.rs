@@ -215,48 +215,10 @@ async fn one_round(args: &Args, program: &PathBuf) -> Result<Round, Box<dyn std:
     let rss_started_kib = vm_of(pid, "VmRSS")?;
 
     let prebuilt = Arc::new(probe);
-    let window = |seconds: f64| {
-        let prebuilt = Arc::clone(&prebuilt);
-        let concurrency = args.concurrency;
-        async move {
-            let until = Instant::now() + Duration::from_secs_f64(seconds);
-            let mut tasks = tokio::task::JoinSet::new();
-            for _ in 0..concurrency {
-                let prebuilt = Arc::clone(&prebuilt);
-                tasks.spawn(async move {
-                    let (mut ok, mut failed) = (0u64, 0u64);
-                    let Ok(mut stream) = TcpStream::connect(addr).await else {
-                        return (0, 1);
-                    };
-                    let _ = stream.set_nodelay(true);
-                    let mut buf = Vec::with_capacity(4096);
-                    while Instant::now() < until {
-                        match raw_call(&mut stream, &prebuilt.http, prebuilt.reply_len, &mut buf)
-                            .await
-                        {
-                            Some(true) => ok += 1,
-                            Some(false) => failed += 1,
-                            None => {
-                                failed += 1;
-                                break;
-                            }
-                        }
-                    }
-                    (ok, failed)
-                });
-            }
-            let (mut ok, mut failed) = (0, 0);
-            while let Some(done) = tasks.join_next().await {
-                let (o, f) = done.unwrap_or((0, 1));
-                ok += o;
-                failed += f;
-            }
-            (ok, failed)
-        }
-    };
-    window(args.warmup).await;
+    topgen_bench::raw_window(addr, Arc::clone(&prebuilt), args.concurrency, args.warmup).await;
     let measured = Instant::now();
-    let (ok, failed) = window(args.seconds).await;
+    let (ok, failed) =
+        topgen_bench::raw_window(addr, prebuilt, args.concurrency, args.seconds).await;
     let elapsed = measured.elapsed().as_secs_f64();
     if failed > 0 {
         return Err(format!(

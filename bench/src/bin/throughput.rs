@@ -34,7 +34,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use tokio::net::TcpStream;
 use topgen_bench::{
     ACCEPT, APP_KEY, FORM, Prebuilt, SECRET, Summary, gettoken_json, gettoken_reply,
     gettoken_request, prebuild,
@@ -396,59 +395,10 @@ async fn join_counts(mut tasks: tokio::task::JoinSet<(u64, u64)>) -> (u64, u64) 
 /// The raw HTTP/1.1 client: one keep-alive connection per loop, the pre-built request
 /// written as is, the reply read by its `Content-Length`.
 async fn measure_raw(args: &Args, addr: std::net::SocketAddr, prebuilt: Arc<Prebuilt>) -> Sample {
-    let run = |seconds: f64| {
-        let prebuilt = Arc::clone(&prebuilt);
-        let concurrency = args.concurrency;
-        async move {
-            let until = Instant::now() + Duration::from_secs_f64(seconds);
-            let mut tasks = tokio::task::JoinSet::new();
-            for _ in 0..concurrency {
-                let prebuilt = Arc::clone(&prebuilt);
-                tasks.spawn(async move {
-                    let (mut ok, mut failed) = (0u64, 0u64);
-                    let mut conn: Option<TcpStream> = None;
-                    let mut buf = Vec::with_capacity(4096);
-                    while Instant::now() < until {
-                        if conn.is_none() {
-                            match TcpStream::connect(addr).await {
-                                Ok(s) => {
-                                    let _ = s.set_nodelay(true);
-                                    conn = Some(s);
-                                }
-                                Err(_) => {
-                                    failed += 1;
-                                    continue;
-                                }
-                            }
-                        }
-                        let Some(stream) = conn.as_mut() else {
-                            continue;
-                        };
-                        match topgen_bench::raw_call(
-                            stream,
-                            &prebuilt.http,
-                            prebuilt.reply_len,
-                            &mut buf,
-                        )
-                        .await
-                        {
-                            Some(true) => ok += 1,
-                            Some(false) => failed += 1,
-                            None => {
-                                failed += 1;
-                                conn = None;
-                            }
-                        }
-                    }
-                    (ok, failed)
-                });
-            }
-            join_counts(tasks).await
-        }
-    };
-    run(args.warmup).await;
+    topgen_bench::raw_window(addr, Arc::clone(&prebuilt), args.concurrency, args.warmup).await;
     let cpu = CpuClock::start();
-    let (ok, failed) = run(args.seconds).await;
+    let (ok, failed) =
+        topgen_bench::raw_window(addr, prebuilt, args.concurrency, args.seconds).await;
     cpu.sample(ok, failed)
 }
 
