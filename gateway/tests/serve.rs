@@ -23,6 +23,8 @@ fn a_python_client_calls_the_served_catalog_and_ctrl_c_stops_it() {
             &format!("{APP_KEY}:{SECRET}"),
             "--port",
             "0",
+            "--seed",
+            "3",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -40,6 +42,20 @@ fn a_python_client_calls_the_served_catalog_and_ctrl_c_stops_it() {
     let mut second = String::new();
     stdout.read_line(&mut second).unwrap();
     assert!(second.starts_with("serving 4234 APIs"), "{second}");
+    // What the APIs answer: their examples, replies made up from their response schemas for
+    // the seed, and (warned about) empty replies for the few with neither.
+    let mut third = String::new();
+    stdout.read_line(&mut third).unwrap();
+    assert_eq!(
+        third.trim_end(),
+        "replies: 7 from the specs' examples, 4211 made up from the response schema (seed 3), 16 empty"
+    );
+    let mut fourth = String::new();
+    stdout.read_line(&mut fourth).unwrap();
+    assert!(
+        fourth.starts_with("16 of the APIs have neither a reply example nor response fields"),
+        "{fourth}"
+    );
 
     let client = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/serve/client.py");
     let out = Command::new("python3")
