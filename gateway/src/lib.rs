@@ -119,8 +119,10 @@
 //! ([`GatewayBuilder::seed`], default 0; the program's `--seed`), the method and the request's
 //! business params — never the clock, the timestamp or the sign — so a test can rely on the
 //! bytes, and another seed gives other values. [`Api::render_for`] renders it without a
-//! server. Every API of the shipped catalog is checked to decode with its generated client
-//! without losing anything, in every format (`tests/tests/every_api.rs`).
+//! server. The reply of every API of the shipped catalog, in every format, is checked against
+//! its spec and decoded by its generated client without losing anything
+//! (`tests/tests/every_api.rs`: a sample of the APIs by default, all of them with
+//! `TOPGEN_EVERY_API=all`).
 //!
 //! Errors are in the requested format too, and XML when the request asked for no format (TOP's
 //! default). Then a [`Fault`] may change the answer: a TOP error, a delay, a stalled,
