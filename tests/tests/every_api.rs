@@ -14,10 +14,11 @@
 //! write-back of an API's response types. Measured on the 2-core machine (other builds
 //! running), the generated crates already built: for all 4,234 APIs
 //! (`TOPGEN_EVERY_API=all cargo test -p topgen-tests --test every_api`) the test binary took
-//! 10 min 34 s to build (8 min 13 s of CPU) with this package's profile (no debug info, not
-//! incremental: see the workspace `Cargo.toml`), and more than 14 min without it; by default
-//! `build.rs` gives the typed round trip to a sample (every API with an example, the first of
-//! each crate, every 10th: 535 APIs) and the binary builds in 50 s. Either runs in about 10 s.
+//! 5 min 45 s to 10 min 34 s to build, depending on the load (8 min 15 s of CPU), with this
+//! package's profile (no debug info, not incremental: see the workspace `Cargo.toml`), and
+//! more than 14 min without it (stopped); by default `build.rs` gives the typed round trip to
+//! a sample (every API with an example, the first of each crate, every 10th: 535 APIs) and
+//! the binary builds in 50 s (1 min 12 s of CPU). The test runs in 10 s (11 s with all).
 //! A few APIs are also called over real HTTP through the gateway with the typed client.
 
 use std::collections::{BTreeMap, BTreeSet};
