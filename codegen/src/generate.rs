@@ -172,7 +172,9 @@ pub(crate) fn header(source: Option<&str>) -> String {
     }
 }
 
-fn lib_name(crate_name: &str) -> String {
+/// The library name (`topgen_taobao_trade`) of a generated crate (`topgen-taobao-trade`): the
+/// name its users write in paths.
+pub fn lib_name(crate_name: &str) -> String {
     crate_name.replace('-', "_")
 }
 

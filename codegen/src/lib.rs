@@ -31,7 +31,7 @@ pub mod topics;
 
 pub use generate::{
     Generated, Options, crate_files, default_runtime_path, default_testkit_path, generate,
-    generate_crate, generate_module, generate_single_file, generate_to_file, load_apis,
+    generate_crate, generate_module, generate_single_file, generate_to_file, lib_name, load_apis,
     load_apis_lenient,
 };
 pub use groups::{INDEX_FILE, generate_groups};

@@ -1,21 +1,27 @@
 //! The APIs a gateway serves: [`Api`].
 
+use std::sync::Arc;
+
 use topgen_runtime::Format;
 
 use crate::reply::{self, ErrorFields};
+use crate::synth::Schema;
 
 /// What an API answers to a request that passes the checks (unless a [`Fault`](crate::Fault)
 /// says otherwise).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Reply {
-    /// The success example, in the format the request asked for (the default).
+    /// The success example, in the format the request asked for (the default); without one, a
+    /// reply made up from the API's response schema (see [`Api`]).
     #[default]
     Example,
     /// The error example (`error_response`), in the format the request asked for.
     ErrorExample,
 }
 
-/// One API the gateway serves: its name, what its requests must carry, and its reply examples.
+/// One API the gateway serves: its name, what its requests must carry, and what it answers.
+///
+/// # Reply examples
 ///
 /// The examples are the API doc's, verbatim (a topgen spec's `examples` block). The gateway
 /// answers the one in the format the request asks for:
@@ -26,12 +32,32 @@ pub enum Reply {
 /// | `format=json&simplify=true` | the JSON example without its `<name>_response` wrapper, each wrapped list (`{"items":{"item":[…]}}`) a bare array |
 /// | `format=xml` | the XML example, or else one derived from the JSON example (same nesting) |
 ///
-/// Without a JSON example, JSON requests get an empty response (`{"<name>_response":{}}`),
-/// unless there is an XML example: then they get an HTTP 500 saying the JSON example is
-/// missing. An API without any success example is named in the gateway's warnings
+/// With an XML example and no JSON one, JSON requests get an HTTP 500 saying the JSON example
+/// is missing. The error example is answered the same way (`error_json`, `error_xml`);
+/// without one, a generic `code 15 isv.invalid-parameter` error.
+///
+/// # Replies made up from the response schema
+///
+/// An API made [`from a spec`](Api::from_spec) without a success example (most of TOP's
+/// catalog: 7 of the 4,234 shipped specs have one) answers a reply made up from the spec's
+/// `response:` fields and `types:`, then rendered by the same rules as a JSON example (the
+/// simplified form without wrappers, the XML form with the same nesting). The reply is
+/// realistic for the generated clients — every field of the schema a value of its type: ids
+/// as 64-bit integers above 2^53, dates as `yyyy-MM-dd HH:mm:ss` (GMT+8), prices as exact
+/// decimal text (`"12.30"`), strings from the spec's `example`, lists of 1 to 3 items wrapped as
+/// TOP wraps them, objects nested at most 4 deep (a recursive type stops where it recurs) —
+/// and deterministic: a function of the gateway's seed ([`GatewayBuilder::seed`](crate::GatewayBuilder::seed),
+/// `--seed`; default 0), the method and the request's business params, so the same request
+/// gets the same bytes and another seed other values. A field named like a business param
+/// echoes its value (`num_iid`, `page_no`), never a sensitive one, nor the session; a
+/// `total_results` beside lists counts their items, `has_next` is false; a `request_id` is made
+/// up too. [`Api::render_for`] is that reply for a given request.
+///
+/// An API with neither a success example nor response fields (an API made with [`Api::new`]
+/// and no example, or one of the 16 shipped specs without response fields) answers an empty
+/// response (`{"<name>_response":{}}`) and is named in the gateway's warnings
 /// ([`GatewayBuilder::warnings`](crate::GatewayBuilder::warnings), printed to stderr when it
-/// starts). The error example is answered the same way (`error_json`, `error_xml`); without
-/// one, a generic `code 15 isv.invalid-parameter` error.
+/// starts).
 ///
 /// ```
 /// use topgen_gateway::Api;
@@ -52,6 +78,11 @@ pub struct Api {
     error_json: Option<String>,
     error_xml: Option<String>,
     reply: Reply,
+    /// The response schema replies are made up from when there is no success example
+    /// (shared: a gateway clones its APIs per request).
+    schema: Option<Arc<Schema>>,
+    /// Why the spec gave no schema (it does not resolve), for the warning.
+    schema_error: Option<String>,
 }
 
 impl Api {
@@ -68,11 +99,14 @@ impl Api {
             error_json: None,
             error_xml: None,
             reply: Reply::Example,
+            schema: None,
+            schema_error: None,
         }
     }
 
     /// The API a topgen spec describes: its name, its required params, its `byte[]` params as
-    /// file params, whether it needs a session, and its examples.
+    /// file params, whether it needs a session, its examples, and its response schema (what
+    /// it makes replies up from without a success example; see [`Api`]).
     pub fn from_spec(spec: &topgen_spec::Spec) -> Self {
         let examples = &spec.examples;
         let mut api = Self::new(spec.name.as_str())
@@ -93,6 +127,10 @@ impl Api {
         api.response_xml = examples.response_xml.clone();
         api.error_json = examples.error_json.clone();
         api.error_xml = examples.error_xml.clone();
+        match Schema::from_spec(spec) {
+            Ok(schema) => api.schema = schema.map(Arc::new),
+            Err(why) => api.schema_error = Some(why),
+        }
         api
     }
 
@@ -181,33 +219,79 @@ impl Api {
         self.needs_session
     }
 
+    /// Whether a request that passes gets a reply made up from the response schema (no
+    /// success example, and response fields to make one from).
+    pub fn makes_up_replies(&self) -> bool {
+        self.response_json.is_none() && self.response_xml.is_none() && self.schema.is_some()
+    }
+
     /// Why the gateway warns about this API, if it does: it answers [`Reply::Example`] but has
-    /// no success example, so a request that passes gets an empty success.
+    /// neither a success example nor response fields, so a request that passes gets an empty
+    /// success.
     pub(crate) fn warning(&self) -> Option<String> {
         let no_example = self.response_json.is_none() && self.response_xml.is_none();
-        (self.reply == Reply::Example && no_example).then(|| {
+        (self.reply == Reply::Example && no_example && self.schema.is_none()).then(|| {
+            let why = match &self.schema_error {
+                Some(e) => format!("its spec does not resolve ({e})"),
+                None => "no response fields to make one up from".to_owned(),
+            };
             format!(
-                "{} has no reply example (neither JSON nor XML): a request that passes gets an empty success, {}; give it one (Api::response_json, Api::response_xml, or the spec's examples)",
+                "{} has no reply example (neither JSON nor XML) and {why}: a request that passes gets an empty success, {}; give it one (Api::response_json, Api::response_xml, or the spec's examples or response fields)",
                 self.method,
                 reply::empty_response(&self.method, Format::Json)
             )
         })
     }
 
-    /// The answer of [`Api::reply`] in `format`: `Ok(body)`, or `Err(why)` when it cannot be
-    /// made (no JSON example for a JSON request while there is an XML one, an example that is
-    /// not JSON).
+    /// The answer of [`Api::reply`] in `format` to a request without business params, from a
+    /// gateway of seed 0: [`Api::render_for`]`(format, 0, &[])`.
     pub fn render(&self, format: Format) -> Result<String, String> {
+        self.render_for(format, 0, &[])
+    }
+
+    /// The answer of [`Api::reply`] in `format` to a request with `params` (all of its params,
+    /// in any order; the system params such as `timestamp`, `sign` and `session` are ignored)
+    /// from a gateway of `seed`: `Ok(body)`, or `Err(why)` when it cannot be made (no JSON
+    /// example for a JSON request while there is an XML one, an example that is not JSON).
+    /// Without a success example, the reply is made up from the response schema (see
+    /// [`Api`]): the same arguments give the same bytes.
+    pub fn render_for(
+        &self,
+        format: Format,
+        seed: u64,
+        params: &[(String, String)],
+    ) -> Result<String, String> {
         match self.reply {
-            Reply::Example => self.render_example(format),
+            Reply::Example => self.render_example_for(format, seed, params),
             Reply::ErrorExample => self.render_error_example(format),
         }
     }
 
-    /// The success example in `format`.
+    /// The success example in `format` ([`Api::render_example_for`] with seed 0 and no
+    /// params).
     pub fn render_example(&self, format: Format) -> Result<String, String> {
+        self.render_example_for(format, 0, &[])
+    }
+
+    /// The success example in `format`, or without one the reply made up for a request with
+    /// `params` from a gateway of `seed`.
+    pub fn render_example_for(
+        &self,
+        format: Format,
+        seed: u64,
+        params: &[(String, String)],
+    ) -> Result<String, String> {
         let json = self.response_json.as_deref();
         let xml = self.response_xml.as_deref();
+        if let (None, None, Some(schema)) = (json, xml, &self.schema) {
+            let made_up = schema.reply(&self.method, seed, params);
+            return match format {
+                Format::Json => Ok(made_up),
+                Format::SimplifiedJson => reply::simplify_json(&made_up),
+                Format::Xml => reply::json_to_xml(&made_up),
+            }
+            .map_err(|e| format!("the reply made up for {} is not JSON: {e}", self.method));
+        }
         match (format, json, xml) {
             (Format::Xml, _, Some(xml)) => Ok(xml.to_owned()),
             (Format::Xml, Some(json), None) => reply::json_to_xml(json)

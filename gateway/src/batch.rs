@@ -256,7 +256,12 @@ fn check(
                     },
                     format,
                 ),
-                None => api.render(format).unwrap_or_else(|why| {
+                None => {
+                    let business: Vec<(String, String)> =
+                        public.iter().chain(&params).cloned().collect();
+                    api.render_for(format, config.seed, &business)
+                }
+                .unwrap_or_else(|why| {
                     reply::render_error(
                         &ErrorFields {
                             code: 15,

@@ -54,6 +54,8 @@ pub(crate) struct Config {
     pub clock: Option<DateTime<FixedOffset>>,
     pub max_skew: Duration,
     pub gzip: bool,
+    /// The seed of the replies made up from response schemas.
+    pub seed: u64,
 }
 
 /// The fixed UTC+8 offset of TOP's timestamps.

@@ -115,8 +115,27 @@
 //! A request that passes gets the API's [`Reply`] (its success example, or its error example)
 //! in the format it asked for: `format=json` → the JSON example; `format=json&simplify=true` →
 //! the JSON example without the `<name>_response` wrapper and with TOP's wrapped lists
-//! (`{"x":{"item":[…]}}`) as bare arrays; `format=xml` → the XML example (see [`Api`]). Errors
-//! are in the requested format too, and XML when the request asked for no format (TOP's
+//! (`{"x":{"item":[…]}}`) as bare arrays; `format=xml` → the XML example (see [`Api`]).
+//!
+//! An API made from a spec without a success example — almost all of TOP's catalog — answers a
+//! reply made up from the spec's response schema (`response:` and `types:`), rendered to the
+//! three formats by the same rules as a JSON example. Every field is a value of its type as the
+//! generated clients decode it: 64-bit integers (ids above 2^53, which a float would lose),
+//! booleans, dates as `yyyy-MM-dd HH:mm:ss` (GMT+8), prices as exact decimal text (`"12.30"`),
+//! strings from the spec's `example`, lists of 1 to 3 items wrapped as TOP wraps them, objects
+//! nested at most 4 deep (a recursive type stops where it recurs). A field named like a business
+//! param of the request echoes its value (never a sensitive param nor the session), a
+//! `total_results` beside lists counts their items, `has_next` is false, and a `request_id` is
+//! made up too. The reply is deterministic: a function of the gateway's seed
+//! ([`GatewayBuilder::seed`], default 0; the program's `--seed`), the method and the request's
+//! business params — never the clock, the timestamp or the sign — so a test can rely on the
+//! bytes, and another seed gives other values. [`Api::render_for`] renders it without a
+//! server. The reply of every API of the shipped catalog, in every format, is checked against
+//! its spec and decoded by its generated client without losing anything
+//! (`tests/tests/every_api.rs`: a sample of the APIs by default, all of them with
+//! `TOPGEN_EVERY_API=all`).
+//!
+//! Errors are in the requested format too, and XML when the request asked for no format (TOP's
 //! default). Then a [`Fault`] may change the answer: a TOP error, a delay, a stalled,
 //! truncated, oversized, chunked or gzip-compressed body, an HTTP 5xx, a proxy's HTML page, a
 //! connection dropped mid-body, or no answer at all. Faults are queued per request ([`Gateway::push_fault`]) with an optional
@@ -129,8 +148,9 @@
 //! size), so that a long run (a benchmark) stays in bounded memory, while
 //! [`Gateway::request_count`] counts every request exactly.
 //!
-//! An API without any success example answers the requests that pass with an empty success
-//! (`{"<name>_response":{}}`); the gateway says so: [`GatewayBuilder::warnings`] and
+//! An API with neither a success example nor response fields (one made with [`Api::new`]
+//! alone, or the few shipped specs without response fields) answers the requests that pass
+//! with an empty success (`{"<name>_response":{}}`); the gateway says so: [`GatewayBuilder::warnings`] and
 //! [`Gateway::warnings`] name each such API, and the gateway prints them to stderr
 //! (`topgen-gateway: warning: …`) when it starts or when such an API is added while it runs.
 //!
@@ -352,6 +372,7 @@ mod reply;
 mod server;
 mod session;
 pub mod sign;
+mod synth;
 pub mod tmc;
 mod wire;
 

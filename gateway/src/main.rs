@@ -1,7 +1,8 @@
 //! `topgen-gateway serve`: the local TOP gateway as a program, for the tests of TOP clients
 //! written in any language. It serves every API of a folder of topgen specs (by default the
 //! shipped `specs/`) at `http://127.0.0.1:PORT/router/rest`, checking requests like TOP and
-//! answering from the specs' examples, and optionally a TMC endpoint; it prints where, logs
+//! answering from the specs' examples, or with replies made up from their response schemas
+//! (deterministic for a `--seed`), and optionally a TMC endpoint; it prints where, logs
 //! a line per request on stderr (unless `--quiet`), and stops on Ctrl-C.
 //!
 //! ```sh
@@ -67,6 +68,10 @@ struct Serve {
     /// No request log on stderr.
     #[arg(long)]
     quiet: bool,
+    /// The seed of the replies made up from response schemas (for the APIs without a reply
+    /// example): the same request gets the same reply for the same seed.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    seed: u64,
 }
 
 fn main() -> ExitCode {
@@ -137,6 +142,7 @@ fn run(serve: Serve) -> Result<(), String> {
         .port(serve.port)
         .max_skew(Duration::from_secs(serve.max_skew))
         .log_requests(!serve.quiet)
+        .seed(serve.seed)
         // A long-running program keeps the last 1,000 requests, as the library does.
         .record_capacity(topgen_gateway::DEFAULT_RECORD_CAPACITY);
     if let Some(token) = &serve.control_token {
@@ -152,10 +158,13 @@ fn run(serve: Serve) -> Result<(), String> {
     for session in &serve.sessions {
         builder = builder.session(session.as_str());
     }
+    let mut made_up = 0;
     for file in &files {
-        builder = builder.api(Api::from_spec_file(file).map_err(|e| e.to_string())?);
+        let api = Api::from_spec_file(file).map_err(|e| e.to_string())?;
+        made_up += usize::from(api.makes_up_replies());
+        builder = builder.api(api);
     }
-    let without_examples = builder.warnings().len();
+    let warnings = builder.warnings();
     let gateway = builder
         .print_warnings(false)
         .spawn()
@@ -197,11 +206,19 @@ fn run(serve: Serve) -> Result<(), String> {
         serve.apps.len(),
         started.elapsed().as_millis()
     );
-    if without_examples > 0 {
+    let _ = writeln!(
+        out,
+        "replies: {} from the specs' examples, {made_up} made up from the response schema (seed {}), {} empty",
+        files.len() - made_up - warnings.len(),
+        serve.seed,
+        warnings.len()
+    );
+    if !warnings.is_empty() {
         let _ = writeln!(
             out,
-            "{without_examples} of the APIs have no reply example: a request to one that passes \
-             gets an empty success (`{{\"<name>_response\":{{}}}}`)"
+            "{} of the APIs have neither a reply example nor response fields: a request to one \
+             that passes gets an empty success (`{{\"<name>_response\":{{}}}}`)",
+            warnings.len()
         );
     }
     let _ = out.flush();

@@ -128,6 +128,14 @@ impl GatewayBuilder {
         self
     }
 
+    /// The seed of the replies the gateway makes up from response schemas, for the APIs
+    /// without a success example (default 0; see [`Api`]): the same request to a gateway of
+    /// the same seed gets the same reply, another seed other values.
+    pub fn seed(mut self, seed: u64) -> Self {
+        self.config.seed = seed;
+        self
+    }
+
     /// How far a request's `timestamp` may be from the gateway's clock (default 10 minutes,
     /// like TOP).
     pub fn max_skew(mut self, skew: Duration) -> Self {
@@ -397,6 +405,7 @@ impl Gateway {
                 clock: None,
                 max_skew: DEFAULT_MAX_SKEW,
                 gzip: false,
+                seed: 0,
             },
             faults: Faults::default(),
             record_capacity: DEFAULT_RECORD_CAPACITY,
@@ -706,7 +715,11 @@ impl Shared {
         let mut body = match &judged.outcome {
             Ok(None) => batch_reply.unwrap_or_default(),
             Ok(Some(api)) => match token_reply.map_or_else(
-                || api.render(format),
+                || {
+                    let params: Vec<(String, String)> =
+                        judged.query.iter().chain(&judged.body).cloned().collect();
+                    api.render_for(format, config.seed, &params)
+                },
                 |json| Api::new(api.method()).response_json(json).render(format),
             ) {
                 Ok(body) => body,

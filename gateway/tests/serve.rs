@@ -25,6 +25,8 @@ fn a_python_client_calls_the_served_catalog_and_ctrl_c_stops_it() {
             "0",
             "--tmc-port",
             "0",
+            "--seed",
+            "3",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -58,6 +60,18 @@ fn a_python_client_calls_the_served_catalog_and_ctrl_c_stops_it() {
     );
     let serving = next();
     assert!(serving.starts_with("serving 4234 APIs"), "{serving}");
+    // What the APIs answer: their examples, replies made up from their response schemas for
+    // the seed, and (warned about) empty replies for the few with neither.
+    let replies = next();
+    assert_eq!(
+        replies.trim_end(),
+        "replies: 7 from the specs' examples, 4211 made up from the response schema (seed 3), 16 empty"
+    );
+    let empty = next();
+    assert!(
+        empty.starts_with("16 of the APIs have neither a reply example nor response fields"),
+        "{empty}"
+    );
 
     let client = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/serve/client.py");
     let out = Command::new("python3")
