@@ -100,6 +100,35 @@ fn reachable(url: &str, listen: IpAddr) -> String {
     url.replacen(unspecified, loopback, 1)
 }
 
+/// The APIs of the spec files, in their order, read and resolved on every core (the whole
+/// catalog: about half the start-up on 2 cores); the first file that is not a valid spec is
+/// the error.
+fn load_apis(files: &[PathBuf]) -> Result<Vec<Api>, String> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let chunk = files.len().div_ceil(threads).max(1);
+    std::thread::scope(|scope| {
+        let loaders: Vec<_> = files
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|file| Api::from_spec_file(file).map_err(|e| e.to_string()))
+                        .collect::<Result<Vec<_>, _>>()
+                })
+            })
+            .collect();
+        let mut apis = Vec::with_capacity(files.len());
+        for loader in loaders {
+            apis.extend(
+                loader
+                    .join()
+                    .map_err(|_| "a spec loader thread panicked".to_owned())??,
+            );
+        }
+        Ok(apis)
+    })
+}
+
 /// `KEY:SECRET` split at its first colon.
 fn app(text: &str) -> Result<(&str, &str), String> {
     match text.split_once(':') {
@@ -159,8 +188,7 @@ fn run(serve: Serve) -> Result<(), String> {
         builder = builder.session(session.as_str());
     }
     let mut made_up = 0;
-    for file in &files {
-        let api = Api::from_spec_file(file).map_err(|e| e.to_string())?;
+    for api in load_apis(&files)? {
         made_up += usize::from(api.makes_up_replies());
         builder = builder.api(api);
     }

@@ -411,7 +411,11 @@ async fn unconfirmed_messages_of_a_dropped_connection_are_redelivered() {
 
     let mut second = Client::sign_in(&tmc, GROUP).await;
     assert!(tmc.wait_for(|t| t.ready(GROUP) == 1, WAIT).await);
-    assert!(delivered_at.elapsed() >= delay, "{:?}", delivered_at.elapsed());
+    assert!(
+        delivered_at.elapsed() >= delay,
+        "{:?}",
+        delivered_at.elapsed()
+    );
     second.pull().await;
     assert_eq!(second.recv_ids(1).await, vec![b]);
     second.confirm(b).await;
