@@ -39,7 +39,7 @@ pub enum Reply {
 /// # Replies made up from the response schema
 ///
 /// An API made [`from a spec`](Api::from_spec) without a success example (most of TOP's
-/// catalog: 7 of the 4,234 shipped specs have one) answers a reply made up from the spec's
+/// catalog: 7 of the 4,234 shipped specs have one, 6 of them fitting the spec) answers a reply made up from the spec's
 /// `response:` fields and `types:`, then rendered by the same rules as a JSON example (the
 /// simplified form without wrappers, the XML form with the same nesting). The reply is
 /// realistic for the generated clients — every field of the schema a value of its type: ids
@@ -52,6 +52,12 @@ pub enum Reply {
 /// echoes its value (`num_iid`, `page_no`), never a sensitive one, nor the session; a
 /// `total_results` beside lists counts their items, `has_next` is false; a `request_id` is made
 /// up too. [`Api::render_for`] is that reply for a given request.
+///
+/// A spec's success example that does not fit its own response schema (by the generator's fit
+/// check, `topgen_spec::examples`: what the generated client decodes) is not answered — no
+/// client could decode it; the API makes its replies up instead, and the gateway warns
+/// ([`Api::example_misfit`]; one shipped spec, whose doc example lacks TOP's
+/// `<name>_response` wrapper).
 ///
 /// An API with neither a success example nor response fields (an API made with [`Api::new`]
 /// and no example, or one of the 16 shipped specs without response fields) answers an empty
@@ -83,6 +89,9 @@ pub struct Api {
     schema: Option<Arc<Schema>>,
     /// Why the spec gave no schema (it does not resolve), for the warning.
     schema_error: Option<String>,
+    /// The spec's success example that does not fit its response schema, and why: replies
+    /// are made up instead (and the gateway warns).
+    example_misfit: Option<String>,
 }
 
 impl Api {
@@ -101,6 +110,7 @@ impl Api {
             reply: Reply::Example,
             schema: None,
             schema_error: None,
+            example_misfit: None,
         }
     }
 
@@ -127,8 +137,20 @@ impl Api {
         api.response_xml = examples.response_xml.clone();
         api.error_json = examples.error_json.clone();
         api.error_xml = examples.error_xml.clone();
-        match Schema::from_spec(spec) {
-            Ok(schema) => api.schema = schema.map(Arc::new),
+        match crate::synth::resolve(spec) {
+            Ok(model) => {
+                api.schema = Schema::from_model(&model).map(Arc::new);
+                // A success example that does not fit the spec (the generator's fit check:
+                // what the generated client decodes) is not answered: no client could use it.
+                let misfit = topgen_spec::examples::check_api(&model)
+                    .into_iter()
+                    .find(|m| m.example.starts_with("response_"));
+                if let (Some(misfit), Some(_)) = (misfit, &api.schema) {
+                    api.response_json = None;
+                    api.response_xml = None;
+                    api.example_misfit = Some(format!("{}: {}", misfit.example, misfit.detail()));
+                }
+            }
             Err(why) => api.schema_error = Some(why),
         }
         api
@@ -225,10 +247,32 @@ impl Api {
         self.response_json.is_none() && self.response_xml.is_none() && self.schema.is_some()
     }
 
+    /// Why the spec's success example is not answered, if it is not: it does not fit the
+    /// spec's response schema (`response_json: `result.total`: expected …`), so replies are
+    /// made up instead.
+    pub fn example_misfit(&self) -> Option<&str> {
+        self.example_misfit.as_deref()
+    }
+
+    /// Whether a request that passes gets an empty success (`{"<name>_response":{}}`): the
+    /// API answers [`Reply::Example`] but has neither a success example nor a response schema.
+    pub fn answers_empty(&self) -> bool {
+        self.reply == Reply::Example
+            && self.response_json.is_none()
+            && self.response_xml.is_none()
+            && self.schema.is_none()
+    }
+
     /// Why the gateway warns about this API, if it does: it answers [`Reply::Example`] but has
     /// neither a success example nor response fields, so a request that passes gets an empty
     /// success.
     pub(crate) fn warning(&self) -> Option<String> {
+        if let Some(misfit) = &self.example_misfit {
+            return Some(format!(
+                "{}'s reply example does not fit its spec ({misfit}): it answers replies made up from the response schema instead",
+                self.method
+            ));
+        }
         let no_example = self.response_json.is_none() && self.response_xml.is_none();
         (self.reply == Reply::Example && no_example && self.schema.is_none()).then(|| {
             let why = match &self.schema_error {

@@ -70,14 +70,18 @@ pub(crate) struct Schema {
     echoable: Vec<String>,
 }
 
+/// A spec resolved by the generator's own rules (`topgen_spec::model`); `Err(why)` when it
+/// does not resolve (an invalid spec: the generator refuses it too).
+pub(crate) fn resolve(spec: &topgen_spec::Spec) -> Result<model::Api, String> {
+    let path = format!("specs/{}.yaml", spec.name);
+    model::resolve(Path::new(&path), spec).map_err(|e| e.to_string())
+}
+
 impl Schema {
-    /// The schema of a spec; `Err(why)` when the spec does not resolve (an invalid spec: the
-    /// generator refuses it too), `Ok(None)` when it has no response field.
-    pub(crate) fn from_spec(spec: &topgen_spec::Spec) -> Result<Option<Schema>, String> {
-        let path = format!("specs/{}.yaml", spec.name);
-        let api = model::resolve(Path::new(&path), spec).map_err(|e| e.to_string())?;
+    /// The schema of a resolved spec; `None` when it has no response field.
+    pub(crate) fn from_model(api: &model::Api) -> Option<Schema> {
         if api.response.is_empty() {
-            return Ok(None);
+            return None;
         }
         let field = |f: &model::Field| Field {
             wire: f.wire.clone(),
@@ -94,7 +98,7 @@ impl Schema {
             })
             .map(|p| p.wire.clone())
             .collect();
-        Ok(Some(Schema {
+        Some(Schema {
             response_key: api.response_key.clone(),
             fields: api.response.iter().map(field).collect(),
             types: api
@@ -107,7 +111,7 @@ impl Schema {
                 .collect(),
             has_request_id: api.response_has_request_id,
             echoable,
-        }))
+        })
     }
 
     /// The made-up reply to a request of `method` with `params` (all of the request's params:

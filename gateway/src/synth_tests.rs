@@ -311,6 +311,39 @@ examples:
     );
     let warning = api.warning().expect("a warning");
     assert!(warning.contains("no response fields"), "{warning}");
+    assert!(api.answers_empty());
+}
+
+#[test]
+fn an_example_that_does_not_fit_its_spec_gives_way_to_a_made_up_reply() {
+    // The doc's example lacks TOP's `<name>_response` wrapper: no client decodes it.
+    let spec = topgen_spec::parse_spec(
+        Path::new("a.yaml"),
+        r#"
+name: taobao.topgen.x.get
+response:
+  - name: n
+    type: Number
+examples:
+  response_json: '{"n":5}'
+"#,
+    )
+    .unwrap();
+    let api = Api::from_spec(&spec);
+    assert!(api.makes_up_replies());
+    assert!(!api.answers_empty());
+    let misfit = api.example_misfit().expect("the misfit is said");
+    assert!(misfit.starts_with("response_json: "), "{misfit}");
+    let warning = api.warning().expect("a warning");
+    assert!(
+        warning.starts_with("taobao.topgen.x.get's reply example does not fit its spec"),
+        "{warning}"
+    );
+    let reply = api.render_for(Format::Json, 9, &[]).unwrap();
+    assert!(
+        reply.starts_with(r#"{"topgen_x_get_response":{"n":"#),
+        "{reply}"
+    );
 }
 
 #[test]
