@@ -521,9 +521,13 @@ pub async fn raw_window(
             (ok, failed)
         });
     }
+    join_counts(tasks).await
+}
+
+/// The sums of the loops' (ok, failed) counts; a loop that panicked counts as one failure.
+pub async fn join_counts(mut tasks: tokio::task::JoinSet<(u64, u64)>) -> (u64, u64) {
     let (mut ok, mut failed) = (0, 0);
     while let Some(done) = tasks.join_next().await {
-        // A loop that panicked counts as one failure.
         let (o, f) = done.unwrap_or((0, 1));
         ok += o;
         failed += f;

@@ -372,24 +372,13 @@ async fn measure(args: &Args, worker: Worker) -> Sample {
             for _ in 0..concurrency {
                 tasks.spawn(worker(until));
             }
-            join_counts(tasks).await
+            topgen_bench::join_counts(tasks).await
         }
     };
     window(args.warmup).await;
     let cpu = CpuClock::start();
     let (ok, failed) = window(args.seconds).await;
     cpu.sample(ok, failed)
-}
-
-/// The sums of the loops' (ok, failed) counts; a loop that panicked counts as one failure.
-async fn join_counts(mut tasks: tokio::task::JoinSet<(u64, u64)>) -> (u64, u64) {
-    let (mut ok, mut failed) = (0, 0);
-    while let Some(done) = tasks.join_next().await {
-        let (o, f) = done.unwrap_or((0, 1));
-        ok += o;
-        failed += f;
-    }
-    (ok, failed)
 }
 
 /// The raw HTTP/1.1 client: one keep-alive connection per loop, the pre-built request
