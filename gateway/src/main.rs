@@ -48,6 +48,11 @@ struct Serve {
     /// accepted.
     #[arg(long = "session", value_name = "TOKEN")]
     sessions: Vec<String>,
+    /// An authorization code that `taobao.top.auth.token.create` turns, once, into a session
+    /// for the user USER_ID (NICK); `taobao.top.auth.token.refresh` then renews it (repeat for
+    /// several codes).
+    #[arg(long = "auth-code", value_name = "CODE:USER_ID:NICK")]
+    auth_codes: Vec<String>,
     /// The port (0: any free port; the endpoint is printed).
     #[arg(long, default_value_t = 0)]
     port: u16,
@@ -186,6 +191,18 @@ fn run(serve: Serve) -> Result<(), String> {
     }
     for session in &serve.sessions {
         builder = builder.session(session.as_str());
+    }
+    for text in &serve.auth_codes {
+        let mut parts = text.splitn(3, ':');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(code), Some(user), Some(nick))
+                if !code.is_empty() && !user.is_empty() && !nick.is_empty() =>
+            {
+                builder = builder.auth_code(code, user, nick);
+            }
+            // The text is not repeated: the code is a secret of sorts.
+            _ => return Err("an --auth-code is not `CODE:USER_ID:NICK` (all non-empty)".to_owned()),
+        }
     }
     let (mut made_up, mut empty, mut misfits) = (0, 0, Vec::new());
     for api in load_apis(&files)? {

@@ -121,7 +121,8 @@ pub struct Recorded {
     pub files: Vec<RecordedFile>,
     /// The `Content-Type` header, if any.
     pub content_type: Option<String>,
-    /// Every header, names in lower case, in the order sent.
+    /// Every header, names in lower case, in the order sent (a name sent twice: both values,
+    /// at the place of the first).
     pub headers: Vec<(String, String)>,
     /// The `request_id` the gateway gave the call (in its error replies).
     pub request_id: String,

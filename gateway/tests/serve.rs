@@ -27,6 +27,8 @@ fn a_python_client_calls_the_served_catalog_and_ctrl_c_stops_it() {
             "0",
             "--seed",
             "3",
+            "--auth-code",
+            "serve-test-code:2200000001:tester",
         ])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -111,6 +113,8 @@ fn a_python_client_calls_the_served_catalog_and_ctrl_c_stops_it() {
             "refused a bad fault with 400",
             "queued a TMC message",
             "the TMC message is pending",
+            "the auth code became a session",
+            "accepted a call with the issued session",
         ]
     );
 
@@ -124,7 +128,7 @@ fn a_python_client_calls_the_served_catalog_and_ctrl_c_stops_it() {
     assert!(status.success(), "{status:?}");
     let mut rest = String::new();
     stdout.read_to_string(&mut rest).unwrap();
-    assert!(rest.contains("stopped after 7 request(s)"), "{rest}");
+    assert!(rest.contains("stopped after 9 request(s)"), "{rest}");
     let mut log = String::new();
     server
         .stderr
@@ -133,7 +137,7 @@ fn a_python_client_calls_the_served_catalog_and_ctrl_c_stops_it() {
         .read_to_string(&mut log)
         .unwrap();
     let lines: Vec<&str> = log.lines().collect();
-    assert_eq!(lines.len(), 7, "{log}");
+    assert_eq!(lines.len(), 9, "{log}");
     assert_eq!(
         lines[0],
         "topgen-gateway: POST /router/rest taobao.time.get ok"
@@ -150,7 +154,9 @@ fn a_python_client_calls_the_served_catalog_and_ctrl_c_stops_it() {
         lines[2]
     );
     assert!(
-        !log.contains(SECRET) && !log.contains("a-test-session"),
+        !log.contains(SECRET)
+            && !log.contains("a-test-session")
+            && !log.contains("serve-test-code"),
         "{log}"
     );
 }

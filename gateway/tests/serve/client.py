@@ -127,6 +127,21 @@ def drive_control(endpoint, app_key, secret, base, tmc):
               answer)
         status, answer = control(base, "GET", "/tmc")
         check("the TMC message is pending", answer["pending"] == {"default": 1}, answer)
+    # 12. The OAuth code of --auth-code becomes a session, once; then the session works.
+    params = system(app_key, "taobao.top.auth.token.create", "md5", gmt8_now())
+    params["code"] = "serve-test-code"
+    params["sign"] = sign(params, secret, "md5")
+    reply = call(endpoint, params, "post")
+    result = json.loads(reply.get("top_auth_token_create_response", {}).get("token_result", "{}"))
+    check("the auth code became a session", result.get("taobao_user_nick") == "tester"
+          and str(result.get("taobao_user_id")) == "2200000001" and "access_token" in result, reply)
+    params = system(app_key, "taobao.trade.fullinfo.get", "md5", gmt8_now())
+    params["session"] = result["access_token"]
+    params["tid"] = "2231958349"
+    params["fields"] = "tid"
+    params["sign"] = sign(params, secret, "md5")
+    expect("a call with the issued session", call(endpoint, params, "post"),
+           key="trade_fullinfo_get_response")
 
 
 def expect(name, reply, key=None, code=None):
